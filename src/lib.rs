@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: text -> tokens -> statements -> plan -> HTTP -> model -> output -> bytes.
 
+pub mod cli;
 pub mod error;
 pub mod lang;
 pub mod output;

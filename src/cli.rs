@@ -1,0 +1,194 @@
+//! The command line: every flag of `kcsh`, documented here because this text *is* `--help`.
+//! Parsing only; what the flags do lives in the modules that own each concern.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, ValueEnum};
+
+/// Exit codes, shown at the end of `--help`.
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  every statement succeeded
+  1  a statement failed (Connect's message is printed)
+  2  usage or syntax error
+  3  the cluster is unreachable, or the embedded cluster could not be started";
+
+/// kcsh, the Kafka Connect shell: manage Kafka Connect clusters with ksqlDB-style statements.
+#[derive(Debug, Parser)]
+#[command(name = "kcsh", version, about, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Run STATEMENT and exit (repeatable; the final `;` may be left out).
+    #[arg(short = 'e', long = "execute", value_name = "STATEMENT", conflicts_with = "file")]
+    pub execute: Vec<String>,
+
+    /// Run the statements in FILE and exit (`-` reads standard input).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Parse and plan the statements without contacting any cluster; print `OK: N statements`
+    /// or the first error (exit 0 or 2).
+    #[arg(long)]
+    pub check: bool,
+
+    /// Send no request that changes state; show what each statement would change.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// What to do when a statement of a script fails.
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = OnError::Stop)]
+    pub on_error: OnError,
+
+    /// Output format for results.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", env = "KCSH_OUTPUT")]
+    pub output: Option<OutputArg>,
+
+    /// When to use colours (`auto`: only on a terminal and when NO_COLOR is unset).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Define a variable for `${NAME}` references (repeatable; VALUE may contain `=`).
+    #[arg(short = 'd', long = "define", value_name = "NAME=VALUE")]
+    pub define: Vec<String>,
+
+    /// Upper-case unquoted names and keys as ksqlDB does.
+    #[arg(long)]
+    pub ksql_compat: bool,
+
+    /// Show secret config values instead of `[hidden]`.
+    #[arg(long)]
+    pub show_secrets: bool,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub embedded: EmbeddedArgs,
+
+    /// Print a shell completion script to standard output and exit.
+    #[arg(long, value_enum, value_name = "SHELL")]
+    pub generate: Option<Generate>,
+}
+
+/// Where and how to reach the Connect REST API.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConnectionArgs {
+    /// Connect REST URL; a comma-separated list tries the next worker when one is unreachable
+    /// [default: http://localhost:8083]
+    #[arg(long, value_name = "URL", env = "KCSH_URL")]
+    pub url: Option<String>,
+
+    /// Use the named context (url, auth, TLS) from the config file.
+    #[arg(long, value_name = "NAME", env = "KCSH_CONTEXT")]
+    pub context: Option<String>,
+
+    /// Config file holding contexts [default: <config dir>/kcsh/config.toml]
+    #[arg(long, value_name = "FILE", env = "KCSH_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// User for HTTP basic auth; the password comes from KCSH_PASSWORD, --password-file, or a prompt.
+    #[arg(short = 'u', long, value_name = "USER", env = "KCSH_USER")]
+    pub user: Option<String>,
+
+    /// Read the basic-auth password from FILE (first line).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// Bearer token for the Authorization header.
+    #[arg(long, value_name = "TOKEN", env = "KCSH_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// Extra request header (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+
+    /// Trust this CA certificate (PEM) for HTTPS.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Client certificate (PEM) for mutual TLS.
+    #[arg(long, value_name = "FILE", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+
+    /// Private key (PEM) of the client certificate.
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+
+    /// Do not verify the server's TLS certificate.
+    #[arg(long)]
+    pub insecure: bool,
+
+    /// HTTP timeout per request, above Connect's own 90 s.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub timeout: u64,
+
+    /// How long to retry requests refused during a rebalance (409).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub retry_timeout: u64,
+}
+
+/// Running a Connect worker (and Kafka) from kcsh itself.
+#[derive(Debug, Args, Clone, Default)]
+pub struct EmbeddedArgs {
+    /// Start a throwaway local Kafka and Connect worker and open the shell on it.
+    #[arg(long, conflicts_with = "worker_config")]
+    pub embedded: bool,
+
+    /// Start a Connect worker from these worker properties (your Kafka) and talk to it.
+    #[arg(long, value_name = "FILE")]
+    pub worker_config: Option<PathBuf>,
+
+    /// Apache Kafka installation to take the jars from (`libs/*.jar`).
+    #[arg(long, value_name = "DIR", env = "KAFKA_HOME")]
+    pub kafka_home: Option<PathBuf>,
+
+    /// Kafka version to fetch when no Kafka home is given.
+    #[arg(long, value_name = "VERSION")]
+    pub kafka_version: Option<String>,
+
+    /// With --embedded: start the cluster in the background, print its URL and run dir, and exit.
+    #[arg(long, requires = "embedded")]
+    pub detach: bool,
+
+    /// Stop a detached cluster started with --embedded --detach.
+    #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["embedded", "worker_config"])]
+    pub stop: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnError {
+    /// Stop at the first failing statement.
+    Stop,
+    /// Report the failure and go on with the next statement.
+    Continue,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputArg {
+    Tabular,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Generate {
+    CompleteBash,
+    CompleteZsh,
+    CompleteFish,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
