@@ -3,9 +3,13 @@
 //! Data flows one way: text -> tokens -> statements -> plan -> HTTP -> model -> output -> bytes.
 
 pub mod cli;
+pub mod connect;
 pub mod error;
+pub mod exec;
 pub mod lang;
 pub mod output;
+pub mod plan;
+pub mod secrets;
 
 use std::process::ExitCode;
 
