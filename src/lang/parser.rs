@@ -970,6 +970,14 @@ impl<'a> Parser<'a> {
         if !start.is_word() {
             return Err(self.expected("a statement", "EXPLAIN"));
         }
+        // Checked before recursing, so `EXPLAIN EXPLAIN ...` cannot exhaust the stack.
+        if self.word_is(Some(start), "EXPLAIN") {
+            return Err(ParseError::at(
+                self.src,
+                start.span,
+                "EXPLAIN cannot explain EXPLAIN",
+            ));
+        }
         let inner = self.statement()?;
         if is_client_statement(&inner) {
             return Err(ParseError::at(

@@ -533,6 +533,12 @@ fn wait_explain_cluster_loggers() {
         "EXPLAIN shows the REST calls of a connector statement; SET sends none"
     );
     assert_parse_error!(
+        &format!("{}DROP CONNECTOR x", "EXPLAIN ".repeat(100_000)),
+        1,
+        9,
+        "EXPLAIN cannot explain EXPLAIN"
+    );
+    assert_parse_error!(
         "EXPLAIN DROP CONNECTOR",
         1,
         23,
