@@ -3,11 +3,15 @@
 //! Data flows one way: text -> tokens -> statements -> plan -> HTTP -> model -> output -> bytes.
 
 pub mod cli;
+pub mod connect;
 pub mod error;
+pub mod exec;
 pub mod help;
 pub mod lang;
 pub mod output;
+pub mod plan;
 pub mod render;
+pub mod secrets;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
