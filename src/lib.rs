@@ -11,7 +11,10 @@ pub mod lang;
 pub mod output;
 pub mod plan;
 pub mod render;
+pub mod repl;
+pub mod script;
 pub mod secrets;
+pub mod shell;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;

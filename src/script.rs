@@ -244,7 +244,11 @@ pub fn check(
             return Ok(2);
         }
     }
-    let noun = if count == 1 { "statement" } else { "statements" };
+    let noun = if count == 1 {
+        "statement"
+    } else {
+        "statements"
+    };
     writeln!(out, "OK: {count} {noun}")?;
     Ok(0)
 }
@@ -319,7 +323,8 @@ mod tests {
 
     #[test]
     fn check_counts_statements() {
-        let (code, out, _) = check_text("SHOW CONNECTORS; DROP CONNECTOR x; EXPLAIN PAUSE CONNECTOR y");
+        let (code, out, _) =
+            check_text("SHOW CONNECTORS; DROP CONNECTOR x; EXPLAIN PAUSE CONNECTOR y");
         assert_eq!((code, out.as_str()), (0, "OK: 3 statements\n"));
     }
 

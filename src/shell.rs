@@ -25,7 +25,10 @@ const MAX_SCRIPT_DEPTH: usize = 16;
 
 /// Properties the shell itself owns (the session's are in [`exec::PROPERTIES`]).
 pub const SHELL_PROPERTIES: &[(&str, &str)] = &[
-    ("on.error", "what a script does when a statement fails: stop or continue"),
+    (
+        "on.error",
+        "what a script does when a statement fails: stop or continue",
+    ),
     ("output", "output format: tabular or json"),
 ];
 
@@ -102,7 +105,11 @@ impl Shell {
 
     /// Run one statement and print its output on `out`. The outer `Result` is a failed write
     /// (stdout closed); the inner one the statement's own outcome. Errors are not printed here.
-    pub fn run(&mut self, stmt: &Statement, out: &mut dyn Write) -> io::Result<Result<Flow, Error>> {
+    pub fn run(
+        &mut self,
+        stmt: &Statement,
+        out: &mut dyn Write,
+    ) -> io::Result<Result<Flow, Error>> {
         let resolved = match self.resolve(stmt) {
             Ok(s) => s,
             Err(e) => return Ok(Err(e)),

@@ -17,7 +17,7 @@ use rustyline::{Context, Helper};
 use crate::lang::lexer::{is_plain_identifier, tokenize, Token, TokenKind, KEYWORDS};
 use crate::lang::parser::STATEMENT_KEYWORDS;
 use crate::render::style::{paint, Colour};
-use crate::shell::{lock, SessionHandle};
+use crate::shell::SessionHandle;
 
 /// Where completion gets live names from.
 pub trait CompletionSource {
@@ -288,13 +288,18 @@ fn wants_connector_name(up: &[&str]) -> bool {
         Some(&"EXPLAIN") => &up[1..],
         _ => up,
     };
-    match up {
-        ["DROP", "CONNECTOR"] | ["DROP", "CONNECTOR", "IF", "EXISTS"] => true,
-        ["DESCRIBE" | "PAUSE" | "RESUME" | "STOP" | "RESTART" | "ALTER", "CONNECTOR"] => true,
-        ["SHOW", "CREATE", "CONNECTOR"] | ["SHOW", "CONNECTOR", "OFFSETS"] => true,
-        ["WAIT", "FOR", "CONNECTOR"] => true,
-        _ => false,
-    }
+    matches!(
+        up,
+        ["DROP", "CONNECTOR"]
+            | ["DROP", "CONNECTOR", "IF", "EXISTS"]
+            | [
+                "DESCRIBE" | "PAUSE" | "RESUME" | "STOP" | "RESTART" | "ALTER",
+                "CONNECTOR"
+            ]
+            | ["SHOW", "CREATE", "CONNECTOR"]
+            | ["SHOW", "CONNECTOR", "OFFSETS"]
+            | ["WAIT", "FOR", "CONNECTOR"]
+    )
 }
 
 /// Keywords that may follow the words typed so far (a small map of the grammar).
@@ -542,7 +547,9 @@ mod tests {
         let (start, found) = complete(line);
         assert_eq!(found, vec!["'topic'"]);
         assert_eq!(&line[start..], "'to");
-        let (_, found) = complete("CREATE CONNECTOR x WITH ('connector.class' = 'FileStreamSource', 'file' = 'a', ");
+        let (_, found) = complete(
+            "CREATE CONNECTOR x WITH ('connector.class' = 'FileStreamSource', 'file' = 'a', ",
+        );
         assert_eq!(found, vec!["'batch.size'", "'topic'"]);
         let (_, found) = complete("CREATE CONNECTOR x WITH (");
         assert!(found.contains(&"'connector.class'".to_string()));
@@ -551,7 +558,8 @@ mod tests {
     #[test]
     fn keys_use_earlier_lines_of_the_statement() {
         let mut h = helper();
-        h.pending = "CREATE SOURCE CONNECTOR x WITH (\n'connector.class' = 'FileStreamSource',\n".into();
+        h.pending =
+            "CREATE SOURCE CONNECTOR x WITH (\n'connector.class' = 'FileStreamSource',\n".into();
         let (start, found) = h.candidates("  'fi", 5);
         assert_eq!((start, found), (2, vec!["'file'".to_string()]));
     }

@@ -112,7 +112,11 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
 }
 
 /// Parse and run what was entered; errors are printed, never fatal.
-fn run_text(shell: &mut Shell, editor: &mut Editor<KcshHelper, DefaultHistory>, text: &str) -> Flow {
+fn run_text(
+    shell: &mut Shell,
+    editor: &mut Editor<KcshHelper, DefaultHistory>,
+    text: &str,
+) -> Flow {
     let mut out = io::stdout();
     let mut err = io::stderr();
     let statements = match lang::parse_script(text, &shell.parse_options(false)) {
@@ -208,7 +212,11 @@ fn banner(shell: &Shell, color: bool) -> String {
         }
         Ok(Err(e)) => format!(
             "{url} is not reachable ({})",
-            e.to_string().lines().next().unwrap_or("").trim_end_matches('.')
+            e.to_string()
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_end_matches('.')
         ),
         Err(_) => format!("{url} is not answering yet"),
     };
@@ -225,11 +233,17 @@ mod tests {
 
     #[test]
     fn prompts_name_the_cluster_and_align() {
-        assert_eq!(prompt("http://localhost:8083", false), "kcsh localhost:8083> ");
+        assert_eq!(
+            prompt("http://localhost:8083", false),
+            "kcsh localhost:8083> "
+        );
         let cont = prompt("http://localhost:8083", true);
         assert_eq!(cont.len(), "kcsh localhost:8083> ".len());
         assert!(cont.ends_with("-> "));
-        assert_eq!(host_port("https://connect.example.com/api"), "connect.example.com");
+        assert_eq!(
+            host_port("https://connect.example.com/api"),
+            "connect.example.com"
+        );
     }
 
     #[test]
@@ -241,6 +255,9 @@ mod tests {
         let Block::Text { text, .. } = &out.blocks[0] else {
             panic!()
         };
-        assert_eq!(text, "1  SHOW CONNECTORS;\n2  CREATE CONNECTOR a WITH (\n   'k' = 'v');\n");
+        assert_eq!(
+            text,
+            "1  SHOW CONNECTORS;\n2  CREATE CONNECTOR a WITH (\n   'k' = 'v');\n"
+        );
     }
 }
