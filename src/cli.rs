@@ -18,7 +18,12 @@ Exit codes:
 #[command(name = "kcsh", version, about, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
     /// Run STATEMENT and exit (repeatable; the final `;` may be left out).
-    #[arg(short = 'e', long = "execute", value_name = "STATEMENT", conflicts_with = "file")]
+    #[arg(
+        short = 'e',
+        long = "execute",
+        value_name = "STATEMENT",
+        conflicts_with = "file"
+    )]
     pub execute: Vec<String>,
 
     /// Run the statements in FILE and exit (`-` reads standard input).
@@ -39,7 +44,13 @@ pub struct Cli {
     pub on_error: OnError,
 
     /// Output format for results.
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", env = "KCSH_OUTPUT")]
+    #[arg(
+        short = 'o',
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        env = "KCSH_OUTPUT"
+    )]
     pub output: Option<OutputArg>,
 
     /// When to use colours (`auto`: only on a terminal and when NO_COLOR is unset).

@@ -112,9 +112,15 @@ pub enum Statement {
         properties: Vec<Property>,
     },
     /// `DROP CONNECTOR [IF EXISTS] name`
-    DropConnector { if_exists: bool, name: Name },
+    DropConnector {
+        if_exists: bool,
+        name: Name,
+    },
     /// `DESCRIBE CONNECTOR name [EXTENDED]`
-    DescribeConnector { name: Name, extended: bool },
+    DescribeConnector {
+        name: Name,
+        extended: bool,
+    },
     /// `SHOW|LIST [SOURCE|SINK] CONNECTORS [LIKE 'pattern']`
     ShowConnectors {
         kind: Option<ConnectorType>,
@@ -127,7 +133,9 @@ pub enum Statement {
     /// `SHOW PLUGINS`: every plugin type.
     ShowPlugins,
     /// `DESCRIBE PLUGIN 'class-or-alias'`
-    DescribePlugin { plugin: String },
+    DescribePlugin {
+        plugin: String,
+    },
     /// `VALIDATE [SOURCE|SINK] CONNECTOR [name] WITH (...)`
     ValidateConnector {
         kind: Option<ConnectorType>,
@@ -135,7 +143,10 @@ pub enum Statement {
         properties: Vec<Property>,
     },
     /// `PAUSE|RESUME|STOP CONNECTOR name` and the bulk `... CONNECTORS [LIKE 'p']`.
-    Lifecycle { action: Lifecycle, target: Target },
+    Lifecycle {
+        action: Lifecycle,
+        target: Target,
+    },
     /// `RESTART CONNECTOR name [INCLUDE TASKS] [ONLY FAILED]` and the bulk form.
     RestartConnector {
         target: Target,
@@ -143,15 +154,28 @@ pub enum Statement {
         only_failed: bool,
     },
     /// `RESTART CONNECTOR name TASK n`
-    RestartTask { name: Name, task: u32 },
+    RestartTask {
+        name: Name,
+        task: u32,
+    },
     /// `ALTER CONNECTOR name SET (k=v, ...)`
-    AlterConnectorSet { name: Name, properties: Vec<Property> },
+    AlterConnectorSet {
+        name: Name,
+        properties: Vec<Property>,
+    },
     /// `ALTER CONNECTOR name UNSET ('k', ...)`
-    AlterConnectorUnset { name: Name, keys: Vec<Name> },
+    AlterConnectorUnset {
+        name: Name,
+        keys: Vec<Name>,
+    },
     /// `SHOW CREATE CONNECTOR name`
-    ShowCreateConnector { name: Name },
+    ShowCreateConnector {
+        name: Name,
+    },
     /// `SHOW CONNECTOR OFFSETS name`
-    ShowConnectorOffsets { name: Name },
+    ShowConnectorOffsets {
+        name: Name,
+    },
     /// `ALTER CONNECTOR name SET OFFSET PARTITION (k=v, ...) TO (k=v, ...)`; `TO NULL` resets it.
     AlterConnectorOffset {
         name: Name,
@@ -159,15 +183,24 @@ pub enum Statement {
         offset: Option<Vec<Property>>,
     },
     /// `ALTER CONNECTOR name RESET OFFSETS`
-    ResetConnectorOffsets { name: Name },
+    ResetConnectorOffsets {
+        name: Name,
+    },
     /// `ALTER CONNECTOR name RESET TOPICS`
-    ResetConnectorTopics { name: Name },
+    ResetConnectorTopics {
+        name: Name,
+    },
     /// `WAIT FOR CONNECTOR name [TIMEOUT n SECONDS]`
-    WaitForConnector { name: Name, timeout_secs: Option<u64> },
+    WaitForConnector {
+        name: Name,
+        timeout_secs: Option<u64>,
+    },
     /// `SHOW CLUSTER`
     ShowCluster,
     /// `SHOW LOGGERS [LIKE 'pattern']`
-    ShowLoggers { like: Option<String> },
+    ShowLoggers {
+        like: Option<String>,
+    },
     /// `SET LOGGER 'name' = 'LEVEL' [FOR CLUSTER]`
     SetLogger {
         logger: String,
@@ -179,19 +212,31 @@ pub enum Statement {
 
     // ---- client statements and commands ----
     /// `SET 'prop' = 'value'`
-    SetProperty { name: String, value: String },
+    SetProperty {
+        name: String,
+        value: String,
+    },
     /// `UNSET 'prop'`
-    UnsetProperty { name: String },
+    UnsetProperty {
+        name: String,
+    },
     /// `SHOW PROPERTIES`
     ShowProperties,
     /// `DEFINE name = 'value'`
-    Define { name: String, value: String },
+    Define {
+        name: String,
+        value: String,
+    },
     /// `UNDEFINE name`
-    Undefine { name: String },
+    Undefine {
+        name: String,
+    },
     /// `SHOW|LIST VARIABLES`
     ShowVariables,
     /// `RUN SCRIPT 'path'`
-    RunScript { path: String },
+    RunScript {
+        path: String,
+    },
     /// `OUTPUT [JSON|TABULAR]`
     Output(Option<OutputFormat>),
     /// `SERVER ['url']`
