@@ -16,6 +16,7 @@ mod process;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Once, Weak};
 use std::time::{Duration, Instant};
 
@@ -166,6 +167,8 @@ pub enum Prepared {
 }
 
 /// Handle the embedded-cluster flags of the command line before anything else runs.
+///
+/// A REPL that handles Ctrl-C itself calls [`set_sigint_stops`]`(false)` first.
 pub fn prepare(cli: &mut Cli) -> Result<Prepared, Error> {
     let args = &cli.embedded;
     if let Some(dir) = &args.stop {
@@ -906,7 +909,17 @@ impl Guard {
     }
 }
 
-/// Stop every live cluster, restore the terminal, exit 128+signal: on SIGINT, SIGTERM, SIGHUP.
+static SIGINT_STOPS: AtomicBool = AtomicBool::new(true);
+
+/// Whether Ctrl-C (SIGINT) stops the embedded cluster and exits kcsh (the default, also while
+/// the cluster starts). The REPL turns this off while it uses Ctrl-C to cancel a request, and
+/// leaves by EXIT/Ctrl-D instead; SIGTERM and SIGHUP always stop and exit.
+pub fn set_sigint_stops(stops: bool) {
+    SIGINT_STOPS.store(stops, Ordering::SeqCst);
+}
+
+/// Stop every live cluster, restore the terminal, exit 128+signal: on SIGINT (see
+/// [`set_sigint_stops`]), SIGTERM, SIGHUP.
 fn install_signal_handlers() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -916,7 +929,10 @@ fn install_signal_handlers() {
             return;
         };
         std::thread::spawn(move || {
-            if let Some(signal) = signals.forever().next() {
+            for signal in signals.forever() {
+                if signal == SIGINT && !SIGINT_STOPS.load(Ordering::SeqCst) {
+                    continue;
+                }
                 let live: Vec<Arc<Guard>> = lock(&LIVE).iter().filter_map(Weak::upgrade).collect();
                 for guard in live {
                     guard.stop();
