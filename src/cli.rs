@@ -193,10 +193,61 @@ pub enum Generate {
     CompleteFish,
 }
 
+impl Generate {
+    /// Where the committed copy of this script lives in the repository.
+    pub fn committed_path(self) -> &'static str {
+        match self {
+            Generate::CompleteBash => "completions/kcsh.bash",
+            Generate::CompleteZsh => "completions/_kcsh",
+            Generate::CompleteFish => "completions/kcsh.fish",
+        }
+    }
+}
+
+/// Write the completion script for `shell` (what `--generate` prints).
+pub fn generate(shell: Generate, out: &mut dyn std::io::Write) {
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+    let mut cmd = Cli::command();
+    let shell = match shell {
+        Generate::CompleteBash => Shell::Bash,
+        Generate::CompleteZsh => Shell::Zsh,
+        Generate::CompleteFish => Shell::Fish,
+    };
+    clap_complete::generate(shell, &mut cmd, "kcsh", out);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    /// The files in `completions/` must be what `kcsh --generate ...` prints today.
+    /// Regenerate with: `for s in bash zsh fish; do cargo run -q -- --generate complete-$s > ...; done`
+    /// (or run this test with `KCSH_UPDATE_COMPLETIONS=1`).
+    #[test]
+    fn committed_completions_are_fresh() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for shell in [
+            Generate::CompleteBash,
+            Generate::CompleteZsh,
+            Generate::CompleteFish,
+        ] {
+            let mut fresh = Vec::new();
+            generate(shell, &mut fresh);
+            let path = root.join(shell.committed_path());
+            if std::env::var_os("KCSH_UPDATE_COMPLETIONS").is_some() {
+                std::fs::write(&path, &fresh).unwrap();
+            }
+            let committed = std::fs::read(&path).unwrap_or_default();
+            assert!(
+                committed == fresh,
+                "{} is stale: run `kcsh --generate {}` > {0} (or KCSH_UPDATE_COMPLETIONS=1 cargo test)",
+                shell.committed_path(),
+                shell.to_possible_value().unwrap().get_name()
+            );
+        }
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::output::Output;
+
 /// Why kcsh (or one statement) did not succeed.
 #[derive(Debug)]
 pub enum Error {
@@ -15,12 +17,19 @@ pub enum Error {
     Statement(String),
     /// No worker could be reached, or an embedded cluster could not be started.
     Unreachable(String),
+    /// A statement failed but produced output worth showing first (VALIDATE's table of errors,
+    /// the per-connector results of a bulk PAUSE ... CONNECTORS): render `output`, then report
+    /// `message` like `Statement`. Exit code 1.
+    Failed {
+        message: String,
+        output: Box<Output>,
+    },
 }
 
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Statement(_) => 1,
+            Error::Statement(_) | Error::Failed { .. } => 1,
             Error::Usage(_) | Error::Syntax(_) => 2,
             Error::Unreachable(_) => 3,
         }
@@ -33,6 +42,7 @@ impl fmt::Display for Error {
             Error::Usage(m) | Error::Syntax(m) | Error::Statement(m) | Error::Unreachable(m) => {
                 f.write_str(m)
             }
+            Error::Failed { message, .. } => f.write_str(message),
         }
     }
 }

@@ -3,30 +3,121 @@
 //! Data flows one way: text -> tokens -> statements -> plan -> HTTP -> model -> output -> bytes.
 
 pub mod cli;
+pub mod connect;
 pub mod embedded;
 pub mod error;
+pub mod exec;
+pub mod help;
 pub mod lang;
 pub mod output;
+pub mod plan;
+pub mod render;
+pub mod repl;
+pub mod script;
+pub mod secrets;
+pub mod shell;
 
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-/// Entry point used by `main.rs`.
-///
-/// Minimal dispatch until the shell's `run` lands (the shell engineer folds this in): the
-/// embedded-cluster flags go through [`embedded::prepare`], which must run first and whose
-/// returned cluster must live until kcsh is done with it.
-pub fn main_entry() -> ExitCode {
-    use clap::Parser;
-    let mut cli = cli::Cli::parse();
-    match embedded::prepare(&mut cli) {
-        Ok(embedded::Prepared::Done(code)) => code,
-        Ok(embedded::Prepared::Continue(_cluster)) => {
-            eprintln!("kcsh: running statements is not available in this build yet");
-            ExitCode::from(2)
+use crate::error::Error;
+use crate::render::{style, Format, Renderer};
+
+/// Run kcsh as the command line asks. An `Err` is printed by `main` and becomes its exit code
+/// ([`Error::exit_code`]); statement failures inside a script come back as `Ok(code)` after
+/// the script's own report. A closed stdout (`kcsh ... | head`) ends quietly with 0.
+pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
+    if let Some(shell) = cli.generate {
+        let mut out = Vec::new();
+        cli::generate(shell, &mut out);
+        return write_stdout(&out).map(|()| ExitCode::SUCCESS);
+    }
+    // --stop / --detach end here; --embedded / --worker-config start a cluster, point the URL
+    // at it, and stop it when `_cluster` drops at the end of this function (or on a signal).
+    let _cluster = match embedded::prepare(&mut cli)? {
+        embedded::Prepared::Done(code) => return Ok(code),
+        embedded::Prepared::Continue(cluster) => cluster,
+    };
+    let err_color = style::use_color_env(cli.color, std::io::stderr().is_terminal());
+    let mut vars = lang::vars::Variables::new();
+    for arg in &cli.define {
+        let (name, value) = lang::vars::parse_define_arg(arg).map_err(Error::Usage)?;
+        vars.define(&name, &value);
+    }
+    let sources = script::sources(&cli)?;
+
+    if cli.check {
+        let Some(sources) = sources else {
+            return Err(Error::Usage(
+                "--check needs statements: -e STATEMENT, -f FILE, or a script on standard input"
+                    .into(),
+            ));
+        };
+        let code = exit_quietly_on_broken_pipe(script::check(
+            &sources,
+            &vars,
+            cli.ksql_compat,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+            err_color,
+        ))?;
+        return Ok(ExitCode::from(code));
+    }
+
+    let stdout_tty = std::io::stdout().is_terminal();
+    let interactive = sources.is_none();
+    let renderer = Renderer {
+        format: cli.output.map(Format::from).unwrap_or_default(),
+        color: style::use_color_env(cli.color, stdout_tty),
+        width: if stdout_tty { terminal_width() } else { None },
+        pretty_json: stdout_tty,
+    };
+    let settings = connect::config::resolve(&cli.connection, std::io::stdin().is_terminal())?;
+    let opts = exec::Options {
+        ksql_compat: cli.ksql_compat,
+        show_secrets: cli.show_secrets,
+        dry_run: cli.dry_run,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let mut shell = shell::Shell::new(settings, opts, renderer, vars, cli.on_error)?;
+    shell.err_color = err_color;
+
+    match sources {
+        Some(sources) => {
+            let code = exit_quietly_on_broken_pipe(script::run_sources(
+                &mut shell,
+                &sources,
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr().lock(),
+            ))?;
+            Ok(ExitCode::from(code))
         }
-        Err(err) => {
-            eprintln!("kcsh: {err}");
-            ExitCode::from(err.exit_code())
+        None => {
+            debug_assert!(interactive);
+            // The REPL uses Ctrl-C to abandon a request; EXIT/Ctrl-D stop the cluster.
+            embedded::set_sigint_stops(false);
+            repl::run(shell)
         }
     }
+}
+
+/// The terminal's width in columns, when stdout is one.
+fn terminal_width() -> Option<u16> {
+    terminal_size::terminal_size().map(|(w, _)| w.0)
+}
+
+/// A write error ends the run: quietly with 0 for a closed pipe, else as a usage error.
+fn exit_quietly_on_broken_pipe(result: std::io::Result<u8>) -> Result<u8, Error> {
+    match result {
+        Ok(code) => Ok(code),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        Err(e) => Err(Error::Usage(format!("cannot write output: {e}"))),
+    }
+}
+
+/// Write to stdout; a broken pipe is not an error.
+fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    exit_quietly_on_broken_pipe(out.write_all(bytes).and_then(|()| out.flush()).map(|()| 0))
+        .map(|_| ())
 }

@@ -1,0 +1,534 @@
+//! The session: runs one statement = plan -> client -> output. Prints nothing (except WAIT's
+//! progress line on a terminal, when asked); the shell renders the `Output`. Statement families
+//! live in submodules; this file holds the session, its settings, caches and shared helpers.
+
+mod cluster;
+mod config;
+mod connectors;
+mod display;
+mod lifecycle;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::cli::ConnectionArgs;
+use crate::connect::config::Settings;
+use crate::connect::model::{ConfigKeyInfo, PluginInfo, ServerInfo};
+use crate::connect::{ApiError, Client};
+use crate::error::Error;
+use crate::lang::ast::{Name, Statement};
+use crate::output::Output;
+use crate::plan::{self, PlanOptions, Request};
+use crate::secrets::Masker;
+
+/// How the session behaves; the shell fills it from the command line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Upper-case unquoted names and keys, as ksqlDB does.
+    pub ksql_compat: bool,
+    /// Show secret config values instead of `[hidden]`.
+    pub show_secrets: bool,
+    /// Send no request that changes state; say what would change.
+    pub dry_run: bool,
+    /// Show progress (WAIT FOR) on standard error: only when it is a terminal.
+    pub progress: bool,
+}
+
+/// Default of `WAIT FOR CONNECTOR` without `TIMEOUT`.
+const DEFAULT_WAIT: Duration = Duration::from_secs(60);
+/// How long the list of connector names used for completion is trusted.
+const NAMES_TTL: Duration = Duration::from_secs(10);
+
+/// A connection to one Connect cluster plus the session's settings and caches.
+#[derive(Debug)]
+pub struct Session {
+    client: Client,
+    opts: Options,
+    wait_timeout: Duration,
+    defaults: (Duration, Duration),
+    server_info: Mutex<Option<ServerInfo>>,
+    plugins: Mutex<Option<Vec<PluginInfo>>>,
+    plugin_keys: Mutex<HashMap<String, Vec<ConfigKeyInfo>>>,
+    names: Mutex<Option<(Instant, Vec<String>)>>,
+}
+
+/// The session settings exec owns (`SET 'name' = 'value'`), with their descriptions.
+pub const PROPERTIES: &[(&str, &str)] = &[
+    ("dry.run", "send no request that changes state (true/false)"),
+    (
+        "ksql.compat",
+        "upper-case unquoted names and keys like ksqlDB (true/false)",
+    ),
+    (
+        "retry.timeout",
+        "seconds to retry requests refused during a rebalance",
+    ),
+    (
+        "show.secrets",
+        "show secret config values instead of [hidden] (true/false)",
+    ),
+    ("timeout", "HTTP timeout per request, in seconds"),
+    (
+        "wait.timeout",
+        "default timeout of WAIT FOR CONNECTOR, in seconds",
+    ),
+];
+
+impl Session {
+    /// Resolves the connection settings (contexts file, flags, password prompt) and builds the
+    /// client. Does not contact the cluster: the first request reports `Error::Unreachable`.
+    pub fn connect(args: &ConnectionArgs, opts: Options) -> Result<Session, Error> {
+        let settings = crate::connect::config::resolve(args, true)?;
+        Session::with_settings(&settings, opts)
+    }
+
+    /// A session from already resolved settings (tests, `SERVER 'url'`).
+    pub fn with_settings(settings: &Settings, opts: Options) -> Result<Session, Error> {
+        Ok(Session {
+            client: Client::new(settings)?,
+            opts,
+            wait_timeout: DEFAULT_WAIT,
+            defaults: (settings.timeout, settings.retry_timeout),
+            server_info: Mutex::new(None),
+            plugins: Mutex::new(None),
+            plugin_keys: Mutex::new(HashMap::new()),
+            names: Mutex::new(None),
+        })
+    }
+
+    pub fn options(&self) -> Options {
+        self.opts
+    }
+
+    pub fn set_progress(&mut self, progress: bool) {
+        self.opts.progress = progress;
+    }
+
+    /// The worker URL in use.
+    pub fn server_url(&self) -> String {
+        self.client.url().to_string()
+    }
+
+    /// `GET /`, cached for the session.
+    pub fn server_info(&self) -> Result<ServerInfo, Error> {
+        let mut cache = self.server_info.lock().unwrap();
+        if let Some(info) = cache.as_ref() {
+            return Ok(info.clone());
+        }
+        let info: ServerInfo = self.client.send_json(&Request::get("/"))?;
+        *cache = Some(info.clone());
+        Ok(info)
+    }
+
+    /// Connector names for completion (cached for a few seconds, refreshed after changes).
+    pub fn connector_names(&self) -> Result<Vec<String>, Error> {
+        let mut cache = self.names.lock().unwrap();
+        if let Some((at, names)) = cache.as_ref() {
+            if at.elapsed() < NAMES_TTL {
+                return Ok(names.clone());
+            }
+        }
+        let mut names: Vec<String> = self.client.send_json(&Request::get("/connectors"))?;
+        names.sort();
+        *cache = Some((Instant::now(), names.clone()));
+        Ok(names)
+    }
+
+    /// Connector plugin classes for completion (cached).
+    pub fn plugin_classes(&self) -> Result<Vec<String>, Error> {
+        Ok(self.plugins()?.into_iter().map(|p| p.class).collect())
+    }
+
+    /// The config keys a plugin defines, for completion (cached per class).
+    pub fn plugin_config_keys(&self, class: &str) -> Result<Vec<String>, Error> {
+        Ok(self
+            .plugin_definitions(class)?
+            .into_iter()
+            .map(|k| k.name)
+            .collect())
+    }
+
+    /// The session settings and their current values.
+    pub fn properties(&self) -> Vec<(String, String)> {
+        PROPERTIES
+            .iter()
+            .map(|(name, _)| (name.to_string(), self.property(name)))
+            .collect()
+    }
+
+    fn property(&self, name: &str) -> String {
+        match name {
+            "dry.run" => self.opts.dry_run.to_string(),
+            "ksql.compat" => self.opts.ksql_compat.to_string(),
+            "show.secrets" => self.opts.show_secrets.to_string(),
+            "timeout" => self.client.timeout().as_secs().to_string(),
+            "retry.timeout" => self.client.retry_timeout().as_secs().to_string(),
+            "wait.timeout" => self.wait_timeout.as_secs().to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// `SET 'name' = 'value'` for exec's settings; unknown names list the valid ones.
+    pub fn set_property(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        let name = name.to_ascii_lowercase();
+        let flag = |v: &str| match v.to_ascii_lowercase().as_str() {
+            "true" | "on" | "yes" | "1" => Ok(true),
+            "false" | "off" | "no" | "0" => Ok(false),
+            _ => Err(Error::Usage(format!(
+                "'{name}' takes true or false, not '{v}'"
+            ))),
+        };
+        let secs = |v: &str| {
+            v.trim()
+                .parse::<u64>()
+                .map(Duration::from_secs)
+                .map_err(|_| Error::Usage(format!("'{name}' takes a number of seconds, not '{v}'")))
+        };
+        match name.as_str() {
+            "dry.run" => self.opts.dry_run = flag(value)?,
+            "ksql.compat" => self.opts.ksql_compat = flag(value)?,
+            "show.secrets" => self.opts.show_secrets = flag(value)?,
+            "timeout" => self.client.set_timeout(secs(value)?),
+            "retry.timeout" => self.client.set_retry_timeout(secs(value)?),
+            "wait.timeout" => self.wait_timeout = secs(value)?,
+            _ => return Err(unknown_property(&name)),
+        }
+        Ok(())
+    }
+
+    /// `UNSET 'name'`: back to the value the session started with.
+    pub fn unset_property(&mut self, name: &str) -> Result<(), Error> {
+        let name = name.to_ascii_lowercase();
+        match name.as_str() {
+            "dry.run" | "ksql.compat" | "show.secrets" => self.set_property(&name, "false"),
+            "timeout" => {
+                self.client.set_timeout(self.defaults.0);
+                Ok(())
+            }
+            "retry.timeout" => {
+                self.client.set_retry_timeout(self.defaults.1);
+                Ok(())
+            }
+            "wait.timeout" => {
+                self.wait_timeout = DEFAULT_WAIT;
+                Ok(())
+            }
+            _ => Err(unknown_property(&name)),
+        }
+    }
+
+    /// Runs one statement. Variables must already be resolved (the shell does that).
+    pub fn execute(&mut self, stmt: &Statement) -> Result<Output, Error> {
+        let result = self.dispatch(stmt);
+        if plan::plan_with(stmt, &self.plan_options())
+            .map(|reqs| reqs.iter().any(Request::changes_state))
+            .unwrap_or(false)
+        {
+            *self.names.lock().unwrap() = None;
+        }
+        result
+    }
+
+    fn dispatch(&self, stmt: &Statement) -> Result<Output, Error> {
+        match stmt {
+            Statement::CreateConnector { .. } => self.create(stmt),
+            Statement::ValidateConnector {
+                kind,
+                name,
+                properties,
+            } => self.validate(*kind, name.as_ref(), properties),
+            Statement::AlterConnectorSet { name, properties } => self.alter_set(name, properties),
+            Statement::AlterConnectorUnset { name, keys } => self.alter_unset(name, keys),
+            Statement::ShowCreateConnector { name } => self.show_create(name),
+            Statement::DropConnector { if_exists, name } => self.drop_connector(name, *if_exists),
+            Statement::DescribeConnector { name, extended } => self.describe(name, *extended),
+            Statement::ShowConnectors { kind, like } => {
+                self.show_connectors(*kind, like.as_deref())
+            }
+            Statement::ShowConnectorPlugins => self.show_plugins(true),
+            Statement::ShowPlugins => self.show_plugins(false),
+            Statement::DescribePlugin { plugin } => self.describe_plugin(plugin),
+            Statement::Lifecycle { action, target } => self.lifecycle(*action, target),
+            Statement::RestartConnector {
+                target,
+                include_tasks,
+                only_failed,
+            } => self.restart(target, *include_tasks, *only_failed),
+            Statement::RestartTask { name, task } => self.restart_task(name, *task),
+            Statement::ShowConnectorOffsets { name } => self.show_offsets(name),
+            Statement::AlterConnectorOffset {
+                name,
+                partition,
+                offset,
+            } => self.alter_offset(name, partition, offset.as_deref()),
+            Statement::ResetConnectorOffsets { name } => self.reset_offsets(name),
+            Statement::ResetConnectorTopics { name } => self.reset_topics(name),
+            Statement::WaitForConnector { name, timeout_secs } => {
+                self.wait_for(name, timeout_secs.map(Duration::from_secs))
+            }
+            Statement::ShowCluster => self.show_cluster(),
+            Statement::ShowLoggers { like } => self.show_loggers(like.as_deref()),
+            Statement::SetLogger {
+                logger,
+                level,
+                cluster,
+            } => self.set_logger(logger, level, *cluster),
+            Statement::Explain(inner) => self.explain(inner),
+            Statement::SetProperty { .. }
+            | Statement::UnsetProperty { .. }
+            | Statement::ShowProperties
+            | Statement::Define { .. }
+            | Statement::Undefine { .. }
+            | Statement::ShowVariables
+            | Statement::RunScript { .. }
+            | Statement::Output(_)
+            | Statement::Server(_)
+            | Statement::Help(_)
+            | Statement::History
+            | Statement::Clear
+            | Statement::Exit => Err(Error::Usage(
+                "this is a client command: the shell runs it, not the session".into(),
+            )),
+        }
+    }
+
+    fn explain(&self, inner: &Statement) -> Result<Output, Error> {
+        let reqs = plan::plan_with(inner, &self.plan_options())?;
+        Ok(Output::new("explain").with(crate::output::Block::Text {
+            name: "requests".into(),
+            text: plan::explain_text(&reqs),
+        }))
+    }
+
+    // ---- shared helpers for the statement modules ----
+
+    fn plan_options(&self) -> PlanOptions {
+        PlanOptions {
+            ksql_compat: self.opts.ksql_compat,
+        }
+    }
+
+    fn name(&self, name: &Name) -> Result<String, Error> {
+        plan::name_text(name, &self.plan_options())
+    }
+
+    fn masker(&self) -> Masker {
+        Masker::new(self.opts.show_secrets)
+    }
+
+    /// Fails with a message naming the version a feature needs, when the worker is older.
+    fn require(&self, major: u32, minor: u32, what: &str) -> Result<(), Error> {
+        let info = self.server_info()?;
+        if info.at_least(major, minor) {
+            Ok(())
+        } else {
+            Err(Error::Statement(format!(
+                "{what} needs Kafka Connect {major}.{minor} or later; this worker runs {}",
+                info.version
+            )))
+        }
+    }
+
+    /// The worker's plugins (connectors only), cached.
+    fn plugins(&self) -> Result<Vec<PluginInfo>, Error> {
+        let mut cache = self.plugins.lock().unwrap();
+        if let Some(p) = cache.as_ref() {
+            return Ok(p.clone());
+        }
+        let mut list: Vec<PluginInfo> =
+            self.client.send_json(&Request::get("/connector-plugins"))?;
+        list.sort_by(|a, b| a.class.cmp(&b.class));
+        *cache = Some(list.clone());
+        Ok(list)
+    }
+
+    /// A plugin's config definitions (3.2+), cached per class.
+    fn plugin_definitions(&self, class: &str) -> Result<Vec<ConfigKeyInfo>, Error> {
+        if let Some(keys) = self.plugin_keys.lock().unwrap().get(class) {
+            return Ok(keys.clone());
+        }
+        self.require(3, 2, "plugin config definitions")?;
+        let keys: Vec<ConfigKeyInfo> = self
+            .client
+            .send_json(&Request::get(plan::plugin_path(class, "/config")?))
+            .map_err(|e| plugin_error(class, e))?;
+        self.plugin_keys
+            .lock()
+            .unwrap()
+            .insert(class.to_string(), keys.clone());
+        Ok(keys)
+    }
+
+    /// A masker that also hides the keys the plugin declares as PASSWORD (best effort).
+    fn masker_for(&self, class: Option<&str>) -> Masker {
+        let mut m = self.masker();
+        if let (false, Some(class)) = (m.show, class) {
+            if let Ok(keys) = self.plugin_definitions(class) {
+                m.password_keys = keys
+                    .into_iter()
+                    .filter(|k| k.kind.eq_ignore_ascii_case("PASSWORD"))
+                    .map(|k| k.name)
+                    .collect();
+            }
+        }
+        m
+    }
+
+    /// Turns a failed call about connector `name` into the user's error: 404s become
+    /// `Connector 'X' does not exist.` with a `did you mean` hint when only the case differs.
+    fn connector_error(&self, name: &str, e: ApiError) -> Error {
+        if is_connector_not_found(&e) {
+            self.not_found(name)
+        } else {
+            e.into()
+        }
+    }
+
+    fn not_found(&self, name: &str) -> Error {
+        let mut text = not_found_text(name);
+        if let Some(similar) = self.similar_name(name) {
+            text.push_str(&format!("\nhint: did you mean \"{similar}\"?"));
+        }
+        Error::Statement(text)
+    }
+
+    /// An existing connector whose name equals `name` but for case.
+    fn similar_name(&self, name: &str) -> Option<String> {
+        let names: Vec<String> = self.client.send_json(&Request::get("/connectors")).ok()?;
+        names
+            .into_iter()
+            .find(|n| n != name && n.eq_ignore_ascii_case(name))
+    }
+
+    /// Finds the plugin a class name or alias refers to.
+    fn find_plugin(&self, class: &str) -> Result<Option<PluginInfo>, Error> {
+        Ok(self.plugins()?.into_iter().find(|p| p.matches(class)))
+    }
+
+    /// The error for an unknown connector class, with the closest known classes.
+    fn unknown_class(&self, class: &str) -> Error {
+        let mut text = format!("Unknown connector class '{class}'");
+        if let Ok(plugins) = self.plugins() {
+            let needle = class.to_ascii_lowercase();
+            let close: Vec<String> = plugins
+                .iter()
+                .filter(|p| {
+                    let simple = p
+                        .class
+                        .rsplit('.')
+                        .next()
+                        .unwrap_or(&p.class)
+                        .to_ascii_lowercase();
+                    simple.contains(&needle)
+                        || needle.contains(simple.trim_end_matches("connector"))
+                })
+                .map(|p| p.class.clone())
+                .collect();
+            if !close.is_empty() {
+                text.push_str(&format!("\nhint: did you mean {}?", close.join(" or ")));
+            } else {
+                text.push_str("\nhint: SHOW CONNECTOR PLUGINS lists the classes this worker has");
+            }
+        }
+        Error::Statement(text)
+    }
+}
+
+fn unknown_property(name: &str) -> Error {
+    let valid: Vec<&str> = PROPERTIES.iter().map(|(n, _)| *n).collect();
+    Error::Usage(format!(
+        "unknown property '{name}'; valid properties: {}",
+        valid.join(", ")
+    ))
+}
+
+/// ksqlDB's text for a missing connector.
+pub fn not_found_text(name: &str) -> String {
+    format!("Connector '{name}' does not exist.")
+}
+
+/// Connect's 404s about a connector ("Connector x not found", "Unknown connector x",
+/// "No status found for connector x"); a bare "HTTP 404 Not Found" is a missing route instead.
+fn is_connector_not_found(e: &ApiError) -> bool {
+    match e {
+        ApiError::Status {
+            status: 404,
+            message,
+        } => !message.starts_with("HTTP 404"),
+        _ => false,
+    }
+}
+
+/// Errors of plugin endpoints: 404 "Unknown plugin" or 400 "Invalid plugin class".
+fn plugin_error(class: &str, e: ApiError) -> Error {
+    match &e {
+        ApiError::Status { status: 404, .. } => Error::Statement(format!(
+            "Unknown plugin '{class}'\nhint: SHOW PLUGINS lists them"
+        )),
+        _ => e.into(),
+    }
+}
+
+/// Upper-case plugin/connector type as ksqlDB shows it (`SOURCE`, `SINK`).
+fn type_upper(kind: Option<&str>) -> String {
+    kind.unwrap_or("unknown").to_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session() -> Session {
+        let settings = Settings {
+            urls: vec!["http://127.0.0.1:9".into()],
+            ..Default::default()
+        };
+        Session::with_settings(&settings, Options::default()).unwrap()
+    }
+
+    #[test]
+    fn properties_set_unset_and_reject_unknown() {
+        let mut s = session();
+        s.set_property("show.secrets", "true").unwrap();
+        s.set_property("TIMEOUT", "200").unwrap();
+        let props: HashMap<String, String> = s.properties().into_iter().collect();
+        assert_eq!(props["show.secrets"], "true");
+        assert_eq!(props["timeout"], "200");
+        s.unset_property("timeout").unwrap();
+        assert_eq!(s.property("timeout"), "120");
+        let e = s.set_property("nope", "1").unwrap_err();
+        assert!(e.to_string().contains("valid properties: dry.run"), "{e}");
+        assert!(s.set_property("dry.run", "maybe").is_err());
+    }
+
+    #[test]
+    fn explain_sends_nothing() {
+        let mut s = session();
+        let out = s
+            .execute(&Statement::Explain(Box::new(Statement::DropConnector {
+                if_exists: false,
+                name: Name::Plain("fs src".into()),
+            })))
+            .unwrap();
+        assert_eq!(
+            out.blocks,
+            vec![crate::output::Block::Text {
+                name: "requests".into(),
+                text: "DELETE /connectors/fs%20src".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn unreachable_cluster_is_reported_on_first_request() {
+        let mut s = session();
+        let e = s
+            .execute(&Statement::ShowConnectors {
+                kind: None,
+                like: None,
+            })
+            .unwrap_err();
+        assert!(matches!(e, Error::Unreachable(_)), "{e:?}");
+    }
+}

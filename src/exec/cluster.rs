@@ -1,0 +1,177 @@
+//! Statements about the workers rather than connectors: SHOW CLUSTER, SHOW LOGGERS, SET LOGGER.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::Session;
+use crate::connect::model::{LoggerLevel, WorkerStatus};
+use crate::connect::ApiError;
+use crate::error::Error;
+use crate::output::{Block, Output};
+use crate::plan::{self, Request};
+
+fn s(text: impl Into<String>) -> Value {
+    Value::String(text.into())
+}
+
+impl Session {
+    /// `SHOW CLUSTER`: worker URL, version, commit, Kafka cluster id, health (3.9+).
+    pub(super) fn show_cluster(&self) -> Result<Output, Error> {
+        // Always ask afresh: this is what users run to check a worker.
+        *self.server_info.lock().unwrap() = None;
+        let info = self.server_info()?;
+        let (health, detail) = if info.at_least(3, 9) {
+            match self
+                .client
+                .send_json::<WorkerStatus>(&Request::get("/health"))
+            {
+                Ok(h) => (h.status, h.message.unwrap_or_default()),
+                Err(ApiError::Status { status, message }) => {
+                    let state = match status {
+                        503 => "starting",
+                        404 => "unknown",
+                        _ => "unhealthy",
+                    };
+                    (state.to_string(), message)
+                }
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            (
+                "unknown".to_string(),
+                "GET /health needs Kafka Connect 3.9 or later".to_string(),
+            )
+        };
+        let fields = vec![
+            ("URL".to_string(), s(self.client.url())),
+            ("Version".to_string(), s(info.version.clone())),
+            (
+                "Commit".to_string(),
+                s(info.commit.clone().unwrap_or_default()),
+            ),
+            (
+                "Kafka Cluster ID".to_string(),
+                s(info.kafka_cluster_id.clone().unwrap_or_default()),
+            ),
+            ("Health".to_string(), s(health)),
+            ("Health Detail".to_string(), s(detail)),
+        ];
+        Ok(Output::new("cluster").with(Block::Fields {
+            name: "cluster".into(),
+            fields,
+        }))
+    }
+
+    /// `SHOW LOGGERS [LIKE 'p']`
+    pub(super) fn show_loggers(&self, like: Option<&str>) -> Result<Output, Error> {
+        let loggers: BTreeMap<String, LoggerLevel> = self
+            .client
+            .send_json(&Request::get("/admin/loggers"))
+            .map_err(admin_error)?;
+        let rows = loggers
+            .into_iter()
+            .filter(|(name, _)| like.is_none_or(|p| plan::like(p, name)))
+            .map(|(name, l)| {
+                vec![
+                    s(name),
+                    s(l.level.unwrap_or_default()),
+                    l.last_modified
+                        .filter(|ms| *ms > 0)
+                        .map(|ms| s(format_epoch_ms(ms)))
+                        .unwrap_or(Value::Null),
+                ]
+            })
+            .collect();
+        Ok(Output::new("logger_list").with(Block::Table {
+            name: "loggers".into(),
+            title: None,
+            columns: vec!["Logger".into(), "Level".into(), "Last Modified".into()],
+            rows,
+        }))
+    }
+
+    /// `SET LOGGER 'name' = 'LEVEL' [FOR CLUSTER]`
+    pub(super) fn set_logger(
+        &self,
+        logger: &str,
+        level: &str,
+        cluster: bool,
+    ) -> Result<Output, Error> {
+        if cluster {
+            self.require(3, 7, "SET LOGGER ... FOR CLUSTER")?;
+        }
+        let req = plan::logger_request(logger, level, cluster)?;
+        let level = level.to_uppercase();
+        if self.opts.dry_run {
+            return Ok(Output::new("dry_run")
+                .with(Block::Message("Would send:".into()))
+                .with(Block::Text {
+                    name: "requests".into(),
+                    text: plan::explain_text(&[req]),
+                }));
+        }
+        let resp = self.client.send(&req).map_err(admin_error)?;
+        if cluster {
+            return Ok(Output::message(format!(
+                "Set logger {logger} to {level} on every worker of the cluster"
+            )));
+        }
+        let changed: Vec<String> = resp.json::<Option<Vec<String>>>()?.unwrap_or_default();
+        Ok(Output::message(format!(
+            "Set logger {logger} to {level} on {} ({} logger(s) changed)",
+            self.client.url(),
+            changed.len()
+        )))
+    }
+}
+
+/// `/admin/loggers` may be disabled or on another listener (`admin.listeners`).
+fn admin_error(e: ApiError) -> Error {
+    match &e {
+        ApiError::Status {
+            status: 404,
+            message,
+        } if message.starts_with("HTTP 404") => Error::Statement(
+            "the logger endpoints (/admin/loggers) are not available on this worker: \
+                 they may be disabled or on another listener (admin.listeners)"
+                .into(),
+        ),
+        _ => e.into(),
+    }
+}
+
+/// `2024-11-25T08:13:20Z` from epoch milliseconds (UTC; no time-zone database needed).
+pub(super) fn format_epoch_ms(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_formatting() {
+        assert_eq!(format_epoch_ms(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_epoch_ms(1_732_520_000_000), "2024-11-25T07:33:20Z");
+        assert_eq!(format_epoch_ms(951_782_400_000), "2000-02-29T00:00:00Z");
+    }
+}

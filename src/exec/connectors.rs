@@ -1,0 +1,306 @@
+//! Reading connectors and plugins: SHOW CONNECTORS, DESCRIBE CONNECTOR [EXTENDED], DROP,
+//! SHOW [CONNECTOR] PLUGINS, DESCRIBE PLUGIN.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{not_found_text, plugin_error, type_upper, Session};
+use crate::connect::model::{
+    ActiveTopics, ConfigKeyInfo, ConnectorInfo, ConnectorStatus, ExpandedConnector, PluginInfo,
+    TaskInfo,
+};
+use crate::connect::ApiError;
+use crate::error::Error;
+use crate::lang::ast::{ConnectorType, Name};
+use crate::output::{Block, Output};
+use crate::plan::{self, Method, Request};
+
+fn s(text: impl Into<String>) -> Value {
+    Value::String(text.into())
+}
+
+impl Session {
+    /// `SHOW [SOURCE|SINK] CONNECTORS [LIKE 'p']`: one request with both expansions.
+    pub(super) fn show_connectors(
+        &self,
+        kind: Option<ConnectorType>,
+        like: Option<&str>,
+    ) -> Result<Output, Error> {
+        let all: BTreeMap<String, ExpandedConnector> =
+            self.client.send_json(&plan::list_request())?;
+        let want = kind.map(|k| match k {
+            ConnectorType::Source => "source",
+            ConnectorType::Sink => "sink",
+        });
+        let mut rows = Vec::new();
+        for (name, c) in &all {
+            if let Some(p) = like {
+                if !plan::like(p, name) {
+                    continue;
+                }
+            }
+            let ctype = c
+                .info
+                .as_ref()
+                .and_then(|i| i.kind.clone())
+                .or_else(|| c.status.as_ref().and_then(|s| s.kind.clone()));
+            if want.is_some() && ctype.as_deref() != want {
+                continue;
+            }
+            let class = c
+                .info
+                .as_ref()
+                .and_then(|i| i.config.get("connector.class").cloned())
+                .unwrap_or_default();
+            let status = c
+                .status
+                .as_ref()
+                .map(ConnectorStatus::summary)
+                .unwrap_or_else(|| "UNASSIGNED".into());
+            rows.push(vec![
+                s(name.clone()),
+                s(type_upper(ctype.as_deref())),
+                s(class),
+                s(status),
+            ]);
+        }
+        Ok(Output::new("connector_list").with(Block::Table {
+            name: "connectors".into(),
+            title: None,
+            columns: vec![
+                "Connector Name".into(),
+                "Type".into(),
+                "Class".into(),
+                "Status".into(),
+            ],
+            rows,
+        }))
+    }
+
+    /// `DESCRIBE CONNECTOR name [EXTENDED]`: info, status, topics (and task configs) fetched
+    /// concurrently.
+    pub(super) fn describe(&self, name: &Name, extended: bool) -> Result<Output, Error> {
+        let name = self.name(name)?;
+        let info_req = Request::get(plan::connector_path(&name, "")?);
+        let status_req = Request::get(plan::connector_path(&name, "/status")?);
+        let topics_req = Request::get(plan::connector_path(&name, "/topics")?);
+        let tasks_req = Request::get(plan::connector_path(&name, "/tasks")?);
+        let client = &self.client;
+        let (info, status, topics, tasks) = std::thread::scope(|scope| {
+            let status = scope.spawn(|| client.send_json::<ConnectorStatus>(&status_req));
+            let topics =
+                scope.spawn(|| client.send_json::<BTreeMap<String, ActiveTopics>>(&topics_req));
+            let tasks =
+                extended.then(|| scope.spawn(|| client.send_json::<Vec<TaskInfo>>(&tasks_req)));
+            let info = client.send_json::<ConnectorInfo>(&info_req);
+            (
+                info,
+                status.join().expect("status thread"),
+                topics.join().expect("topics thread"),
+                tasks.map(|t| t.join().expect("tasks thread")),
+            )
+        });
+        let info = info.map_err(|e| self.connector_error(&name, e))?;
+        // Right after creation the status may not exist yet: show the connector as UNASSIGNED.
+        let status = match status {
+            Ok(s) => s,
+            Err(e) if e.is_not_found() => ConnectorStatus {
+                name: name.clone(),
+                connector: crate::connect::model::State {
+                    state: "UNASSIGNED".into(),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+            Err(e) => return Err(e.into()),
+        };
+        let class = info
+            .config
+            .get("connector.class")
+            .cloned()
+            .unwrap_or_default();
+        let kind = info
+            .kind
+            .clone()
+            .or(status.kind.clone())
+            .unwrap_or_else(|| "unknown".into());
+
+        let mut fields = vec![
+            ("Name".to_string(), s(name.clone())),
+            ("Class".to_string(), s(class.clone())),
+            ("Type".to_string(), s(kind)),
+            ("State".to_string(), s(status.connector.state.clone())),
+            (
+                "WorkerId".to_string(),
+                s(status.connector.worker_id.clone().unwrap_or_default()),
+            ),
+        ];
+        if let Some(trace) = status.connector.trace.as_ref().filter(|t| !t.is_empty()) {
+            fields.push(("Trace".to_string(), s(trace.clone())));
+        }
+        let mut out = Output::new("connector_description").with(Block::Fields {
+            name: "connector".into(),
+            fields,
+        });
+        let mut task_rows: Vec<Vec<Value>> = status
+            .tasks
+            .iter()
+            .map(|t| {
+                vec![
+                    Value::from(t.id),
+                    s(t.state.clone()),
+                    s(t.trace.clone().unwrap_or_default()),
+                ]
+            })
+            .collect();
+        task_rows.sort_by_key(|r| r[0].as_u64());
+        out = out.with(Block::Table {
+            name: "tasks".into(),
+            title: None,
+            columns: vec!["Task ID".into(), "State".into(), "Error Trace".into()],
+            rows: task_rows,
+        });
+        let topic_rows = match topics {
+            Ok(map) => {
+                let mut t: Vec<String> = map.into_values().flat_map(|a| a.topics).collect();
+                t.sort();
+                t.into_iter().map(|t| vec![s(t)]).collect()
+            }
+            // 403 "Topic tracking is disabled." is not a failure of DESCRIBE.
+            Err(ApiError::Status { status: 403, .. }) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
+        out = out.with(Block::Table {
+            name: "topics".into(),
+            title: None,
+            columns: vec!["Related Topics".into()],
+            rows: topic_rows,
+        });
+
+        if extended {
+            let masker = self.masker_for(Some(&class));
+            let rows = info
+                .config
+                .iter()
+                .map(|(k, v)| vec![s(k.clone()), s(masker.show(k, v))])
+                .collect();
+            out = out.with(Block::Table {
+                name: "config".into(),
+                title: Some("Config".into()),
+                columns: vec!["Key".into(), "Value".into()],
+                rows,
+            });
+            let tasks = match tasks {
+                Some(Ok(t)) => t,
+                Some(Err(e)) if e.is_not_found() => Vec::new(),
+                Some(Err(e)) => return Err(e.into()),
+                None => Vec::new(),
+            };
+            let mut rows = Vec::new();
+            for t in &tasks {
+                for (k, v) in &t.config {
+                    rows.push(vec![
+                        Value::from(t.id.task),
+                        s(k.clone()),
+                        s(masker.show(k, v)),
+                    ]);
+                }
+            }
+            out = out.with(Block::Table {
+                name: "task_configs".into(),
+                title: Some("Task Configs".into()),
+                columns: vec!["Task ID".into(), "Key".into(), "Value".into()],
+                rows,
+            });
+        }
+        Ok(out)
+    }
+
+    /// `DROP CONNECTOR [IF EXISTS] name`
+    pub(super) fn drop_connector(&self, name: &Name, if_exists: bool) -> Result<Output, Error> {
+        let name = self.name(name)?;
+        let path = plan::connector_path(&name, "")?;
+        if self.opts.dry_run {
+            return match self.client.send(&Request::get(path)) {
+                Ok(_) => Ok(Output::message(format!("Would drop connector \"{name}\""))),
+                Err(e) if e.is_not_found() && if_exists => {
+                    Ok(Output::warning(not_found_text(&name)))
+                }
+                Err(e) => Err(self.connector_error(&name, e)),
+            };
+        }
+        match self.client.send(&Request::new(Method::Delete, path)) {
+            Ok(_) => Ok(Output::message(format!("Dropped connector \"{name}\""))),
+            Err(e) if super::is_connector_not_found(&e) && if_exists => {
+                Ok(Output::warning(not_found_text(&name)))
+            }
+            Err(e) => Err(self.connector_error(&name, e)),
+        }
+    }
+
+    /// `SHOW CONNECTOR PLUGINS` (connectors only) and `SHOW PLUGINS` (every type).
+    pub(super) fn show_plugins(&self, connectors_only: bool) -> Result<Output, Error> {
+        let mut list: Vec<PluginInfo> = if connectors_only {
+            self.plugins()?
+        } else {
+            self.client
+                .send_json(&Request::get("/connector-plugins").query("connectorsOnly", "false"))?
+        };
+        list.sort_by(|a, b| {
+            (a.kind.as_str(), a.class.as_str()).cmp(&(b.kind.as_str(), b.class.as_str()))
+        });
+        if connectors_only {
+            list.sort_by(|a, b| a.class.cmp(&b.class));
+        }
+        let rows = list
+            .into_iter()
+            .map(|p| {
+                vec![
+                    s(p.class),
+                    s(type_upper(Some(&p.kind))),
+                    s(p.version.unwrap_or_default()),
+                ]
+            })
+            .collect();
+        Ok(Output::new("plugin_list").with(Block::Table {
+            name: "plugins".into(),
+            title: None,
+            columns: vec!["Class".into(), "Type".into(), "Version".into()],
+            rows,
+        }))
+    }
+
+    /// `DESCRIBE PLUGIN 'class-or-alias'`: the plugin's config definitions.
+    pub(super) fn describe_plugin(&self, plugin: &str) -> Result<Output, Error> {
+        self.require(3, 2, "DESCRIBE PLUGIN")?;
+        let keys: Vec<ConfigKeyInfo> = self
+            .client
+            .send_json(&Request::get(plan::plugin_path(plugin, "/config")?))
+            .map_err(|e| plugin_error(plugin, e))?;
+        let rows = keys
+            .into_iter()
+            .map(|k| {
+                vec![
+                    s(k.name),
+                    s(k.kind),
+                    k.default_value.map(Value::String).unwrap_or(Value::Null),
+                    s(k.importance.unwrap_or_default()),
+                    s(k.documentation.unwrap_or_default()),
+                ]
+            })
+            .collect();
+        Ok(Output::new("plugin_description").with(Block::Table {
+            name: "config_definitions".into(),
+            title: Some(plugin.to_string()),
+            columns: vec![
+                "Name".into(),
+                "Type".into(),
+                "Default".into(),
+                "Importance".into(),
+                "Documentation".into(),
+            ],
+            rows,
+        }))
+    }
+}

@@ -1,0 +1,395 @@
+//! Statements that act on running connectors: PAUSE/RESUME/STOP (one or bulk), RESTART
+//! (connector, tasks, bulk), offsets (show/alter/reset), RESET TOPICS, WAIT FOR CONNECTOR.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::Session;
+use crate::connect::model::{ConnectorOffsets, ConnectorStatus, ExpandedConnector, MessageBody};
+use crate::connect::ApiError;
+use crate::error::Error;
+use crate::lang::ast::{Lifecycle, Name, Property, Target};
+use crate::output::{Block, Output};
+use crate::plan::{self, Method, Request};
+
+fn s(text: impl Into<String>) -> Value {
+    Value::String(text.into())
+}
+
+fn verb(action: Lifecycle) -> (&'static str, &'static str) {
+    match action {
+        Lifecycle::Pause => ("PAUSE", "Paused"),
+        Lifecycle::Resume => ("RESUME", "Resumed"),
+        Lifecycle::Stop => ("STOP", "Stopped"),
+    }
+}
+
+impl Session {
+    /// `PAUSE|RESUME|STOP CONNECTOR name` and `... CONNECTORS [LIKE 'p']`.
+    pub(super) fn lifecycle(&self, action: Lifecycle, target: &Target) -> Result<Output, Error> {
+        if action == Lifecycle::Stop {
+            self.require(3, 5, "STOP CONNECTOR")?;
+        }
+        let (word, done) = verb(action);
+        self.for_targets(target, word, |name| {
+            self.client
+                .send(&plan::lifecycle_request(name, action)?)
+                .map_err(|e| self.connector_error(name, e))?;
+            Ok(format!("{done} connector {name}"))
+        })
+    }
+
+    /// `RESTART CONNECTOR name [INCLUDE TASKS] [ONLY FAILED]` and the bulk form.
+    pub(super) fn restart(
+        &self,
+        target: &Target,
+        include_tasks: bool,
+        only_failed: bool,
+    ) -> Result<Output, Error> {
+        if include_tasks || only_failed {
+            self.require(3, 0, "RESTART ... INCLUDE TASKS / ONLY FAILED")?;
+        }
+        self.for_targets(target, "RESTART", |name| {
+            let resp = self
+                .client
+                .send(&plan::restart_request(name, include_tasks, only_failed)?)
+                .map_err(|e| self.connector_error(name, e))?;
+            // 202 carries the instances being restarted; 204 (plain restart) has no body.
+            let restarting: Option<ConnectorStatus> = resp.json().ok().flatten();
+            Ok(match restarting {
+                Some(st) => {
+                    let conn = st.connector.state == "RESTARTING";
+                    let tasks = st.tasks.iter().filter(|t| t.state == "RESTARTING").count();
+                    let what = match (conn, tasks) {
+                        (true, 0) => "the connector".to_string(),
+                        (true, n) => format!("the connector and {n} task(s)"),
+                        (false, 0) => "nothing (no instance matched)".to_string(),
+                        (false, n) => format!("{n} task(s)"),
+                    };
+                    format!("Restarted connector {name}: restarting {what}")
+                }
+                None => format!("Restarted connector {name}"),
+            })
+        })
+    }
+
+    /// `RESTART CONNECTOR name TASK n`
+    pub(super) fn restart_task(&self, name: &Name, task: u32) -> Result<Output, Error> {
+        let name = self.name(name)?;
+        let req = Request::new(
+            Method::Post,
+            plan::connector_path(&name, &format!("/tasks/{task}/restart"))?,
+        );
+        if self.opts.dry_run {
+            self.ensure_exists(&name)?;
+            return Ok(would_send(&[req]));
+        }
+        match self.client.send(&req) {
+            Ok(_) => Ok(Output::message(format!(
+                "Restarted task {task} of connector {name}"
+            ))),
+            Err(ApiError::Status {
+                status: 404,
+                message,
+            }) if message.starts_with("Unknown task") => Err(Error::Statement(format!(
+                "Connector {name} has no task {task}"
+            ))),
+            Err(e) => Err(self.connector_error(&name, e)),
+        }
+    }
+
+    /// Runs `act` on one connector or on each match of a bulk statement; the bulk form reports
+    /// one row per connector and fails (after showing them all) if any failed.
+    fn for_targets(
+        &self,
+        target: &Target,
+        word: &str,
+        act: impl Fn(&str) -> Result<String, Error>,
+    ) -> Result<Output, Error> {
+        match target {
+            Target::One(name) => {
+                let name = self.name(name)?;
+                plan::connector_path(&name, "")?;
+                if self.opts.dry_run {
+                    self.ensure_exists(&name)?;
+                    return Ok(Output::new("dry_run").with(Block::Message(format!(
+                        "Would {} connector {name}",
+                        word.to_lowercase()
+                    ))));
+                }
+                Ok(Output::message(act(&name)?))
+            }
+            Target::All { like } => {
+                let all: BTreeMap<String, ExpandedConnector> =
+                    self.client.send_json(&plan::list_request())?;
+                let names: Vec<&String> = all
+                    .keys()
+                    .filter(|n| like.as_deref().is_none_or(|p| plan::like(p, n)))
+                    .collect();
+                if names.is_empty() {
+                    return Ok(Output::warning(match like {
+                        Some(p) => format!("No connector matches '{p}'"),
+                        None => "There are no connectors".to_string(),
+                    }));
+                }
+                if self.opts.dry_run {
+                    let list: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
+                    return Ok(Output::new("dry_run").with(Block::Message(format!(
+                        "Would {} {} connector(s): {}",
+                        word.to_lowercase(),
+                        list.len(),
+                        list.join(", ")
+                    ))));
+                }
+                let mut rows = Vec::new();
+                let mut failed = 0;
+                for name in names {
+                    let result = match act(name) {
+                        Ok(msg) => msg,
+                        Err(e) => {
+                            failed += 1;
+                            format!("FAILED: {e}")
+                        }
+                    };
+                    rows.push(vec![s(name.clone()), s(result)]);
+                }
+                let total = rows.len();
+                let output = Output::new("bulk_result").with(Block::Table {
+                    name: "results".into(),
+                    title: None,
+                    columns: vec!["Connector".into(), "Result".into()],
+                    rows,
+                });
+                if failed > 0 {
+                    Err(Error::Failed {
+                        message: format!("{word} failed for {failed} of {total} connector(s)"),
+                        output: Box::new(output),
+                    })
+                } else {
+                    Ok(output)
+                }
+            }
+        }
+    }
+
+    /// Fails with "does not exist" (and a did-you-mean) unless the connector exists.
+    fn ensure_exists(&self, name: &str) -> Result<(), Error> {
+        self.client
+            .send(&Request::get(plan::connector_path(name, "")?))
+            .map(|_| ())
+            .map_err(|e| self.connector_error(name, e))
+    }
+
+    /// `SHOW CONNECTOR OFFSETS name` (3.5+)
+    pub(super) fn show_offsets(&self, name: &Name) -> Result<Output, Error> {
+        let name = self.name(name)?;
+        self.require(3, 5, "SHOW CONNECTOR OFFSETS")?;
+        let offsets: ConnectorOffsets = self
+            .client
+            .send_json(&Request::get(plan::connector_path(&name, "/offsets")?))
+            .map_err(|e| self.connector_error(&name, e))?;
+        let rows = offsets
+            .offsets
+            .into_iter()
+            .map(|o| vec![o.partition, o.offset])
+            .collect();
+        Ok(Output::new("connector_offsets").with(Block::Table {
+            name: "offsets".into(),
+            title: None,
+            columns: vec!["Partition".into(), "Offset".into()],
+            rows,
+        }))
+    }
+
+    /// `ALTER CONNECTOR name SET OFFSET PARTITION (...) TO (...)` (3.6+)
+    pub(super) fn alter_offset(
+        &self,
+        name: &Name,
+        partition: &[Property],
+        offset: Option<&[Property]>,
+    ) -> Result<Output, Error> {
+        let name = self.name(name)?;
+        let body = plan::offsets_body(partition, offset, &self.plan_options())?;
+        let req = Request::new(Method::Patch, plan::connector_path(&name, "/offsets")?).body(body);
+        self.change_offsets(&name, req, "ALTER CONNECTOR ... SET OFFSET")
+    }
+
+    /// `ALTER CONNECTOR name RESET OFFSETS` (3.6+)
+    pub(super) fn reset_offsets(&self, name: &Name) -> Result<Output, Error> {
+        let name = self.name(name)?;
+        let req = Request::new(Method::Delete, plan::connector_path(&name, "/offsets")?);
+        self.change_offsets(&name, req, "ALTER CONNECTOR ... RESET OFFSETS")
+    }
+
+    fn change_offsets(&self, name: &str, req: Request, what: &str) -> Result<Output, Error> {
+        self.require(3, 6, what)?;
+        if self.opts.dry_run {
+            self.ensure_exists(name)?;
+            return Ok(would_send(&[req]));
+        }
+        match self.client.send(&req) {
+            Ok(resp) => {
+                let msg: Option<MessageBody> = resp.json().ok().flatten();
+                Ok(Output::message(
+                    msg.map(|m| m.message)
+                        .filter(|m| !m.is_empty())
+                        .unwrap_or_else(|| format!("Changed the offsets of connector {name}")),
+                ))
+            }
+            // Connect only changes offsets of STOPPED connectors (KIP-875).
+            Err(ApiError::Status {
+                status: 400,
+                message,
+            }) if message.contains("STOPPED state") => {
+                let state = self
+                    .status(name)
+                    .map(|s| s.connector.state)
+                    .unwrap_or_else(|_| "not STOPPED".into());
+                Err(Error::Statement(format!(
+                    "Connector {name} must be STOPPED before its offsets can be changed (it is {state})\n\
+                     hint: run STOP CONNECTOR {name}; first, and RESUME CONNECTOR {name}; afterwards"
+                )))
+            }
+            Err(e) => Err(self.connector_error(name, e)),
+        }
+    }
+
+    /// `ALTER CONNECTOR name RESET TOPICS`
+    pub(super) fn reset_topics(&self, name: &Name) -> Result<Output, Error> {
+        let name = self.name(name)?;
+        let req = Request::put(plan::connector_path(&name, "/topics/reset")?);
+        if self.opts.dry_run {
+            self.ensure_exists(&name)?;
+            return Ok(would_send(&[req]));
+        }
+        // `PUT .../topics/reset` does not check that the connector exists: check first.
+        self.ensure_exists(&name)?;
+        self.client
+            .send(&req)
+            .map_err(|e| self.connector_error(&name, e))?;
+        Ok(Output::message(format!(
+            "Reset the active topics of connector {name}"
+        )))
+    }
+
+    fn status(&self, name: &str) -> Result<ConnectorStatus, ApiError> {
+        let req = Request::get(
+            plan::connector_path(name, "/status").map_err(|e| ApiError::Other(e.to_string()))?,
+        );
+        self.client.send_json(&req)
+    }
+
+    /// `WAIT FOR CONNECTOR name [TIMEOUT n SECONDS]`: until the connector and all its tasks
+    /// are RUNNING; fails at once on FAILED (with the trace); times out with the last state.
+    pub(super) fn wait_for(&self, name: &Name, timeout: Option<Duration>) -> Result<Output, Error> {
+        let name = self.name(name)?;
+        plan::connector_path(&name, "")?;
+        let timeout = timeout.unwrap_or(self.wait_timeout);
+        let start = Instant::now();
+        let mut last = "no status yet".to_string();
+        let mut progress = Progress::new(self.opts.progress);
+        loop {
+            match self.status(&name) {
+                Ok(st) => {
+                    if st.connector.state == "FAILED" {
+                        progress.clear();
+                        return Err(Error::Statement(format!(
+                            "Connector {name} FAILED{}",
+                            trace_suffix(st.connector.trace.as_deref())
+                        )));
+                    }
+                    if let Some(t) = st.tasks.iter().find(|t| t.state == "FAILED") {
+                        progress.clear();
+                        return Err(Error::Statement(format!(
+                            "Task {} of connector {name} FAILED{}",
+                            t.id,
+                            trace_suffix(t.trace.as_deref())
+                        )));
+                    }
+                    last = st.summary();
+                    if st.connector.state == "RUNNING"
+                        && !st.tasks.is_empty()
+                        && st.tasks.iter().all(|t| t.state == "RUNNING")
+                    {
+                        progress.clear();
+                        return Ok(Output::message(format!("Connector {name} is {last}")));
+                    }
+                }
+                // Status appears shortly after creation; a connector that does not exist fails.
+                Err(e) if e.is_not_found() => {
+                    if let Err(e) = self.ensure_exists(&name) {
+                        progress.clear();
+                        return Err(e);
+                    }
+                }
+                Err(e) => {
+                    progress.clear();
+                    return Err(e.into());
+                }
+            }
+            let elapsed = start.elapsed();
+            if elapsed >= timeout {
+                progress.clear();
+                return Err(Error::Statement(format!(
+                    "Timed out after {} s waiting for connector {name} to run; last state: {last}",
+                    timeout.as_secs()
+                )));
+            }
+            progress.show(&format!(
+                "waiting for {name}: {last} ({} s)",
+                elapsed.as_secs()
+            ));
+            std::thread::sleep(Duration::from_millis(500).min(timeout - elapsed));
+        }
+    }
+}
+
+fn trace_suffix(trace: Option<&str>) -> String {
+    match trace.filter(|t| !t.is_empty()) {
+        Some(t) => format!(":\n{t}"),
+        None => String::new(),
+    }
+}
+
+/// "Dry run: would send" plus the requests.
+fn would_send(reqs: &[Request]) -> Output {
+    Output::new("dry_run")
+        .with(Block::Message("Would send:".into()))
+        .with(Block::Text {
+            name: "requests".into(),
+            text: plan::explain_text(reqs),
+        })
+}
+
+/// One self-overwriting status line on standard error (only when enabled).
+struct Progress {
+    on: bool,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(on: bool) -> Progress {
+        Progress { on, shown: false }
+    }
+
+    fn show(&mut self, text: &str) {
+        if self.on {
+            let mut err = std::io::stderr();
+            let _ = write!(err, "\r\x1b[2K{text}");
+            let _ = err.flush();
+            self.shown = true;
+        }
+    }
+
+    fn clear(&mut self) {
+        if self.shown {
+            let mut err = std::io::stderr();
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+            self.shown = false;
+        }
+    }
+}

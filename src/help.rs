@@ -1,0 +1,598 @@
+//! `HELP` and `HELP <statement>`: one table of topics (syntax, summary, example for every
+//! statement) and the client commands enum whose `FromStr` and help rows come from one list,
+//! so what help shows can never drift from what the shell accepts.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::Error;
+use crate::output::{Block, Output};
+
+/// Commands handled by the shell itself that may be typed without a `;`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientCommand {
+    Help,
+    History,
+    Clear,
+    Server,
+    Output,
+    Exit,
+    Quit,
+}
+
+impl ClientCommand {
+    pub const ALL: [ClientCommand; 7] = [
+        ClientCommand::Help,
+        ClientCommand::History,
+        ClientCommand::Clear,
+        ClientCommand::Server,
+        ClientCommand::Output,
+        ClientCommand::Exit,
+        ClientCommand::Quit,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ClientCommand::Help => "HELP",
+            ClientCommand::History => "HISTORY",
+            ClientCommand::Clear => "CLEAR",
+            ClientCommand::Server => "SERVER",
+            ClientCommand::Output => "OUTPUT",
+            ClientCommand::Exit => "EXIT",
+            ClientCommand::Quit => "QUIT",
+        }
+    }
+
+    pub fn syntax(self) -> &'static str {
+        match self {
+            ClientCommand::Help => "HELP [statement]",
+            ClientCommand::History => "HISTORY",
+            ClientCommand::Clear => "CLEAR",
+            ClientCommand::Server => "SERVER ['url']",
+            ClientCommand::Output => "OUTPUT [JSON|TABULAR]",
+            ClientCommand::Exit => "EXIT",
+            ClientCommand::Quit => "QUIT",
+        }
+    }
+
+    pub fn summary(self) -> &'static str {
+        match self {
+            ClientCommand::Help => "list statements, or show one statement's syntax and an example",
+            ClientCommand::History => {
+                "list the statements entered in earlier sessions and this one"
+            }
+            ClientCommand::Clear => "clear the screen",
+            ClientCommand::Server => "show the cluster in use, or switch to another worker URL",
+            ClientCommand::Output => "show the output format, or switch between tables and JSON",
+            ClientCommand::Exit => "leave kcsh (also Ctrl-D)",
+            ClientCommand::Quit => "leave kcsh (also Ctrl-D)",
+        }
+    }
+
+    pub fn example(self) -> &'static str {
+        match self {
+            ClientCommand::Help => "HELP CREATE CONNECTOR",
+            ClientCommand::History => "HISTORY",
+            ClientCommand::Clear => "CLEAR",
+            ClientCommand::Server => "SERVER 'http://connect-2:8083'",
+            ClientCommand::Output => "OUTPUT JSON",
+            ClientCommand::Exit => "EXIT",
+            ClientCommand::Quit => "QUIT",
+        }
+    }
+}
+
+impl FromStr for ClientCommand {
+    type Err = String;
+
+    /// The command named by the first word of `s` (case-insensitive, `;` ignored).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let first = s
+            .trim()
+            .trim_end_matches(';')
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        ClientCommand::ALL
+            .into_iter()
+            .find(|c| c.name().eq_ignore_ascii_case(first))
+            .ok_or_else(|| format!("not a client command: {first}"))
+    }
+}
+
+impl fmt::Display for ClientCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Connectors,
+    Operations,
+    Cluster,
+    Session,
+}
+
+impl Group {
+    fn title(self) -> &'static str {
+        match self {
+            Group::Connectors => "Connectors (ksqlDB)",
+            Group::Operations => "Operating connectors",
+            Group::Cluster => "Plugins and the cluster",
+            Group::Session => "Session (properties, variables, scripts)",
+        }
+    }
+}
+
+/// One `HELP <name>` page.
+#[derive(Debug, Clone, Copy)]
+pub struct Topic {
+    /// The words that name it, as typed after `HELP`.
+    pub name: &'static str,
+    pub group: Group,
+    pub syntax: &'static str,
+    pub summary: &'static str,
+    pub example: &'static str,
+}
+
+const fn topic(
+    name: &'static str,
+    group: Group,
+    syntax: &'static str,
+    summary: &'static str,
+    example: &'static str,
+) -> Topic {
+    Topic {
+        name,
+        group,
+        syntax,
+        summary,
+        example,
+    }
+}
+
+/// Every statement of the language (LANGUAGE.md), in the order `HELP` lists them.
+pub const TOPICS: &[Topic] = &[
+    topic(
+        "CREATE CONNECTOR",
+        Group::Connectors,
+        "CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name\n  WITH ('key' = value, ...)",
+        "create a connector; OR REPLACE updates it in place (keeping offsets); the type comes from the class when SOURCE/SINK is left out",
+        "CREATE SOURCE CONNECTOR fs-src WITH (\n  'connector.class' = 'FileStreamSource',\n  'file' = '/tmp/in.txt',\n  'topic' = 'lines');",
+    ),
+    topic(
+        "DROP CONNECTOR",
+        Group::Connectors,
+        "DROP CONNECTOR [IF EXISTS] name",
+        "delete a connector (its topics stay); IF EXISTS turns a missing connector into a warning",
+        "DROP CONNECTOR IF EXISTS fs-src;",
+    ),
+    topic(
+        "DESCRIBE CONNECTOR",
+        Group::Connectors,
+        "DESCRIBE CONNECTOR name [EXTENDED]",
+        "state, worker, tasks and related topics; EXTENDED adds the config (secrets masked) and whole error traces",
+        "DESCRIBE CONNECTOR fs-src EXTENDED;",
+    ),
+    topic(
+        "SHOW CONNECTORS",
+        Group::Connectors,
+        "SHOW|LIST [SOURCE|SINK] CONNECTORS [LIKE 'pattern']",
+        "list connectors with type, class and status; LIKE filters with % and _ wildcards",
+        "SHOW SOURCE CONNECTORS LIKE 'fs-%';",
+    ),
+    topic(
+        "SHOW CONNECTOR PLUGINS",
+        Group::Connectors,
+        "SHOW|LIST CONNECTOR PLUGINS",
+        "list the connector plugins installed on the worker: class, type, version",
+        "SHOW CONNECTOR PLUGINS;",
+    ),
+    topic(
+        "VALIDATE CONNECTOR",
+        Group::Connectors,
+        "VALIDATE [SOURCE|SINK] CONNECTOR [name] WITH ('key' = value, ...)",
+        "check a config with the plugin without creating anything; lists the properties in error",
+        "VALIDATE CONNECTOR WITH ('connector.class' = 'FileStreamSink', 'topics' = 'lines');",
+    ),
+    topic(
+        "SHOW CREATE CONNECTOR",
+        Group::Connectors,
+        "SHOW CREATE CONNECTOR name",
+        "print a CREATE OR REPLACE statement that recreates the live connector (secrets masked)",
+        "SHOW CREATE CONNECTOR fs-src;",
+    ),
+    topic(
+        "ALTER CONNECTOR SET",
+        Group::Connectors,
+        "ALTER CONNECTOR name SET ('key' = value, ...)\nALTER CONNECTOR name UNSET ('key', ...)",
+        "change or remove some config properties of a connector, keeping the others",
+        "ALTER CONNECTOR fs-src SET ('tasks.max' = 2);",
+    ),
+    topic(
+        "PAUSE CONNECTOR",
+        Group::Operations,
+        "PAUSE CONNECTOR name\nPAUSE CONNECTORS [LIKE 'pattern']",
+        "pause a connector and its tasks (the bulk form pauses every match and reports each)",
+        "PAUSE CONNECTORS LIKE 'fs-%';",
+    ),
+    topic(
+        "RESUME CONNECTOR",
+        Group::Operations,
+        "RESUME CONNECTOR name\nRESUME CONNECTORS [LIKE 'pattern']",
+        "resume a paused or stopped connector",
+        "RESUME CONNECTOR fs-src;",
+    ),
+    topic(
+        "STOP CONNECTOR",
+        Group::Operations,
+        "STOP CONNECTOR name\nSTOP CONNECTORS [LIKE 'pattern']",
+        "stop a connector and shut its tasks down, keeping its config (needed before RESET OFFSETS)",
+        "STOP CONNECTOR fs-src;",
+    ),
+    topic(
+        "RESTART CONNECTOR",
+        Group::Operations,
+        "RESTART CONNECTOR name [INCLUDE TASKS] [ONLY FAILED]\nRESTART CONNECTORS [LIKE 'pattern'] [INCLUDE TASKS] [ONLY FAILED]\nRESTART CONNECTOR name TASK n",
+        "restart a connector, optionally with its (failed) tasks, or one task",
+        "RESTART CONNECTOR fs-src INCLUDE TASKS ONLY FAILED;",
+    ),
+    topic(
+        "WAIT FOR CONNECTOR",
+        Group::Operations,
+        "WAIT FOR CONNECTOR name [TIMEOUT n SECONDS]",
+        "wait until the connector and all its tasks are RUNNING; fails at once on FAILED",
+        "WAIT FOR CONNECTOR fs-src TIMEOUT 60 SECONDS;",
+    ),
+    topic(
+        "SHOW CONNECTOR OFFSETS",
+        Group::Operations,
+        "SHOW CONNECTOR OFFSETS name",
+        "show the offsets a connector has committed",
+        "SHOW CONNECTOR OFFSETS fs-src;",
+    ),
+    topic(
+        "ALTER CONNECTOR SET OFFSET",
+        Group::Operations,
+        "ALTER CONNECTOR name SET OFFSET PARTITION ('key' = value, ...) TO ('key' = value, ...)\nALTER CONNECTOR name SET OFFSET PARTITION (...) TO NULL",
+        "change (or remove) the offset of one partition; the connector must be STOPPED",
+        "ALTER CONNECTOR fs-src SET OFFSET PARTITION ('filename' = '/tmp/in.txt') TO ('position' = 0);",
+    ),
+    topic(
+        "ALTER CONNECTOR RESET OFFSETS",
+        Group::Operations,
+        "ALTER CONNECTOR name RESET OFFSETS",
+        "delete all offsets of a STOPPED connector so it starts over",
+        "ALTER CONNECTOR fs-src RESET OFFSETS;",
+    ),
+    topic(
+        "ALTER CONNECTOR RESET TOPICS",
+        Group::Operations,
+        "ALTER CONNECTOR name RESET TOPICS",
+        "forget the set of topics the connector has used (its Related Topics)",
+        "ALTER CONNECTOR fs-src RESET TOPICS;",
+    ),
+    topic(
+        "EXPLAIN",
+        Group::Operations,
+        "EXPLAIN statement",
+        "print the HTTP requests a statement would send, without sending any",
+        "EXPLAIN PAUSE CONNECTORS LIKE 'fs-%';",
+    ),
+    topic(
+        "SHOW PLUGINS",
+        Group::Cluster,
+        "SHOW PLUGINS",
+        "list every plugin type on the worker: connectors, converters, transforms, predicates",
+        "SHOW PLUGINS;",
+    ),
+    topic(
+        "DESCRIBE PLUGIN",
+        Group::Cluster,
+        "DESCRIBE PLUGIN 'class-or-alias'",
+        "the config definitions of a plugin: name, type, default, importance, documentation",
+        "DESCRIBE PLUGIN 'FileStreamSource';",
+    ),
+    topic(
+        "SHOW CLUSTER",
+        Group::Cluster,
+        "SHOW CLUSTER",
+        "the worker URL, Connect version and commit, Kafka cluster id and health",
+        "SHOW CLUSTER;",
+    ),
+    topic(
+        "SHOW LOGGERS",
+        Group::Cluster,
+        "SHOW LOGGERS [LIKE 'pattern']",
+        "list the worker's loggers and their levels",
+        "SHOW LOGGERS LIKE 'org.apache.kafka.connect%';",
+    ),
+    topic(
+        "SET LOGGER",
+        Group::Cluster,
+        "SET LOGGER 'name' = 'LEVEL' [FOR CLUSTER]",
+        "change a logger's level on this worker, or on every worker with FOR CLUSTER",
+        "SET LOGGER 'org.apache.kafka.connect' = 'DEBUG';",
+    ),
+    topic(
+        "SET",
+        Group::Session,
+        "SET 'property' = 'value'",
+        "set a session property (SHOW PROPERTIES lists them)",
+        "SET 'output' = 'json';",
+    ),
+    topic(
+        "UNSET",
+        Group::Session,
+        "UNSET 'property'",
+        "return a session property to its default",
+        "UNSET 'output';",
+    ),
+    topic(
+        "SHOW PROPERTIES",
+        Group::Session,
+        "SHOW PROPERTIES",
+        "list the session properties and their values",
+        "SHOW PROPERTIES;",
+    ),
+    topic(
+        "DEFINE",
+        Group::Session,
+        "DEFINE name = 'value'",
+        "define a variable for ${name} references in later statements",
+        "DEFINE topic = 'lines';",
+    ),
+    topic(
+        "UNDEFINE",
+        Group::Session,
+        "UNDEFINE name",
+        "remove a variable",
+        "UNDEFINE topic;",
+    ),
+    topic(
+        "SHOW VARIABLES",
+        Group::Session,
+        "SHOW|LIST VARIABLES",
+        "list the defined variables",
+        "SHOW VARIABLES;",
+    ),
+    topic(
+        "RUN SCRIPT",
+        Group::Session,
+        "RUN SCRIPT 'path'",
+        "run the statements of a file in this session, stopping at the first failure",
+        "RUN SCRIPT 'connectors.sql';",
+    ),
+];
+
+/// The page for `HELP` alone.
+pub fn overview() -> String {
+    let mut text = String::from(
+        "Statements end with `;` and may span lines. `HELP <statement>` shows its syntax and an example.\n",
+    );
+    let width = TOPICS
+        .iter()
+        .map(|t| t.name.len())
+        .chain(ClientCommand::ALL.iter().map(|c| c.syntax().len()))
+        .max()
+        .unwrap_or(0);
+    let groups = [
+        Group::Connectors,
+        Group::Operations,
+        Group::Cluster,
+        Group::Session,
+    ];
+    for group in groups {
+        text.push_str(&format!("\n{}\n", group.title()));
+        for t in TOPICS.iter().filter(|t| t.group == group) {
+            text.push_str(&format!(
+                "  {:<width$}  {}\n",
+                t.name,
+                first_clause(t.summary)
+            ));
+        }
+    }
+    text.push_str("\nClient commands (no `;` needed)\n");
+    for c in ClientCommand::ALL {
+        if c == ClientCommand::Quit {
+            continue; // shown with EXIT
+        }
+        let syntax = if c == ClientCommand::Exit {
+            "EXIT | QUIT"
+        } else {
+            c.syntax()
+        };
+        text.push_str(&format!("  {:<width$}  {}\n", syntax, c.summary()));
+    }
+    text.push_str(
+        "\nKeys: Tab completes, Up/Down recall history, Ctrl-C clears the line or cancels a request, Ctrl-D exits.\n",
+    );
+    text
+}
+
+fn first_clause(summary: &str) -> &str {
+    summary.split(';').next().unwrap_or(summary)
+}
+
+fn page(name: &str, syntax: &str, summary: &str, example: &str) -> String {
+    format!(
+        "{name}\n\n  {summary}\n\nSyntax\n{}\n\nExample\n{}\n",
+        indent(syntax),
+        indent(example)
+    )
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The words of a topic query, upper-cased, without `;` and noise such as `SOURCE`/`LIST`.
+fn words(query: &str) -> Vec<String> {
+    query
+        .trim()
+        .trim_end_matches(';')
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c| c == '\'' || c == '"')
+                .to_ascii_uppercase()
+        })
+        .filter(|w| !w.is_empty())
+        .map(|w| match w.as_str() {
+            "LIST" => "SHOW".to_string(),
+            "CONNECTORS" => "CONNECTOR".to_string(),
+            "PLUGINS" => "PLUGIN".to_string(),
+            _ => w,
+        })
+        .filter(|w| !matches!(w.as_str(), "SOURCE" | "SINK" | "OR" | "REPLACE"))
+        .collect()
+}
+
+/// The page for `HELP <query>`: the topic named exactly, else every topic starting with the
+/// words (`HELP ALTER` lists the ALTER forms), else an error with the closest topic.
+pub fn lookup(query: &str) -> Result<String, Error> {
+    let wanted = words(query);
+    if wanted.is_empty() {
+        return Ok(overview());
+    }
+    let name_words = |name: &str| words(name);
+    if let Some(c) = ClientCommand::ALL
+        .into_iter()
+        .find(|c| wanted.len() == 1 && c.name() == wanted[0])
+    {
+        return Ok(page(c.name(), c.syntax(), c.summary(), c.example()));
+    }
+    if let Some(t) = TOPICS.iter().find(|t| name_words(t.name) == wanted) {
+        return Ok(page(t.name, t.syntax, t.summary, t.example));
+    }
+    let matches: Vec<&Topic> = TOPICS
+        .iter()
+        .filter(|t| name_words(t.name).starts_with(&wanted))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(page(one.name, one.syntax, one.summary, one.example)),
+        [] => {
+            let hint = closest(&wanted.join(" "))
+                .map(|n| format!(" Did you mean HELP {n}?"))
+                .unwrap_or_default();
+            Err(Error::Usage(format!(
+                "No help for '{}'.{hint} HELP lists every statement.",
+                query.trim()
+            )))
+        }
+        many => Ok(many
+            .iter()
+            .map(|t| page(t.name, t.syntax, t.summary, t.example))
+            .collect::<Vec<_>>()
+            .join("\n")),
+    }
+}
+
+/// The topic closest to `query` by edit distance, if reasonably close.
+fn closest(query: &str) -> Option<&'static str> {
+    TOPICS
+        .iter()
+        .map(|t| t.name)
+        .chain(ClientCommand::ALL.iter().map(|c| c.name()))
+        .map(|name| (edit_distance(query, name), name))
+        .filter(|(d, name)| *d <= name.len() / 3 + 1)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, name)| name)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// `HELP [topic]` as a statement result.
+pub fn help(topic: Option<&str>) -> Result<Output, Error> {
+    let text = match topic {
+        None => overview(),
+        Some(q) => lookup(q)?,
+    };
+    Ok(Output::new("help").with(Block::Text {
+        name: "help".into(),
+        text,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_commands_parse_from_their_first_word() {
+        assert_eq!("help".parse(), Ok(ClientCommand::Help));
+        assert_eq!("  Output json;".parse(), Ok(ClientCommand::Output));
+        assert_eq!("quit".parse(), Ok(ClientCommand::Quit));
+        assert!("SHOW CONNECTORS".parse::<ClientCommand>().is_err());
+        for c in ClientCommand::ALL {
+            assert_eq!(c.name().parse(), Ok(c));
+            assert_eq!(c.example().parse(), Ok(c));
+        }
+    }
+
+    #[test]
+    fn overview_lists_every_topic_and_command() {
+        let text = overview();
+        for t in TOPICS {
+            assert!(text.contains(t.name), "{} missing", t.name);
+        }
+        for c in ClientCommand::ALL {
+            assert!(text.contains(c.name()), "{} missing", c.name());
+        }
+    }
+
+    #[test]
+    fn lookup_finds_topics_by_their_words() {
+        assert!(lookup("CREATE CONNECTOR")
+            .unwrap()
+            .starts_with("CREATE CONNECTOR"));
+        assert!(lookup("create").unwrap().starts_with("CREATE CONNECTOR"));
+        assert!(lookup("list connectors;")
+            .unwrap()
+            .starts_with("SHOW CONNECTORS"));
+        assert!(lookup("create source connector")
+            .unwrap()
+            .starts_with("CREATE CONNECTOR"));
+        assert!(lookup("output").unwrap().contains("OUTPUT [JSON|TABULAR]"));
+        let alter = lookup("ALTER").unwrap();
+        assert!(alter.contains("RESET OFFSETS") && alter.contains("SET OFFSET"));
+    }
+
+    #[test]
+    fn unknown_topics_suggest_the_closest() {
+        let err = lookup("DESCRIBE CONECTOR").unwrap_err().to_string();
+        assert!(
+            err.contains("Did you mean HELP DESCRIBE CONNECTOR?"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn every_page_has_syntax_and_example() {
+        for t in TOPICS {
+            let p = lookup(t.name).unwrap();
+            assert!(p.contains("Syntax") && p.contains("Example"), "{}", t.name);
+            assert!(!t.example.is_empty());
+        }
+    }
+
+    #[test]
+    fn create_page_snapshot() {
+        insta::assert_snapshot!("help_create_connector", lookup("CREATE CONNECTOR").unwrap());
+    }
+}

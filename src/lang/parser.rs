@@ -1,0 +1,1215 @@
+//! Statements from tokens: one function per grammar rule of LANGUAGE.md, each labelled with the
+//! rule it parses. Once a rule has seen its leading keywords it commits: any later mismatch is a
+//! hard error that says what was expected and after what. The parser splits scripts itself.
+//!
+//! Why not nom here too: the lexer (nom 8) has already turned text into a flat token list, and
+//! the grammar is LL(2) keywords; a small recursive-descent parser over tokens gives exact
+//! "expected X after Y" messages with no nom error types to translate (InfluxQL does the same
+//! translation with `cut` + custom errors; this is the direct form of it).
+
+use std::cell::Cell;
+use std::collections::HashMap;
+
+use super::ast::{
+    ConnectorType, Lifecycle, Literal, Located, Name, OutputFormat, Property, Span, Statement,
+    Target,
+};
+use super::error::ParseError;
+use super::lexer::{self, Token, TokenKind, Unterminated};
+
+/// How to parse.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// ksqlDB's rule: unquoted names and keys are upper-cased (`--ksql-compat`).
+    pub ksql_compat: bool,
+    /// Accept a last statement without `;` (for `-e`). Client commands never need one.
+    pub allow_missing_semicolon: bool,
+}
+
+/// Words that can start a statement (for `did you mean ...?`).
+pub const STATEMENT_KEYWORDS: &[&str] = &[
+    "ALTER", "CLEAR", "CREATE", "DEFINE", "DESCRIBE", "DROP", "EXIT", "EXPLAIN", "HELP", "HISTORY",
+    "LIST", "OUTPUT", "PAUSE", "QUIT", "RESTART", "RESUME", "RUN", "SERVER", "SET", "SHOW", "STOP",
+    "UNDEFINE", "UNSET", "VALIDATE", "WAIT",
+];
+
+type PResult<T> = Result<T, ParseError>;
+
+/// Parses a whole script: any number of statements, each ended by `;` (client commands may end
+/// at the end of their line instead). Empty statements (`;;`) are skipped.
+pub fn parse_script(src: &str, opts: &ParseOptions) -> Result<Vec<Located>, ParseError> {
+    let mut p = Parser::new(src, *opts);
+    let mut out = Vec::new();
+    loop {
+        while p.peek_kind() == Some(TokenKind::Semicolon) {
+            p.bump();
+        }
+        let Some(first) = p.peek() else { break };
+        let statement = p.statement()?;
+        let span = Span::new(first.span.start, p.last_end);
+        p.end_of_statement(&statement)?;
+        let (line, column) = p.lines.position(src, first.span.start);
+        out.push(Located {
+            statement,
+            span,
+            line,
+            column,
+            text: src[span.start..span.end].to_owned(),
+        });
+    }
+    Ok(out)
+}
+
+/// Parses exactly one statement (a final `;` is optional).
+pub fn parse_statement(src: &str, opts: &ParseOptions) -> Result<Statement, ParseError> {
+    let opts = ParseOptions {
+        allow_missing_semicolon: true,
+        ..*opts
+    };
+    let mut located = parse_script(src, &opts)?;
+    match located.len() {
+        1 => Ok(located.remove(0).statement),
+        0 => Err(ParseError::at(
+            src,
+            Span::new(src.len(), src.len()),
+            "expected a statement, found end of input",
+        )),
+        _ => {
+            let second = &located[1];
+            Err(ParseError::at(
+                src,
+                second.span,
+                "expected one statement, found a second one",
+            ))
+        }
+    }
+}
+
+/// True for the client commands that may end at the end of their line without `;`.
+fn may_omit_semicolon(s: &Statement) -> bool {
+    matches!(
+        s,
+        Statement::RunScript { .. }
+            | Statement::Output(_)
+            | Statement::Server(_)
+            | Statement::Help(_)
+            | Statement::History
+            | Statement::Clear
+            | Statement::Exit
+    )
+}
+
+/// True for statements that only the shell runs (not allowed under EXPLAIN).
+fn is_client_statement(s: &Statement) -> bool {
+    may_omit_semicolon(s)
+        || matches!(
+            s,
+            Statement::SetProperty { .. }
+                | Statement::UnsetProperty { .. }
+                | Statement::ShowProperties
+                | Statement::Define { .. }
+                | Statement::Undefine { .. }
+                | Statement::ShowVariables
+                | Statement::Explain(_)
+        )
+}
+
+/// Line starts of the source, with a cursor so that positions asked in increasing order on one
+/// long line cost O(distance), not O(line length).
+struct Lines {
+    starts: Vec<usize>,
+    /// (offset, line index, column) of the last answer.
+    cache: Cell<(usize, usize, usize)>,
+}
+
+impl Lines {
+    fn new(src: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Lines {
+            starts,
+            cache: Cell::new((0, 0, 1)),
+        }
+    }
+
+    fn line_index(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// 1-based (line, column in characters) of `offset`.
+    fn position(&self, src: &str, offset: usize) -> (usize, usize) {
+        let idx = self.line_index(offset);
+        let (c_off, c_idx, c_col) = self.cache.get();
+        let col = if c_idx == idx && c_off <= offset {
+            c_col + src[c_off..offset].chars().count()
+        } else {
+            1 + src[self.starts[idx]..offset].chars().count()
+        };
+        self.cache.set((offset, idx, col));
+        (idx + 1, col)
+    }
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    /// Tokens without comments.
+    tokens: Vec<Token>,
+    pos: usize,
+    /// End of the last consumed token.
+    last_end: usize,
+    opts: ParseOptions,
+    lines: Lines,
+}
+
+impl<'a> Parser<'a> {
+    fn new(src: &'a str, opts: ParseOptions) -> Self {
+        let tokens = lexer::tokenize(src)
+            .into_iter()
+            .filter(|t| t.kind != TokenKind::Comment)
+            .collect();
+        Parser {
+            src,
+            tokens,
+            pos: 0,
+            last_end: 0,
+            opts,
+            lines: Lines::new(src),
+        }
+    }
+
+    // ---- token helpers ----
+
+    fn peek(&self) -> Option<Token> {
+        self.tokens.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, n: usize) -> Option<Token> {
+        self.tokens.get(self.pos + n).copied()
+    }
+
+    fn peek_kind(&self) -> Option<TokenKind> {
+        self.peek().map(|t| t.kind)
+    }
+
+    fn bump(&mut self) -> Token {
+        let t = self.tokens[self.pos];
+        self.pos += 1;
+        self.last_end = t.span.end;
+        t
+    }
+
+    fn text(&self, t: Token) -> &'a str {
+        t.text(self.src)
+    }
+
+    fn word_is(&self, t: Option<Token>, kw: &str) -> bool {
+        matches!(t, Some(t) if t.is_word() && self.text(t).eq_ignore_ascii_case(kw))
+    }
+
+    fn punct_is(&self, t: Option<Token>, c: &str) -> bool {
+        matches!(t, Some(t) if t.kind == TokenKind::Punct && self.text(t) == c)
+    }
+
+    /// The next token is the keyword `kw`.
+    fn at(&self, kw: &str) -> bool {
+        self.word_is(self.peek(), kw)
+    }
+
+    /// The next two tokens are the keywords `a b`.
+    fn at2(&self, a: &str, b: &str) -> bool {
+        self.at(a) && self.word_is(self.peek_at(1), b)
+    }
+
+    fn eat(&mut self, kw: &str) -> bool {
+        let yes = self.at(kw);
+        if yes {
+            self.bump();
+        }
+        yes
+    }
+
+    fn expect(&mut self, kw: &str, after: &str) -> PResult<()> {
+        if self.eat(kw) {
+            Ok(())
+        } else {
+            Err(self.expected_keywords(&[kw], after))
+        }
+    }
+
+    fn expect_punct(&mut self, c: &str, after: &str) -> PResult<()> {
+        if self.punct_is(self.peek(), c) {
+            self.bump();
+            Ok(())
+        } else {
+            Err(self.expected(&format!("'{c}'"), after))
+        }
+    }
+
+    // ---- errors ----
+
+    /// `expected WHAT after AFTER, found X` at the next token (or at the end of the input).
+    fn expected(&self, what: &str, after: &str) -> ParseError {
+        let (span, found) = match self.peek() {
+            Some(t) => {
+                if let TokenKind::Unterminated(kind) = t.kind {
+                    return self.unterminated(t, kind);
+                }
+                (t.span, describe(self.src, t))
+            }
+            None => (
+                Span::new(self.src.len(), self.src.len()),
+                "end of input".to_owned(),
+            ),
+        };
+        let message = if after.is_empty() {
+            format!("expected {what}, found {found}")
+        } else {
+            format!("expected {what} after {after}, found {found}")
+        };
+        ParseError::at(self.src, span, message)
+    }
+
+    /// Like `expected`, listing keywords, with `did you mean` when the found word is close.
+    fn expected_keywords(&self, kws: &[&str], after: &str) -> ParseError {
+        let what = one_of(kws);
+        let err = self.expected(&what, after);
+        match self.peek() {
+            Some(t) if t.is_word() => match closest(self.text(t), kws) {
+                Some(kw) => err.with_hint(format!("did you mean {kw}?")),
+                None => err,
+            },
+            _ => err,
+        }
+    }
+
+    fn unterminated(&self, t: Token, kind: Unterminated) -> ParseError {
+        let (what, close) = match kind {
+            Unterminated::String => ("string", "'"),
+            Unterminated::QuotedIdent => {
+                if self.text(t).starts_with('`') {
+                    ("quoted identifier", "`")
+                } else {
+                    ("quoted identifier", "\"")
+                }
+            }
+            Unterminated::Comment => ("comment", "*/"),
+        };
+        let span = Span::new(t.span.start, t.span.start + 1);
+        ParseError::at(
+            self.src,
+            span,
+            format!("unterminated {what}: the closing {close} is missing"),
+        )
+        .with_hint(match kind {
+            Unterminated::Comment => "block comments end with */".to_owned(),
+            _ => format!("inside quotes, write {close} twice ({close}{close}) for one {close}"),
+        })
+    }
+
+    // ---- terminals ----
+
+    /// Upper-cases an unquoted name under `--ksql-compat`.
+    fn plain(&self, text: &str) -> Name {
+        if self.opts.ksql_compat {
+            Name::Plain(text.to_uppercase())
+        } else {
+            Name::Plain(text.to_owned())
+        }
+    }
+
+    /// name := word | "quoted" | `quoted` | ${var}
+    /// (`WITH (` is never a name, so `CREATE CONNECTOR WITH (...)` says the name is missing.)
+    fn name(&mut self, what: &str, after: &str) -> PResult<Name> {
+        let t = self.peek();
+        if self.at("WITH") && self.punct_is(self.peek_at(1), "(") {
+            return Err(self.expected(what, after));
+        }
+        match t {
+            Some(t) if t.is_word() => {
+                self.bump();
+                Ok(self.plain(self.text(t)))
+            }
+            Some(t) if t.kind == TokenKind::QuotedIdent => {
+                self.bump();
+                Ok(Name::Quoted(unquote(self.text(t))))
+            }
+            Some(t) if t.kind == TokenKind::Variable => {
+                self.bump();
+                Ok(Name::Var(variable_name(self.text(t))))
+            }
+            _ => Err(self.expected(what, after)),
+        }
+    }
+
+    /// string := 'text'
+    fn string(&mut self, what: &str, after: &str) -> PResult<String> {
+        match self.peek() {
+            Some(t) if t.kind == TokenKind::String => {
+                self.bump();
+                Ok(unquote(self.text(t)))
+            }
+            _ => Err(self.expected(what, after)),
+        }
+    }
+
+    /// text := 'string' | word | "quoted" | number — for settings, plugins and loggers, where
+    /// quoting is optional.
+    fn text_value(&mut self, what: &str, after: &str) -> PResult<String> {
+        match self.peek() {
+            Some(t) if matches!(t.kind, TokenKind::String | TokenKind::QuotedIdent) => {
+                self.bump();
+                Ok(unquote(self.text(t)))
+            }
+            Some(t) if t.is_word() || t.kind == TokenKind::Number => {
+                self.bump();
+                Ok(self.text(t).to_owned())
+            }
+            _ => Err(self.expected(what, after)),
+        }
+    }
+
+    /// A whole non-negative number.
+    fn integer<T: std::str::FromStr>(&mut self, what: &str, after: &str) -> PResult<T> {
+        match self.peek() {
+            Some(t) if t.kind == TokenKind::Number => match self.text(t).parse::<T>() {
+                Ok(n) => {
+                    self.bump();
+                    Ok(n)
+                }
+                Err(_) => Err(ParseError::at(
+                    self.src,
+                    t.span,
+                    format!(
+                        "expected {what} after {after}, found {}: it must be a whole number",
+                        self.text(t)
+                    ),
+                )),
+            },
+            _ => Err(self.expected(what, after)),
+        }
+    }
+
+    /// like := LIKE 'pattern'
+    fn like(&mut self, after: &str) -> PResult<Option<String>> {
+        if self.eat("LIKE") {
+            Ok(Some(self.string(
+                "a 'pattern' (% and _ are wildcards)",
+                &format!("{after} LIKE"),
+            )?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The rest of the line up to `;` as written (for `HELP topic`, `SERVER url`, `RUN SCRIPT path`),
+    /// or a single string literal.
+    fn rest_of_line(&mut self, keyword_end: usize) -> PResult<Option<String>> {
+        let line = self.lines.line_index(keyword_end.saturating_sub(1));
+        let mut first: Option<Token> = None;
+        let mut last: Option<Token> = None;
+        while let Some(t) = self.peek() {
+            if t.kind == TokenKind::Semicolon || self.lines.line_index(t.span.start) != line {
+                break;
+            }
+            if let TokenKind::Unterminated(kind) = t.kind {
+                return Err(self.unterminated(t, kind));
+            }
+            self.bump();
+            first.get_or_insert(t);
+            last = Some(t);
+        }
+        Ok(match (first, last) {
+            (Some(f), Some(l)) if f == l && f.kind == TokenKind::String => {
+                Some(unquote(self.text(f)))
+            }
+            (Some(f), Some(l)) => Some(self.src[f.span.start..l.span.end].to_owned()),
+            _ => None,
+        })
+    }
+
+    // ---- properties ----
+
+    /// property_list := '(' property (',' property)* ')'; a key given twice is an error.
+    fn property_list(&mut self, after: &str) -> PResult<Vec<Property>> {
+        self.expect_punct("(", after)?;
+        let inside = format!("{after} (");
+        let mut props: Vec<Property> = Vec::new();
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        loop {
+            if props.is_empty() && self.punct_is(self.peek(), ")") {
+                return Err(self
+                    .expected("a property (key = value)", &inside)
+                    .with_hint("a property list needs at least one `key = value`"));
+            }
+            let prop = self.property(&inside)?;
+            let key = prop.key.value();
+            if let Some(first) = seen.get(&key) {
+                let (l1, c1) = self.lines.position(self.src, first.start);
+                let (l2, c2) = self.lines.position(self.src, prop.span.start);
+                return Err(ParseError::at(
+                    self.src,
+                    prop.span,
+                    format!(
+                        "property '{key}' is given twice: at line {l1}, column {c1} and at line {l2}, column {c2}"
+                    ),
+                )
+                .with_hint("remove one of them"));
+            }
+            seen.insert(key, prop.span);
+            props.push(prop);
+            if self.punct_is(self.peek(), ",") {
+                self.bump();
+                continue;
+            }
+            if self.punct_is(self.peek(), ")") {
+                self.bump();
+                return Ok(props);
+            }
+            let last = props.last().map(|p| p.to_string()).unwrap_or_default();
+            return Err(self.expected("',' or ')'", &last));
+        }
+    }
+
+    /// property := key '=' value
+    fn property(&mut self, after: &str) -> PResult<Property> {
+        let start = self.peek().map_or(self.src.len(), |t| t.span.start);
+        let key = self.key("a property key", after)?;
+        let span = Span::new(start, self.last_end);
+        self.expect_punct("=", &format!("the key {}", super::ast::Key(&key)))?;
+        let value = self.value(&key)?;
+        Ok(Property { key, value, span })
+    }
+
+    /// key := 'string' | "quoted" | word | ${var}
+    fn key(&mut self, what: &str, after: &str) -> PResult<Name> {
+        match self.peek() {
+            Some(t) if t.kind == TokenKind::String => {
+                self.bump();
+                Ok(Name::Quoted(unquote(self.text(t))))
+            }
+            _ => self.name(what, after),
+        }
+    }
+
+    /// value := 'string' | number | TRUE | FALSE | NULL | ${var}
+    fn value(&mut self, key: &Name) -> PResult<Literal> {
+        let after = format!("{} =", super::ast::Key(key));
+        let Some(t) = self.peek() else {
+            return Err(self.expected("a value", &after));
+        };
+        let text = self.text(t);
+        let lit = match t.kind {
+            TokenKind::String => Literal::String(unquote(text)),
+            TokenKind::Number => Literal::Number(text.to_owned()),
+            TokenKind::Variable => Literal::Var(variable_name(text)),
+            _ if self.word_is(Some(t), "TRUE") => Literal::Boolean(true),
+            _ if self.word_is(Some(t), "FALSE") => Literal::Boolean(false),
+            _ if self.word_is(Some(t), "NULL") => Literal::Null,
+            _ => {
+                let err = self.expected(
+                    "a value ('string', number, TRUE, FALSE, NULL or ${variable})",
+                    &after,
+                );
+                return Err(if t.is_word() || t.kind == TokenKind::QuotedIdent {
+                    err.with_hint(format!(
+                        "text values are 'single quoted': {}",
+                        super::ast::quote_string(&unquote(text))
+                    ))
+                } else {
+                    err
+                });
+            }
+        };
+        self.bump();
+        Ok(lit)
+    }
+
+    // ---- statements ----
+
+    /// statement := one of the rules below, chosen by the first word.
+    fn statement(&mut self) -> PResult<Statement> {
+        let Some(t) = self.peek() else {
+            return Err(self.expected("a statement", ""));
+        };
+        if !t.is_word() {
+            return Err(self
+                .expected("a statement", "")
+                .with_hint(statement_list_hint()));
+        }
+        let word = self.text(t).to_ascii_uppercase();
+        match word.as_str() {
+            "CREATE" => self.create_connector(),
+            "DROP" => self.drop_connector(),
+            "DESCRIBE" => self.describe(),
+            "SHOW" | "LIST" => self.show(),
+            "VALIDATE" => self.validate_connector(),
+            "PAUSE" | "RESUME" | "STOP" => self.lifecycle(),
+            "RESTART" => self.restart(),
+            "ALTER" => self.alter_connector(),
+            "WAIT" => self.wait_for_connector(),
+            "EXPLAIN" => self.explain(),
+            "SET" => self.set(),
+            "UNSET" => self.unset(),
+            "DEFINE" => self.define(),
+            "UNDEFINE" => self.undefine(),
+            "RUN" => self.run_script(),
+            "OUTPUT" => self.output(),
+            "SERVER" => self.server(),
+            "HELP" => self.help(),
+            "HISTORY" | "CLEAR" | "EXIT" | "QUIT" => {
+                self.bump();
+                Ok(match word.as_str() {
+                    "HISTORY" => Statement::History,
+                    "CLEAR" => Statement::Clear,
+                    _ => Statement::Exit,
+                })
+            }
+            _ => {
+                let text = self.text(t);
+                let message = match closest(text, STATEMENT_KEYWORDS) {
+                    Some(kw) => format!("unknown statement '{text}': did you mean {kw}?"),
+                    None => format!("unknown statement '{text}'"),
+                };
+                Err(ParseError::at(self.src, t.span, message).with_hint(statement_list_hint()))
+            }
+        }
+    }
+
+    /// After a statement: `;`, or the end of the input (`-e`, client commands), or for a client
+    /// command the end of its line.
+    fn end_of_statement(&mut self, statement: &Statement) -> PResult<()> {
+        let client = may_omit_semicolon(statement);
+        match self.peek() {
+            Some(t) if t.kind == TokenKind::Semicolon => {
+                self.bump();
+                Ok(())
+            }
+            None if client || self.opts.allow_missing_semicolon => Ok(()),
+            Some(t)
+                if client
+                    && self.lines.line_index(t.span.start)
+                        > self.lines.line_index(self.last_end.saturating_sub(1)) =>
+            {
+                Ok(())
+            }
+            _ => {
+                let head = statement.to_string();
+                let head: String = head.chars().take(40).collect();
+                let ell = if head.len() < statement.to_string().len() {
+                    "..."
+                } else {
+                    ""
+                };
+                Err(self.expected("';'", &format!("{head}{ell}")))
+            }
+        }
+    }
+
+    /// create_connector := CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name
+    ///                     WITH property_list
+    fn create_connector(&mut self) -> PResult<Statement> {
+        self.bump();
+        let mut after = String::from("CREATE");
+        let or_replace = self.at("OR");
+        if or_replace {
+            self.bump();
+            self.expect("REPLACE", "CREATE OR")?;
+            after.push_str(" OR REPLACE");
+        }
+        let kind = self.connector_type();
+        if let Some(k) = kind {
+            after.push_str(&format!(" {k}"));
+        }
+        if !self.at("CONNECTOR") {
+            let mut kws = Vec::new();
+            if kind.is_none() {
+                kws.extend(["SOURCE", "SINK"]);
+                if !or_replace {
+                    kws.push("OR REPLACE");
+                }
+            }
+            kws.push("CONNECTOR");
+            return Err(self.expected_keywords(&kws, &after));
+        }
+        self.bump();
+        after.push_str(" CONNECTOR");
+        let if_not_exists = self.if_not_exists(&after)?;
+        if if_not_exists {
+            if or_replace {
+                return Err(ParseError::at(
+                    self.src,
+                    Span::new(self.last_end, self.last_end),
+                    "CREATE OR REPLACE cannot be combined with IF NOT EXISTS",
+                )
+                .with_hint("OR REPLACE already succeeds when the connector exists"));
+            }
+            after.push_str(" IF NOT EXISTS");
+        }
+        let name = self.name("a connector name", &after)?;
+        after = format!("{after} {name}");
+        self.expect("WITH", &after)?;
+        let properties = self.property_list(&format!("{after} WITH"))?;
+        Ok(Statement::CreateConnector {
+            or_replace,
+            if_not_exists,
+            kind,
+            name,
+            properties,
+        })
+    }
+
+    /// connector_type := SOURCE | SINK
+    fn connector_type(&mut self) -> Option<ConnectorType> {
+        if self.eat("SOURCE") {
+            Some(ConnectorType::Source)
+        } else if self.eat("SINK") {
+            Some(ConnectorType::Sink)
+        } else {
+            None
+        }
+    }
+
+    /// if_not_exists := IF NOT EXISTS (IF not followed by NOT is a name)
+    fn if_not_exists(&mut self, after: &str) -> PResult<bool> {
+        if !self.at2("IF", "NOT") {
+            return Ok(false);
+        }
+        self.bump();
+        self.bump();
+        self.expect("EXISTS", &format!("{after} IF NOT"))?;
+        Ok(true)
+    }
+
+    /// drop_connector := DROP CONNECTOR [IF EXISTS] name
+    fn drop_connector(&mut self) -> PResult<Statement> {
+        self.bump();
+        self.expect("CONNECTOR", "DROP")?;
+        let if_exists = self.at2("IF", "EXISTS");
+        let after = if if_exists {
+            self.bump();
+            self.bump();
+            "DROP CONNECTOR IF EXISTS"
+        } else {
+            "DROP CONNECTOR"
+        };
+        let name = self.name("a connector name", after)?;
+        Ok(Statement::DropConnector { if_exists, name })
+    }
+
+    /// describe := DESCRIBE CONNECTOR name [EXTENDED] | DESCRIBE PLUGIN 'class-or-alias'
+    fn describe(&mut self) -> PResult<Statement> {
+        self.bump();
+        if self.eat("CONNECTOR") {
+            let name = self.name("a connector name", "DESCRIBE CONNECTOR")?;
+            let extended = self.eat("EXTENDED");
+            Ok(Statement::DescribeConnector { name, extended })
+        } else if self.eat("PLUGIN") {
+            let plugin = self.text_value("a plugin class or alias", "DESCRIBE PLUGIN")?;
+            Ok(Statement::DescribePlugin { plugin })
+        } else {
+            Err(self.expected_keywords(&["CONNECTOR", "PLUGIN"], "DESCRIBE"))
+        }
+    }
+
+    /// show := SHOW|LIST ( [SOURCE|SINK] CONNECTORS [LIKE 'p'] | CONNECTOR PLUGINS
+    ///       | CONNECTOR OFFSETS name | CREATE CONNECTOR name | PLUGINS | CLUSTER
+    ///       | LOGGERS [LIKE 'p'] | PROPERTIES | VARIABLES )
+    fn show(&mut self) -> PResult<Statement> {
+        let t = self.bump();
+        let verb = self.text(t).to_ascii_uppercase();
+        let kind = self.connector_type();
+        if let Some(k) = kind {
+            let after = format!("{verb} {k}");
+            self.expect("CONNECTORS", &after)?;
+            let like = self.like(&format!("{after} CONNECTORS"))?;
+            return Ok(Statement::ShowConnectors { kind, like });
+        }
+        if self.eat("CONNECTORS") {
+            let like = self.like(&format!("{verb} CONNECTORS"))?;
+            return Ok(Statement::ShowConnectors { kind: None, like });
+        }
+        if self.eat("CONNECTOR") {
+            if self.eat("PLUGINS") {
+                return Ok(Statement::ShowConnectorPlugins);
+            }
+            if self.eat("OFFSETS") {
+                let name = self.name("a connector name", &format!("{verb} CONNECTOR OFFSETS"))?;
+                return Ok(Statement::ShowConnectorOffsets { name });
+            }
+            return Err(
+                self.expected_keywords(&["PLUGINS", "OFFSETS"], &format!("{verb} CONNECTOR"))
+            );
+        }
+        if self.eat("CREATE") {
+            let after = format!("{verb} CREATE");
+            self.expect("CONNECTOR", &after)?;
+            let name = self.name("a connector name", &format!("{after} CONNECTOR"))?;
+            return Ok(Statement::ShowCreateConnector { name });
+        }
+        if self.eat("PLUGINS") {
+            return Ok(Statement::ShowPlugins);
+        }
+        if self.eat("CLUSTER") {
+            return Ok(Statement::ShowCluster);
+        }
+        if self.eat("LOGGERS") {
+            let like = self.like(&format!("{verb} LOGGERS"))?;
+            return Ok(Statement::ShowLoggers { like });
+        }
+        if self.eat("PROPERTIES") {
+            return Ok(Statement::ShowProperties);
+        }
+        if self.eat("VARIABLES") {
+            return Ok(Statement::ShowVariables);
+        }
+        Err(self.expected_keywords(
+            &[
+                "CONNECTORS",
+                "SOURCE",
+                "SINK",
+                "CONNECTOR",
+                "CREATE",
+                "PLUGINS",
+                "CLUSTER",
+                "LOGGERS",
+                "PROPERTIES",
+                "VARIABLES",
+            ],
+            &verb,
+        ))
+    }
+
+    /// validate_connector := VALIDATE [SOURCE|SINK] CONNECTOR [name] WITH property_list
+    fn validate_connector(&mut self) -> PResult<Statement> {
+        self.bump();
+        let kind = self.connector_type();
+        let mut after = String::from("VALIDATE");
+        if let Some(k) = kind {
+            after.push_str(&format!(" {k}"));
+        }
+        if !self.at("CONNECTOR") {
+            let kws: &[&str] = if kind.is_none() {
+                &["SOURCE", "SINK", "CONNECTOR"]
+            } else {
+                &["CONNECTOR"]
+            };
+            return Err(self.expected_keywords(kws, &after));
+        }
+        self.bump();
+        after.push_str(" CONNECTOR");
+        let name = if self.at("WITH") && self.punct_is(self.peek_at(1), "(") {
+            None
+        } else {
+            let name = self.name("a connector name or WITH", &after)?;
+            after = format!("{after} {name}");
+            Some(name)
+        };
+        self.expect("WITH", &after)?;
+        let properties = self.property_list(&format!("{after} WITH"))?;
+        Ok(Statement::ValidateConnector {
+            kind,
+            name,
+            properties,
+        })
+    }
+
+    /// target := CONNECTOR name | CONNECTORS [LIKE 'pattern']
+    fn target(&mut self, verb: &str) -> PResult<Target> {
+        if self.eat("CONNECTOR") {
+            Ok(Target::One(
+                self.name("a connector name", &format!("{verb} CONNECTOR"))?,
+            ))
+        } else if self.eat("CONNECTORS") {
+            let like = self.like(&format!("{verb} CONNECTORS"))?;
+            Ok(Target::All { like })
+        } else {
+            Err(self.expected_keywords(&["CONNECTOR", "CONNECTORS"], verb))
+        }
+    }
+
+    /// lifecycle := PAUSE|RESUME|STOP target
+    fn lifecycle(&mut self) -> PResult<Statement> {
+        let t = self.bump();
+        let verb = self.text(t).to_ascii_uppercase();
+        let action = match verb.as_str() {
+            "PAUSE" => Lifecycle::Pause,
+            "RESUME" => Lifecycle::Resume,
+            _ => Lifecycle::Stop,
+        };
+        let target = self.target(&verb)?;
+        Ok(Statement::Lifecycle { action, target })
+    }
+
+    /// restart := RESTART CONNECTOR name TASK n
+    ///          | RESTART target [INCLUDE TASKS] [ONLY FAILED]   (either order)
+    fn restart(&mut self) -> PResult<Statement> {
+        self.bump();
+        let target = self.target("RESTART")?;
+        let after = format!("RESTART {target}");
+        if let Target::One(name) = &target {
+            if self.eat("TASK") {
+                let task = self.integer("a task number", &format!("{after} TASK"))?;
+                return Ok(Statement::RestartTask {
+                    name: name.clone(),
+                    task,
+                });
+            }
+        }
+        let (mut include_tasks, mut only_failed) = (false, false);
+        loop {
+            if !include_tasks && self.eat("INCLUDE") {
+                self.expect("TASKS", &format!("{after} INCLUDE"))?;
+                include_tasks = true;
+            } else if !only_failed && self.eat("ONLY") {
+                self.expect("FAILED", &format!("{after} ONLY"))?;
+                only_failed = true;
+            } else {
+                break;
+            }
+        }
+        Ok(Statement::RestartConnector {
+            target,
+            include_tasks,
+            only_failed,
+        })
+    }
+
+    /// alter_connector := ALTER CONNECTOR name ( SET property_list
+    ///     | SET OFFSET PARTITION property_list TO (property_list | NULL)
+    ///     | UNSET '(' key (',' key)* ')' | RESET OFFSETS | RESET TOPICS )
+    fn alter_connector(&mut self) -> PResult<Statement> {
+        self.bump();
+        self.expect("CONNECTOR", "ALTER")?;
+        let name = self.name("a connector name", "ALTER CONNECTOR")?;
+        let after = format!("ALTER CONNECTOR {name}");
+        if self.eat("SET") {
+            if self.eat("OFFSET") {
+                let a = format!("{after} SET OFFSET");
+                self.expect("PARTITION", &a)?;
+                let partition = self.property_list(&format!("{a} PARTITION"))?;
+                self.expect("TO", &format!("{a} PARTITION (...)"))?;
+                let offset = if self.eat("NULL") {
+                    None
+                } else {
+                    Some(self.property_list(&format!("{a} PARTITION (...) TO"))?)
+                };
+                return Ok(Statement::AlterConnectorOffset {
+                    name,
+                    partition,
+                    offset,
+                });
+            }
+            if !self.punct_is(self.peek(), "(") {
+                return Err(self.expected("'(' or OFFSET", &format!("{after} SET")));
+            }
+            let properties = self.property_list(&format!("{after} SET"))?;
+            return Ok(Statement::AlterConnectorSet { name, properties });
+        }
+        if self.eat("UNSET") {
+            let a = format!("{after} UNSET");
+            self.expect_punct("(", &a)?;
+            let mut keys = Vec::new();
+            loop {
+                keys.push(self.key("a property key", &format!("{a} ("))?);
+                if self.punct_is(self.peek(), ",") {
+                    self.bump();
+                } else if self.punct_is(self.peek(), ")") {
+                    self.bump();
+                    break;
+                } else {
+                    let last = keys.last().map(|k| super::ast::Key(k).to_string());
+                    return Err(self.expected("',' or ')'", &last.unwrap_or_default()));
+                }
+            }
+            return Ok(Statement::AlterConnectorUnset { name, keys });
+        }
+        if self.eat("RESET") {
+            if self.eat("OFFSETS") {
+                return Ok(Statement::ResetConnectorOffsets { name });
+            }
+            if self.eat("TOPICS") {
+                return Ok(Statement::ResetConnectorTopics { name });
+            }
+            return Err(self.expected_keywords(&["OFFSETS", "TOPICS"], &format!("{after} RESET")));
+        }
+        Err(self.expected_keywords(&["SET", "UNSET", "RESET"], &after))
+    }
+
+    /// wait_for_connector := WAIT FOR CONNECTOR name [TIMEOUT n [SECONDS|SECOND]]
+    fn wait_for_connector(&mut self) -> PResult<Statement> {
+        self.bump();
+        self.expect("FOR", "WAIT")?;
+        self.expect("CONNECTOR", "WAIT FOR")?;
+        let name = self.name("a connector name", "WAIT FOR CONNECTOR")?;
+        let timeout_secs = if self.eat("TIMEOUT") {
+            let n = self.integer(
+                "a number of seconds",
+                &format!("WAIT FOR CONNECTOR {name} TIMEOUT"),
+            )?;
+            if !self.eat("SECONDS") {
+                self.eat("SECOND");
+            }
+            Some(n)
+        } else {
+            None
+        };
+        Ok(Statement::WaitForConnector { name, timeout_secs })
+    }
+
+    /// explain := EXPLAIN statement (not a client statement)
+    fn explain(&mut self) -> PResult<Statement> {
+        self.bump();
+        let Some(start) = self.peek() else {
+            return Err(self.expected("a statement", "EXPLAIN"));
+        };
+        if !start.is_word() {
+            return Err(self.expected("a statement", "EXPLAIN"));
+        }
+        let inner = self.statement()?;
+        if is_client_statement(&inner) {
+            return Err(ParseError::at(
+                self.src,
+                Span::new(start.span.start, self.last_end),
+                format!(
+                    "EXPLAIN shows the REST calls of a connector statement; {} sends none",
+                    self.text(start).to_ascii_uppercase()
+                ),
+            ));
+        }
+        Ok(Statement::Explain(Box::new(inner)))
+    }
+
+    /// set := SET LOGGER logger '=' level [FOR CLUSTER] | SET 'prop' '=' 'value'
+    fn set(&mut self) -> PResult<Statement> {
+        self.bump();
+        if self.at("LOGGER") && !self.punct_is(self.peek_at(1), "=") {
+            self.bump();
+            let logger = self.text_value("a logger name", "SET LOGGER")?;
+            let after = format!("SET LOGGER {}", super::ast::quote_string(&logger));
+            self.expect_punct("=", &after)?;
+            let level = self.text_value("a log level", &format!("{after} ="))?;
+            let cluster = if self.eat("FOR") {
+                self.expect("CLUSTER", &format!("{after} = '{level}' FOR"))?;
+                true
+            } else {
+                false
+            };
+            return Ok(Statement::SetLogger {
+                logger,
+                level,
+                cluster,
+            });
+        }
+        if self.punct_is(self.peek(), "(") {
+            return Err(self
+                .expected("a 'property' or LOGGER", "SET")
+                .with_hint("to change a connector's config: ALTER CONNECTOR name SET (...)"));
+        }
+        let name = self.text_value("a 'property' or LOGGER", "SET")?;
+        let after = format!("SET {}", super::ast::quote_string(&name));
+        self.expect_punct("=", &after)?;
+        let value = self.text_value("a 'value'", &format!("{after} ="))?;
+        Ok(Statement::SetProperty { name, value })
+    }
+
+    /// unset := UNSET 'prop'
+    fn unset(&mut self) -> PResult<Statement> {
+        self.bump();
+        let name = self.text_value("a 'property'", "UNSET")?;
+        Ok(Statement::UnsetProperty { name })
+    }
+
+    /// A variable name: `[A-Za-z_][A-Za-z0-9_]*`.
+    fn variable_name(&mut self, after: &str) -> PResult<String> {
+        match self.peek() {
+            Some(t) if t.is_word() => {
+                let text = self.text(t);
+                if !is_variable_name(text) {
+                    return Err(ParseError::at(
+                        self.src,
+                        t.span,
+                        format!("invalid variable name '{text}' after {after}"),
+                    )
+                    .with_hint(
+                        "variable names are letters, digits and _ (not starting with a digit)",
+                    ));
+                }
+                self.bump();
+                Ok(text.to_owned())
+            }
+            _ => Err(self.expected("a variable name", after)),
+        }
+    }
+
+    /// define := DEFINE name '=' 'value'
+    fn define(&mut self) -> PResult<Statement> {
+        self.bump();
+        let name = self.variable_name("DEFINE")?;
+        self.expect_punct("=", &format!("DEFINE {name}"))?;
+        let value = match self.peek() {
+            Some(t) if t.kind == TokenKind::String => {
+                self.bump();
+                unquote(self.text(t))
+            }
+            Some(t) if !matches!(t.kind, TokenKind::Semicolon | TokenKind::Unterminated(_)) => {
+                let text = self.text(t);
+                return Err(self
+                    .expected("a 'string' value", &format!("DEFINE {name} ="))
+                    .with_hint(format!(
+                        "quote the value: DEFINE {name} = {}",
+                        super::ast::quote_string(&unquote(text))
+                    )));
+            }
+            _ => return Err(self.expected("a 'string' value", &format!("DEFINE {name} ="))),
+        };
+        Ok(Statement::Define { name, value })
+    }
+
+    /// undefine := UNDEFINE name
+    fn undefine(&mut self) -> PResult<Statement> {
+        self.bump();
+        let name = self.variable_name("UNDEFINE")?;
+        Ok(Statement::Undefine { name })
+    }
+
+    /// run_script := RUN SCRIPT ('path' | path to the end of the line)
+    fn run_script(&mut self) -> PResult<Statement> {
+        self.bump();
+        self.expect("SCRIPT", "RUN")?;
+        match self.rest_of_line(self.last_end)? {
+            Some(path) => Ok(Statement::RunScript { path }),
+            None => Err(self.expected("a 'path'", "RUN SCRIPT")),
+        }
+    }
+
+    /// output := OUTPUT [JSON | TABULAR]
+    fn output(&mut self) -> PResult<Statement> {
+        self.bump();
+        if self.eat("JSON") {
+            Ok(Statement::Output(Some(OutputFormat::Json)))
+        } else if self.eat("TABULAR") {
+            Ok(Statement::Output(Some(OutputFormat::Tabular)))
+        } else if self.peek().is_none()
+            || self.peek_kind() == Some(TokenKind::Semicolon)
+            || self
+                .lines
+                .line_index(self.peek().map_or(0, |t| t.span.start))
+                != self.lines.line_index(self.last_end - 1)
+        {
+            Ok(Statement::Output(None))
+        } else {
+            Err(self.expected_keywords(&["JSON", "TABULAR"], "OUTPUT"))
+        }
+    }
+
+    /// server := SERVER ['url' | url to the end of the line]
+    fn server(&mut self) -> PResult<Statement> {
+        self.bump();
+        Ok(Statement::Server(self.rest_of_line(self.last_end)?))
+    }
+
+    /// help := HELP [topic to the end of the line | 'topic']
+    fn help(&mut self) -> PResult<Statement> {
+        self.bump();
+        Ok(Statement::Help(self.rest_of_line(self.last_end)?))
+    }
+}
+
+/// `[A-Za-z_][A-Za-z0-9_]*`
+pub fn is_variable_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The contents of a `'string'`, `"quoted"` or `` `quoted` `` token, doubled quotes undone.
+pub(crate) fn unquote(text: &str) -> String {
+    let Some(q) = text.chars().next() else {
+        return String::new();
+    };
+    if !matches!(q, '\'' | '"' | '`') || text.len() < 2 {
+        return text.to_owned();
+    }
+    let inner = &text[1..text.len() - 1];
+    let one = q.to_string();
+    inner.replace(&format!("{q}{q}"), &one)
+}
+
+/// `x` from `${x}`.
+fn variable_name(text: &str) -> String {
+    text.trim_start_matches("${")
+        .trim_end_matches('}')
+        .to_owned()
+}
+
+/// How a token is named in "found ..." messages.
+fn describe(src: &str, t: Token) -> String {
+    let text = t.text(src);
+    let short: String = if text.chars().count() > 40 {
+        let s: String = text.chars().take(37).collect();
+        format!("{s}...")
+    } else {
+        text.to_owned()
+    };
+    match t.kind {
+        TokenKind::Keyword | TokenKind::Ident => format!("'{short}'"),
+        TokenKind::QuotedIdent => format!("quoted name {short}"),
+        TokenKind::String => format!("string {short}"),
+        TokenKind::Number => format!("number {short}"),
+        TokenKind::Variable => format!("variable {short}"),
+        TokenKind::Semicolon => "';'".to_owned(),
+        TokenKind::Punct if text == "'" => "a quote".to_owned(),
+        TokenKind::Punct => format!("'{short}'"),
+        TokenKind::Comment => "a comment".to_owned(),
+        TokenKind::Unterminated(_) => format!("unterminated {short}"),
+    }
+}
+
+/// `A`, `A or B`, `A, B or C`.
+fn one_of(kws: &[&str]) -> String {
+    match kws {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn statement_list_hint() -> String {
+    "statements start with CREATE, DROP, DESCRIBE, SHOW, ALTER, PAUSE, RESUME, STOP, RESTART, \
+     VALIDATE, WAIT, EXPLAIN, SET, DEFINE, RUN SCRIPT, HELP, EXIT; type HELP for the list"
+        .to_owned()
+}
+
+/// The candidate closest to `word` (case-insensitive), if close enough to be a likely typo.
+pub(crate) fn closest<'k>(word: &str, candidates: &[&'k str]) -> Option<&'k str> {
+    let w = word.to_ascii_uppercase();
+    if w.chars().count() > 32 {
+        return None;
+    }
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&w, c), *c))
+        .filter(|(d, c)| *d > 0 && *d <= 2 && *d < c.len().max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,766 @@
+//! Parser tests: at least one accepted and one rejected example per statement form, error
+//! positions (`assert_parse_error!`), script splitting, `--ksql-compat`, and the round trip
+//! `parse(s.to_string()) == s` (examples here, generated cases in `proptests.rs`).
+
+use super::ast::*;
+use super::*;
+
+/// Options for single statements in tests: the final `;` may be omitted.
+fn opts() -> ParseOptions {
+    ParseOptions {
+        allow_missing_semicolon: true,
+        ..ParseOptions::default()
+    }
+}
+
+fn parse(src: &str) -> Statement {
+    match parse_statement(src, &opts()) {
+        Ok(s) => s,
+        Err(e) => panic!("{src:?} should parse:\n{}", e.render(src, None)),
+    }
+}
+
+/// Parses `src`, checks its canonical text is `canonical` and that the text parses back to it.
+#[track_caller]
+fn accepts(src: &str, canonical: &str) {
+    let stmt = parse(src);
+    assert_eq!(stmt.to_string(), canonical, "canonical text of {src:?}");
+    assert_eq!(parse(canonical), stmt, "round trip of {canonical:?}");
+    // The multi-line form parses to the same statement too.
+    let pretty = format!("{stmt:#}");
+    assert_eq!(parse(&pretty), stmt, "round trip of {pretty:?}");
+}
+
+/// `assert_parse_error!(src, line, column, "expected ...")`: parsing `src` fails at that 1-based
+/// line and column with a message containing the text.
+macro_rules! assert_parse_error {
+    ($src:expr, $line:expr, $col:expr, $msg:expr) => {{
+        let src: &str = $src;
+        match parse_script(src, &opts()) {
+            Ok(stmts) => panic!("{src:?} should not parse, got {stmts:?}"),
+            Err(e) => {
+                assert!(
+                    e.message.contains($msg),
+                    "{src:?}: message {:?} lacks {:?}",
+                    e.message,
+                    $msg
+                );
+                assert_eq!(
+                    (e.line, e.column),
+                    ($line, $col),
+                    "{src:?}: position of {:?}",
+                    e.message
+                );
+                assert!(
+                    !e.message.contains("Nom") && !e.message.contains("ErrorKind"),
+                    "nom internals in {:?}",
+                    e.message
+                );
+                e
+            }
+        }
+    }};
+}
+
+fn plain(s: &str) -> Name {
+    Name::Plain(s.into())
+}
+
+fn prop(k: Name, v: Literal) -> Property {
+    Property::new(k, v)
+}
+
+// ---- CREATE ----
+
+#[test]
+fn create_connector() {
+    let s = parse(
+        "create source connector IF NOT EXISTS `jdbc-src` with (\n  \"connector.class\" = 'io.confluent.connect.jdbc.JdbcSourceConnector',\n  'tasks.max' = 1, flag = true, n = NULL, v = ${val}, neg = -1.5e3\n);",
+    );
+    assert_eq!(
+        s,
+        Statement::CreateConnector {
+            or_replace: false,
+            if_not_exists: true,
+            kind: Some(ConnectorType::Source),
+            name: Name::Quoted("jdbc-src".into()),
+            properties: vec![
+                prop(
+                    Name::Quoted("connector.class".into()),
+                    Literal::String("io.confluent.connect.jdbc.JdbcSourceConnector".into())
+                ),
+                prop(
+                    Name::Quoted("tasks.max".into()),
+                    Literal::Number("1".into())
+                ),
+                prop(plain("flag"), Literal::Boolean(true)),
+                prop(plain("n"), Literal::Null),
+                prop(plain("v"), Literal::Var("val".into())),
+                prop(plain("neg"), Literal::Number("-1.5e3".into())),
+            ],
+        }
+    );
+    accepts(
+        "CREATE SINK CONNECTOR s WITH ('a'='b')",
+        "CREATE SINK CONNECTOR s WITH ('a' = 'b')",
+    );
+    accepts(
+        "create connector my-conn.v2 with (topics = 'it''s')",
+        "CREATE CONNECTOR my-conn.v2 WITH (topics = 'it''s')",
+    );
+    accepts(
+        "CREATE OR REPLACE SOURCE CONNECTOR \"a\"\"b\" WITH ('x' = 1)",
+        "CREATE OR REPLACE SOURCE CONNECTOR \"a\"\"b\" WITH ('x' = 1)",
+    );
+    accepts(
+        "CREATE CONNECTOR ${name} WITH (${k} = ${v})",
+        "CREATE CONNECTOR ${name} WITH (${k} = ${v})",
+    );
+    // Keywords are not reserved.
+    accepts(
+        "CREATE CONNECTOR if WITH (with = 1)",
+        "CREATE CONNECTOR if WITH (with = 1)",
+    );
+}
+
+#[test]
+fn create_connector_errors() {
+    assert_parse_error!(
+        "CREATE CONNECTOR WITH ('a' = 'b')",
+        1,
+        18,
+        "expected a connector name after CREATE CONNECTOR, found 'WITH'"
+    );
+    assert_parse_error!(
+        "CREATE SOURCE x",
+        1,
+        15,
+        "expected CONNECTOR after CREATE SOURCE, found 'x'"
+    );
+    assert_parse_error!(
+        "CREATE TABLE x",
+        1,
+        8,
+        "expected SOURCE, SINK, OR REPLACE or CONNECTOR after CREATE"
+    );
+    assert_parse_error!(
+        "CREATE SOURCE CONNECTOR x",
+        1,
+        26,
+        "expected WITH after CREATE SOURCE CONNECTOR x, found end of input"
+    );
+    assert_parse_error!(
+        "CREATE SOURCE CONNECTOR x WITH ()",
+        1,
+        33,
+        "expected a property (key = value)"
+    );
+    assert_parse_error!(
+        "CREATE SOURCE CONNECTOR x WITH ('a' 'b')",
+        1,
+        37,
+        "expected '=' after the key 'a', found string 'b'"
+    );
+    assert_parse_error!(
+        "CREATE SOURCE CONNECTOR x WITH ('a' = b)",
+        1,
+        39,
+        "expected a value ('string', number, TRUE, FALSE, NULL or ${variable}) after 'a' ="
+    );
+    assert_parse_error!(
+        "CREATE SOURCE CONNECTOR x WITH ('a' = 'b' 'c' = 1)",
+        1,
+        43,
+        "expected ',' or ')' after 'a' = 'b'"
+    );
+    assert_parse_error!(
+        "CREATE SOURCE CONNECTOR x WITH ('a' = 'b',",
+        1,
+        43,
+        "expected a property key"
+    );
+    assert_parse_error!(
+        "CREATE OR REPLACE CONNECTOR IF NOT EXISTS x WITH (a = 1)",
+        1,
+        42,
+        "cannot be combined with IF NOT EXISTS"
+    );
+    assert_parse_error!(
+        "CREATE CONNECTOR IF NOT x WITH (a = 1)",
+        1,
+        25,
+        "expected EXISTS after CREATE CONNECTOR IF NOT"
+    );
+    assert_parse_error!("CREATE OR x", 1, 11, "expected REPLACE after CREATE OR");
+}
+
+#[test]
+fn duplicate_keys_name_both_positions() {
+    let e = assert_parse_error!(
+        "CREATE SOURCE CONNECTOR x WITH (\n  'tasks.max' = 1,\n  \"tasks.max\" = 2)",
+        3,
+        3,
+        "property 'tasks.max' is given twice: at line 2, column 3 and at line 3, column 3"
+    );
+    assert_eq!(e.span.end - e.span.start, "\"tasks.max\"".len());
+    assert_parse_error!(
+        "ALTER CONNECTOR x SET (a = 1, a = 2)",
+        1,
+        31,
+        "property 'a' is given twice"
+    );
+}
+
+// ---- DROP / DESCRIBE / SHOW ----
+
+#[test]
+fn drop_connector() {
+    accepts("drop connector x", "DROP CONNECTOR x");
+    accepts("DRoP CONNEcTOR x;", "DROP CONNECTOR x");
+    accepts(
+        "DROP CONNECTOR IF EXISTS `a b`",
+        "DROP CONNECTOR IF EXISTS \"a b\"",
+    );
+    accepts("DROP CONNECTOR if", "DROP CONNECTOR if");
+    assert_parse_error!(
+        "DROP CONNECTOR ;",
+        1,
+        16,
+        "expected a connector name after DROP CONNECTOR, found ';'"
+    );
+    assert_parse_error!(
+        "DROP CONNECTOR IF EXISTS",
+        1,
+        25,
+        "expected a connector name after DROP CONNECTOR IF EXISTS, found end of input"
+    );
+    let e = assert_parse_error!(
+        "DROP CONECTOR x",
+        1,
+        6,
+        "expected CONNECTOR after DROP, found 'CONECTOR'"
+    );
+    assert_eq!(e.hint.as_deref(), Some("did you mean CONNECTOR?"));
+    assert_parse_error!(
+        "DROP CONNECTOR x y",
+        1,
+        18,
+        "expected ';' after DROP CONNECTOR x, found 'y'"
+    );
+}
+
+#[test]
+fn describe() {
+    accepts("describe connector x", "DESCRIBE CONNECTOR x");
+    accepts(
+        "DESCRIBE CONNECTOR x extended",
+        "DESCRIBE CONNECTOR x EXTENDED",
+    );
+    accepts(
+        "DESCRIBE PLUGIN 'io.confluent.connect.jdbc.JdbcSourceConnector'",
+        "DESCRIBE PLUGIN 'io.confluent.connect.jdbc.JdbcSourceConnector'",
+    );
+    accepts(
+        "DESCRIBE PLUGIN FileStreamSource",
+        "DESCRIBE PLUGIN 'FileStreamSource'",
+    );
+    assert_parse_error!(
+        "DESCRIBE x",
+        1,
+        10,
+        "expected CONNECTOR or PLUGIN after DESCRIBE"
+    );
+    assert_parse_error!(
+        "DESCRIBE CONNECTOR",
+        1,
+        19,
+        "expected a connector name after DESCRIBE CONNECTOR"
+    );
+    assert_parse_error!(
+        "DESCRIBE PLUGIN ;",
+        1,
+        17,
+        "expected a plugin class or alias after DESCRIBE PLUGIN"
+    );
+}
+
+#[test]
+fn show() {
+    accepts("show connectors", "SHOW CONNECTORS");
+    accepts("LIST CONNECTORS", "SHOW CONNECTORS");
+    accepts("list source connectors", "SHOW SOURCE CONNECTORS");
+    accepts("SHOW SINK CONNECTORS", "SHOW SINK CONNECTORS");
+    accepts(
+        "SHOW CONNECTORS LIKE 'jdbc%'",
+        "SHOW CONNECTORS LIKE 'jdbc%'",
+    );
+    accepts("show connector plugins", "SHOW CONNECTOR PLUGINS");
+    accepts("LIST CONNECTOR PLUGINS", "SHOW CONNECTOR PLUGINS");
+    accepts("SHOW PLUGINS", "SHOW PLUGINS");
+    accepts("SHOW CREATE CONNECTOR x", "SHOW CREATE CONNECTOR x");
+    accepts("SHOW CONNECTOR OFFSETS x", "SHOW CONNECTOR OFFSETS x");
+    accepts("SHOW CLUSTER", "SHOW CLUSTER");
+    accepts("SHOW LOGGERS", "SHOW LOGGERS");
+    accepts(
+        "SHOW LOGGERS LIKE 'org.apache%'",
+        "SHOW LOGGERS LIKE 'org.apache%'",
+    );
+    accepts("SHOW PROPERTIES", "SHOW PROPERTIES");
+    accepts("LIST VARIABLES", "SHOW VARIABLES");
+    assert_parse_error!("SHOW", 1, 5, "expected CONNECTORS, SOURCE, SINK");
+    assert_parse_error!(
+        "SHOW SOURCE PLUGINS",
+        1,
+        13,
+        "expected CONNECTORS after SHOW SOURCE"
+    );
+    assert_parse_error!(
+        "SHOW CONNECTOR x",
+        1,
+        16,
+        "expected PLUGINS or OFFSETS after SHOW CONNECTOR"
+    );
+    assert_parse_error!(
+        "SHOW CONNECTORS LIKE jdbc",
+        1,
+        22,
+        "expected a 'pattern' (% and _ are wildcards) after SHOW CONNECTORS LIKE"
+    );
+    assert_parse_error!(
+        "SHOW CREATE x",
+        1,
+        13,
+        "expected CONNECTOR after SHOW CREATE"
+    );
+    assert_parse_error!(
+        "SHOW CONNECTOR OFFSETS",
+        1,
+        23,
+        "expected a connector name after SHOW CONNECTOR OFFSETS"
+    );
+    let e = assert_parse_error!("SHOW CONECTORS", 1, 6, "expected CONNECTORS");
+    assert_eq!(e.hint.as_deref(), Some("did you mean CONNECTORS?"));
+}
+
+// ---- kcsh extensions ----
+
+#[test]
+fn validate() {
+    accepts(
+        "VALIDATE CONNECTOR WITH ('connector.class' = 'FileStreamSource')",
+        "VALIDATE CONNECTOR WITH ('connector.class' = 'FileStreamSource')",
+    );
+    accepts(
+        "validate sink connector x with (a = 1)",
+        "VALIDATE SINK CONNECTOR x WITH (a = 1)",
+    );
+    accepts(
+        "VALIDATE CONNECTOR with WITH (a = 1)",
+        "VALIDATE CONNECTOR with WITH (a = 1)",
+    );
+    assert_parse_error!(
+        "VALIDATE CONNECTOR x",
+        1,
+        21,
+        "expected WITH after VALIDATE CONNECTOR x"
+    );
+    assert_parse_error!(
+        "VALIDATE x",
+        1,
+        10,
+        "expected SOURCE, SINK or CONNECTOR after VALIDATE"
+    );
+}
+
+#[test]
+fn lifecycle() {
+    accepts("pause connector x", "PAUSE CONNECTOR x");
+    accepts("RESUME CONNECTOR x", "RESUME CONNECTOR x");
+    accepts("STOP CONNECTOR x", "STOP CONNECTOR x");
+    accepts("PAUSE CONNECTORS", "PAUSE CONNECTORS");
+    accepts(
+        "resume connectors like 'fs-%'",
+        "RESUME CONNECTORS LIKE 'fs-%'",
+    );
+    assert_parse_error!(
+        "PAUSE x",
+        1,
+        7,
+        "expected CONNECTOR or CONNECTORS after PAUSE"
+    );
+    assert_parse_error!(
+        "STOP CONNECTOR",
+        1,
+        15,
+        "expected a connector name after STOP CONNECTOR"
+    );
+    assert_parse_error!("RESUME CONNECTORS LIKE", 1, 23, "expected a 'pattern'");
+}
+
+#[test]
+fn restart() {
+    accepts("restart connector x", "RESTART CONNECTOR x");
+    accepts(
+        "RESTART CONNECTOR x ONLY FAILED INCLUDE TASKS",
+        "RESTART CONNECTOR x INCLUDE TASKS ONLY FAILED",
+    );
+    accepts(
+        "RESTART CONNECTORS LIKE 'a%' INCLUDE TASKS",
+        "RESTART CONNECTORS LIKE 'a%' INCLUDE TASKS",
+    );
+    accepts("RESTART CONNECTOR x TASK 0", "RESTART CONNECTOR x TASK 0");
+    assert_eq!(
+        parse("RESTART CONNECTOR x TASK 3"),
+        Statement::RestartTask {
+            name: plain("x"),
+            task: 3
+        }
+    );
+    assert_parse_error!(
+        "RESTART CONNECTOR x TASK -1",
+        1,
+        26,
+        "it must be a whole number"
+    );
+    assert_parse_error!(
+        "RESTART CONNECTOR x TASK",
+        1,
+        25,
+        "expected a task number after RESTART CONNECTOR x TASK"
+    );
+    assert_parse_error!(
+        "RESTART CONNECTOR x INCLUDE",
+        1,
+        28,
+        "expected TASKS after RESTART CONNECTOR x INCLUDE"
+    );
+    assert_parse_error!(
+        "RESTART CONNECTORS TASK 1",
+        1,
+        20,
+        "expected ';' after RESTART CONNECTORS"
+    );
+}
+
+#[test]
+fn alter() {
+    accepts(
+        "alter connector x set ('tasks.max' = 2, b = 'c')",
+        "ALTER CONNECTOR x SET ('tasks.max' = 2, b = 'c')",
+    );
+    accepts(
+        "ALTER CONNECTOR x UNSET ('a', \"b\", c)",
+        "ALTER CONNECTOR x UNSET ('a', 'b', c)",
+    );
+    accepts(
+        "ALTER CONNECTOR x SET OFFSET PARTITION ('filename' = '/tmp/a') TO ('position' = 42)",
+        "ALTER CONNECTOR x SET OFFSET PARTITION ('filename' = '/tmp/a') TO ('position' = 42)",
+    );
+    accepts(
+        "ALTER CONNECTOR x SET OFFSET PARTITION (kafka_topic = 't', kafka_partition = 0) TO NULL",
+        "ALTER CONNECTOR x SET OFFSET PARTITION (kafka_topic = 't', kafka_partition = 0) TO NULL",
+    );
+    accepts(
+        "alter connector x reset offsets",
+        "ALTER CONNECTOR x RESET OFFSETS",
+    );
+    accepts(
+        "ALTER CONNECTOR x RESET TOPICS",
+        "ALTER CONNECTOR x RESET TOPICS",
+    );
+    assert_parse_error!(
+        "ALTER CONNECTOR x",
+        1,
+        18,
+        "expected SET, UNSET or RESET after ALTER CONNECTOR x"
+    );
+    assert_parse_error!(
+        "ALTER CONNECTOR x SET a = 1",
+        1,
+        23,
+        "expected '(' or OFFSET after ALTER CONNECTOR x SET"
+    );
+    assert_parse_error!(
+        "ALTER CONNECTOR x UNSET ('a' 'b')",
+        1,
+        30,
+        "expected ',' or ')' after 'a'"
+    );
+    assert_parse_error!(
+        "ALTER CONNECTOR x RESET",
+        1,
+        24,
+        "expected OFFSETS or TOPICS after ALTER CONNECTOR x RESET"
+    );
+    assert_parse_error!(
+        "ALTER CONNECTOR x SET OFFSET PARTITION (a = 1)",
+        1,
+        47,
+        "expected TO after ALTER CONNECTOR x SET OFFSET PARTITION (...)"
+    );
+    assert_parse_error!("ALTER x", 1, 7, "expected CONNECTOR after ALTER");
+}
+
+#[test]
+fn wait_explain_cluster_loggers() {
+    accepts("wait for connector x", "WAIT FOR CONNECTOR x");
+    accepts(
+        "WAIT FOR CONNECTOR x TIMEOUT 30 SECONDS",
+        "WAIT FOR CONNECTOR x TIMEOUT 30 SECONDS",
+    );
+    accepts(
+        "WAIT FOR CONNECTOR x TIMEOUT 1 second",
+        "WAIT FOR CONNECTOR x TIMEOUT 1 SECONDS",
+    );
+    assert_parse_error!(
+        "WAIT FOR CONNECTOR x TIMEOUT soon",
+        1,
+        30,
+        "expected a number of seconds after WAIT FOR CONNECTOR x TIMEOUT"
+    );
+    assert_parse_error!("WAIT CONNECTOR x", 1, 6, "expected FOR after WAIT");
+
+    accepts("explain drop connector x", "EXPLAIN DROP CONNECTOR x");
+    accepts(
+        "EXPLAIN CREATE SOURCE CONNECTOR x WITH (a = 1)",
+        "EXPLAIN CREATE SOURCE CONNECTOR x WITH (a = 1)",
+    );
+    assert_parse_error!("EXPLAIN", 1, 8, "expected a statement after EXPLAIN");
+    assert_parse_error!(
+        "EXPLAIN SET 'a' = 'b'",
+        1,
+        9,
+        "EXPLAIN shows the REST calls of a connector statement; SET sends none"
+    );
+    assert_parse_error!(
+        "EXPLAIN DROP CONNECTOR",
+        1,
+        23,
+        "expected a connector name after DROP CONNECTOR"
+    );
+
+    accepts("show cluster", "SHOW CLUSTER");
+    accepts(
+        "SET LOGGER 'org.apache.kafka.connect' = 'DEBUG'",
+        "SET LOGGER 'org.apache.kafka.connect' = 'DEBUG'",
+    );
+    accepts(
+        "set logger org.apache.kafka = warn for cluster",
+        "SET LOGGER 'org.apache.kafka' = 'warn' FOR CLUSTER",
+    );
+    assert_parse_error!(
+        "SET LOGGER 'a' 'DEBUG'",
+        1,
+        16,
+        "expected '=' after SET LOGGER 'a'"
+    );
+    assert_parse_error!(
+        "SET LOGGER 'a' = 'DEBUG' FOR",
+        1,
+        29,
+        "expected CLUSTER after SET LOGGER 'a' = 'DEBUG' FOR"
+    );
+}
+
+// ---- client statements ----
+
+#[test]
+fn client_statements() {
+    accepts("SET 'ksql.compat' = 'true'", "SET 'ksql.compat' = 'true'");
+    accepts("set 'output'='json'", "SET 'output' = 'json'");
+    accepts("UNSET 'output'", "UNSET 'output'");
+    accepts("show properties", "SHOW PROPERTIES");
+    accepts("define host = 'db'", "DEFINE host = 'db'");
+    accepts("UNDEFINE host", "UNDEFINE host");
+    accepts("SHOW VARIABLES", "SHOW VARIABLES");
+    accepts("RUN SCRIPT '/tmp/a b.sql'", "RUN SCRIPT '/tmp/a b.sql'");
+    accepts("run script /tmp/x.sql", "RUN SCRIPT '/tmp/x.sql'");
+    accepts("OUTPUT", "OUTPUT");
+    accepts("output json", "OUTPUT JSON");
+    accepts("OUTPUT TABULAR", "OUTPUT TABULAR");
+    accepts("SERVER", "SERVER");
+    accepts(
+        "server http://localhost:8083",
+        "SERVER 'http://localhost:8083'",
+    );
+    accepts("HELP", "HELP");
+    accepts("help create connector", "HELP create connector");
+    accepts("HELP 'x;y'", "HELP 'x;y'");
+    accepts("history", "HISTORY");
+    accepts("clear", "CLEAR");
+    accepts("exit", "EXIT");
+    assert_eq!(parse("QUIT"), Statement::Exit);
+
+    assert_parse_error!("SET 'a'", 1, 8, "expected '=' after SET 'a'");
+    assert_parse_error!(
+        "SET ('a' = 1)",
+        1,
+        5,
+        "expected a 'property' or LOGGER after SET"
+    );
+    assert_parse_error!("UNSET", 1, 6, "expected a 'property' after UNSET");
+    let e = assert_parse_error!(
+        "DEFINE host = db",
+        1,
+        15,
+        "expected a 'string' value after DEFINE host ="
+    );
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("quote the value: DEFINE host = 'db'")
+    );
+    assert_parse_error!(
+        "DEFINE my-var = 'x'",
+        1,
+        8,
+        "invalid variable name 'my-var'"
+    );
+    assert_parse_error!("UNDEFINE", 1, 9, "expected a variable name after UNDEFINE");
+    assert_parse_error!("RUN 'x'", 1, 5, "expected SCRIPT after RUN");
+    assert_parse_error!("RUN SCRIPT", 1, 11, "expected a 'path' after RUN SCRIPT");
+    assert_parse_error!("OUTPUT XML", 1, 8, "expected JSON or TABULAR after OUTPUT");
+    assert_parse_error!(
+        "HELP 'open",
+        1,
+        6,
+        "unterminated string: the closing ' is missing"
+    );
+    assert_parse_error!("EXIT now", 1, 6, "expected ';' after EXIT");
+}
+
+// ---- scripts, positions, lexical rules ----
+
+#[test]
+fn scripts_split_on_unquoted_semicolons() {
+    let src = "-- header ; comment\nSHOW CONNECTORS;\n/* ; */ CREATE SINK CONNECTOR x WITH (\n  'a' = 'b;c' -- ;\n);;\nhelp\nDROP CONNECTOR \"y;\"";
+    let stmts = parse_script(src, &opts()).unwrap();
+    let texts: Vec<&str> = stmts.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "SHOW CONNECTORS",
+            "CREATE SINK CONNECTOR x WITH (\n  'a' = 'b;c' -- ;\n)",
+            "help",
+            "DROP CONNECTOR \"y;\"",
+        ]
+    );
+    let positions: Vec<(usize, usize)> = stmts.iter().map(|l| (l.line, l.column)).collect();
+    assert_eq!(positions, vec![(2, 1), (3, 9), (6, 1), (7, 1)]);
+    assert_eq!(&src[stmts[1].span.start..stmts[1].span.end], stmts[1].text);
+}
+
+#[test]
+fn missing_final_semicolon() {
+    let strict = ParseOptions::default();
+    let e = parse_script("SHOW CONNECTORS; DROP CONNECTOR x", &strict).unwrap_err();
+    assert_eq!((e.line, e.column), (1, 34));
+    assert!(e
+        .message
+        .contains("expected ';' after DROP CONNECTOR x, found end of input"));
+    assert_eq!(parse_script("DROP CONNECTOR x", &opts()).unwrap().len(), 1);
+    // Client commands never need one.
+    assert_eq!(
+        parse_script("SHOW CONNECTORS;\nexit", &strict)
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(parse_script("", &strict).unwrap().len(), 0);
+    assert_eq!(parse_script("  -- nothing\n", &strict).unwrap().len(), 0);
+}
+
+#[test]
+fn unknown_statement_suggests_a_keyword() {
+    let e = assert_parse_error!(
+        "SHOW CONNECTORS;\nDORP CONNECTOR x;",
+        2,
+        1,
+        "unknown statement 'DORP': did you mean DROP?"
+    );
+    assert!(e.hint.is_some());
+    assert_parse_error!("selct * from t", 1, 1, "unknown statement 'selct'");
+    assert_parse_error!("( x", 1, 1, "expected a statement, found '('");
+}
+
+#[test]
+fn unterminated_tokens() {
+    assert_parse_error!(
+        "CREATE SOURCE CONNECTOR x WITH ('a' = 'b",
+        1,
+        39,
+        "unterminated string"
+    );
+    assert_parse_error!(
+        "DROP CONNECTOR \"x",
+        1,
+        16,
+        "unterminated quoted identifier"
+    );
+    assert_parse_error!("SHOW CONNECTORS; /* x", 1, 18, "unterminated comment");
+}
+
+#[test]
+fn positions_count_characters_not_bytes() {
+    assert_parse_error!("DROP CONNECTOR \"ü\" é", 1, 20, "expected ';'");
+    assert_parse_error!("\tDROP CONNECTOR ;", 1, 17, "expected a connector name");
+}
+
+#[test]
+fn ksql_compat_upper_cases_unquoted_names_and_keys() {
+    let compat = ParseOptions {
+        ksql_compat: true,
+        allow_missing_semicolon: true,
+    };
+    let s = parse_statement(
+        "CREATE SOURCE CONNECTOR s WITH (key = 'v', \"q\" = 'w', 'str' = 'x')",
+        &compat,
+    )
+    .unwrap();
+    assert_eq!(
+        s.to_string(),
+        "CREATE SOURCE CONNECTOR S WITH (KEY = 'v', 'q' = 'w', 'str' = 'x')"
+    );
+    let mut kept = parse("DROP CONNECTOR s");
+    assert_eq!(
+        kept,
+        Statement::DropConnector {
+            if_exists: false,
+            name: plain("s")
+        }
+    );
+    apply_ksql_compat(&mut kept);
+    assert_eq!(kept.to_string(), "DROP CONNECTOR S");
+}
+
+#[test]
+fn display_quotes_plain_names_that_need_it() {
+    let s = Statement::DropConnector {
+        if_exists: false,
+        name: plain("my conn"),
+    };
+    assert_eq!(s.to_string(), "DROP CONNECTOR \"my conn\"");
+    let s = Statement::CreateConnector {
+        or_replace: true,
+        if_not_exists: false,
+        kind: None,
+        name: plain("x"),
+        properties: vec![
+            prop(Name::Quoted("a".into()), Literal::String("1".into())),
+            prop(plain("b c"), Literal::Boolean(false)),
+        ],
+    };
+    assert_eq!(
+        format!("{s:#}"),
+        "CREATE OR REPLACE CONNECTOR x WITH (\n  'a' = '1',\n  \"b c\" = FALSE\n)"
+    );
+}
+
+#[test]
+fn error_report_has_caret() {
+    let src = "SHOW CONNECTORS;\n\nDROP CONNECTOR ;";
+    let e = parse_script(src, &opts()).unwrap_err();
+    assert_eq!(
+        e.render(src, Some("script.sql")),
+        "error: expected a connector name after DROP CONNECTOR, found ';'\n --> script.sql: line 3, column 16\n  |\n3 | DROP CONNECTOR ;\n  |                ^"
+    );
+}

@@ -1,0 +1,155 @@
+//! The JSON renderer: one document per statement, the schema described in `output.rs` and the
+//! README (`{"type": kind, <block name>: value, ..., "warnings": [...]}`), column and field
+//! labels in snake_case. Pretty on a terminal, one line per document otherwise (for `jq`).
+
+use std::io::{self, Write};
+
+use serde_json::{Map, Value};
+
+use crate::output::{Block, Output};
+
+/// The JSON document for one statement's output.
+pub fn to_value(out: &Output) -> Value {
+    let mut doc = Map::new();
+    doc.insert("type".into(), Value::String(out.kind.clone()));
+    let mut messages = Vec::new();
+    let mut warnings = Vec::new();
+    for block in &out.blocks {
+        match block {
+            Block::Message(m) => messages.push(m.clone()),
+            Block::Warning(m) => warnings.push(Value::String(m.clone())),
+            Block::Fields { name, fields } => {
+                let obj: Map<String, Value> = fields
+                    .iter()
+                    .map(|(k, v)| (snake_case(k), v.clone()))
+                    .collect();
+                doc.insert(name.clone(), Value::Object(obj));
+            }
+            Block::Table {
+                name,
+                columns,
+                rows,
+                ..
+            } => {
+                let keys: Vec<String> = columns.iter().map(|c| snake_case(c)).collect();
+                let rows = rows
+                    .iter()
+                    .map(|row| {
+                        let obj: Map<String, Value> =
+                            keys.iter().cloned().zip(row.iter().cloned()).collect();
+                        Value::Object(obj)
+                    })
+                    .collect();
+                doc.insert(name.clone(), Value::Array(rows));
+            }
+            Block::Text { name, text } => {
+                doc.insert(name.clone(), Value::String(text.clone()));
+            }
+        }
+    }
+    if !messages.is_empty() {
+        doc.insert("message".into(), Value::String(messages.join("\n")));
+    }
+    if !warnings.is_empty() {
+        doc.insert("warnings".into(), Value::Array(warnings));
+    }
+    Value::Object(doc)
+}
+
+pub fn render(out: &Output, pretty: bool, w: &mut dyn Write) -> io::Result<()> {
+    let doc = to_value(out);
+    let text = if pretty {
+        serde_json::to_string_pretty(&doc)
+    } else {
+        serde_json::to_string(&doc)
+    }
+    .map_err(io::Error::other)?;
+    writeln!(w, "{text}")
+}
+
+/// `Connector Name` -> `connector_name`, `WorkerId` -> `worker_id`, `Task ID` -> `task_id`.
+pub fn snake_case(label: &str) -> String {
+    let mut out = String::with_capacity(label.len() + 4);
+    let mut prev: Option<char> = None;
+    for c in label.chars() {
+        if c.is_alphanumeric() {
+            if c.is_uppercase() {
+                if prev.is_some_and(|p| p.is_lowercase() || p.is_ascii_digit()) {
+                    out.push('_');
+                }
+                out.extend(c.to_lowercase());
+            } else {
+                out.push(c);
+            }
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+        prev = Some(c);
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn labels_become_snake_case() {
+        assert_eq!(snake_case("Connector Name"), "connector_name");
+        assert_eq!(snake_case("WorkerId"), "worker_id");
+        assert_eq!(snake_case("Task ID"), "task_id");
+        assert_eq!(snake_case("Error Trace"), "error_trace");
+        assert_eq!(snake_case("tasks.max"), "tasks_max");
+        assert_eq!(snake_case("Class"), "class");
+    }
+
+    #[test]
+    fn documents_follow_the_schema() {
+        let out = Output::new("connector_description")
+            .with(Block::Fields {
+                name: "connector".into(),
+                fields: vec![
+                    ("Name".into(), json!("fs-src")),
+                    ("WorkerId".into(), json!("127.0.0.1:8083")),
+                ],
+            })
+            .with(Block::Table {
+                name: "tasks".into(),
+                title: None,
+                columns: vec!["Task ID".into(), "State".into()],
+                rows: vec![vec![json!(0), json!("RUNNING")]],
+            })
+            .with(Block::Text {
+                name: "statement".into(),
+                text: "SHOW CONNECTORS".into(),
+            })
+            .with(Block::Warning("careful".into()));
+        assert_eq!(
+            to_value(&out),
+            json!({
+                "type": "connector_description",
+                "connector": {"name": "fs-src", "worker_id": "127.0.0.1:8083"},
+                "tasks": [{"task_id": 0, "state": "RUNNING"}],
+                "statement": "SHOW CONNECTORS",
+                "warnings": ["careful"],
+            })
+        );
+    }
+
+    #[test]
+    fn one_line_per_document_unless_pretty() {
+        let mut buf = Vec::new();
+        render(&Output::message("Created connector a"), false, &mut buf).unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "{\"type\":\"message\",\"message\":\"Created connector a\"}\n"
+        );
+        let mut buf = Vec::new();
+        render(&Output::message("x"), true, &mut buf).unwrap();
+        assert_eq!(String::from_utf8(buf).unwrap().lines().count(), 4);
+    }
+}

@@ -1,0 +1,124 @@
+//! Colour, decided once per stream: `--color`, whether the stream is a terminal, and `NO_COLOR`
+//! (<https://no-color.org>: set and non-empty disables colour). Also the error printer.
+//! Only ANSI SGR codes are produced here; nothing is written unless the caller passes a writer.
+
+use std::io::{self, Write};
+
+use crate::cli::ColorChoice;
+
+/// Whether to colour a stream: `always`/`never` win; `auto` needs a terminal and no `NO_COLOR`.
+pub fn use_color(choice: ColorChoice, is_terminal: bool, no_color: Option<&str>) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => is_terminal && no_color.is_none_or(str::is_empty),
+    }
+}
+
+/// [`use_color`] for the real process environment.
+pub fn use_color_env(choice: ColorChoice, is_terminal: bool) -> bool {
+    let no_color = std::env::var("NO_COLOR").ok();
+    use_color(choice, is_terminal, no_color.as_deref())
+}
+
+/// The few colours kcsh uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colour {
+    Red,
+    Green,
+    Yellow,
+    Blue,
+    Magenta,
+    Cyan,
+    Dim,
+    Bold,
+}
+
+impl Colour {
+    fn sgr(self) -> &'static str {
+        match self {
+            Colour::Red => "31",
+            Colour::Green => "32",
+            Colour::Yellow => "33",
+            Colour::Blue => "34",
+            Colour::Magenta => "35",
+            Colour::Cyan => "36",
+            Colour::Dim => "2",
+            Colour::Bold => "1",
+        }
+    }
+}
+
+/// `text` wrapped in the colour's escape codes when `enabled`, else unchanged.
+pub fn paint(text: &str, colour: Colour, enabled: bool) -> String {
+    if enabled && !text.is_empty() {
+        format!("\x1b[{}m{text}\x1b[0m", colour.sgr())
+    } else {
+        text.to_string()
+    }
+}
+
+/// The colour of a connector or task state (RUNNING green; PAUSED, STOPPED, UNASSIGNED and
+/// RESTARTING yellow; FAILED red). Status texts such as `RUNNING (1/2 tasks RUNNING)` take
+/// the colour of their first word; `WARNING (0/2 ...)` is yellow.
+pub fn state_colour(state: &str) -> Option<Colour> {
+    let first = state.split_whitespace().next().unwrap_or("");
+    match first {
+        "RUNNING" => Some(Colour::Green),
+        "PAUSED" | "STOPPED" | "UNASSIGNED" | "RESTARTING" | "WARNING" => Some(Colour::Yellow),
+        "FAILED" | "DESTROYED" => Some(Colour::Red),
+        _ => None,
+    }
+}
+
+/// Print an error message on `w` (stderr), red when `color`.
+pub fn print_error(w: &mut dyn Write, message: &str, color: bool) -> io::Result<()> {
+    let message = message.trim_end();
+    writeln!(w, "{}", paint(message, Colour::Red, color))
+}
+
+/// Print a warning on `w`, yellow when `color`.
+pub fn print_warning(w: &mut dyn Write, message: &str, color: bool) -> io::Result<()> {
+    writeln!(w, "{}", paint(message.trim_end(), Colour::Yellow, color))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_needs_a_terminal_and_no_no_color() {
+        assert!(use_color(ColorChoice::Auto, true, None));
+        assert!(use_color(ColorChoice::Auto, true, Some("")));
+        assert!(!use_color(ColorChoice::Auto, true, Some("1")));
+        assert!(!use_color(ColorChoice::Auto, false, None));
+        assert!(use_color(ColorChoice::Always, false, Some("1")));
+        assert!(!use_color(ColorChoice::Never, true, None));
+    }
+
+    #[test]
+    fn paint_is_a_no_op_when_disabled() {
+        assert_eq!(paint("RUNNING", Colour::Green, false), "RUNNING");
+        assert_eq!(
+            paint("RUNNING", Colour::Green, true),
+            "\x1b[32mRUNNING\x1b[0m"
+        );
+    }
+
+    #[test]
+    fn states_take_their_colours() {
+        assert_eq!(state_colour("RUNNING"), Some(Colour::Green));
+        assert_eq!(
+            state_colour("RUNNING (1/1 tasks RUNNING)"),
+            Some(Colour::Green)
+        );
+        assert_eq!(
+            state_colour("WARNING (0/2 tasks RUNNING)"),
+            Some(Colour::Yellow)
+        );
+        assert_eq!(state_colour("PAUSED"), Some(Colour::Yellow));
+        assert_eq!(state_colour("UNASSIGNED"), Some(Colour::Yellow));
+        assert_eq!(state_colour("FAILED"), Some(Colour::Red));
+        assert_eq!(state_colour("source"), None);
+    }
+}

@@ -1,0 +1,385 @@
+//! The tabular renderer: ksqlDB's layouts (header, `|` between columns, dashed rules, labelled
+//! fields), fitted to the terminal width, error traces cut to one line unless asked for whole.
+//! Pure: builds strings and writes them to the given writer.
+
+use std::io::{self, Write};
+
+use comfy_table::{Cell, Color, ContentArrangement, Table, TableComponent};
+use serde_json::Value;
+
+use super::style::{paint, state_colour, Colour};
+use super::{Context, Renderer};
+use crate::output::{Block, Output};
+
+/// Longest first line of a cut trace, in characters.
+const TRACE_LINE_MAX: usize = 100;
+
+pub fn render(out: &Output, ctx: &Context, r: &Renderer, w: &mut dyn Write) -> io::Result<()> {
+    let mut cut_any = false;
+    for (i, block) in out.blocks.iter().enumerate() {
+        if i > 0 && needs_gap(&out.blocks[i - 1], block) {
+            writeln!(w)?;
+        }
+        match block {
+            Block::Message(m) => writeln!(w, "{m}")?,
+            Block::Warning(m) => writeln!(w, "{}", paint(m, Colour::Yellow, r.color))?,
+            Block::Text { text, .. } => {
+                write!(w, "{text}")?;
+                if !text.ends_with('\n') {
+                    writeln!(w)?;
+                }
+            }
+            Block::Fields { fields, .. } => {
+                let width = fields
+                    .iter()
+                    .map(|(k, _)| k.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for (label, value) in fields {
+                    let mut text = cell_text(value);
+                    if is_trace(label) && !ctx.full_traces {
+                        let (short, cut) = cut_trace(&text);
+                        cut_any |= cut;
+                        text = short;
+                    }
+                    let text = colour_state(label, &text, r.color);
+                    let line = format!("{label:<width$} : {text}");
+                    writeln!(w, "{}", line.trim_end())?;
+                }
+            }
+            Block::Table {
+                title,
+                columns,
+                rows,
+                ..
+            } => {
+                if let Some(title) = title {
+                    writeln!(w, "{title}")?;
+                }
+                let (table, cut) = build_table(columns, rows, ctx, r);
+                cut_any |= cut;
+                for line in table.lines() {
+                    writeln!(w, "{}", line.trim_end())?;
+                }
+            }
+        }
+    }
+    if cut_any {
+        let target = ctx.connector.as_deref().unwrap_or("<name>");
+        let hint = format!(
+            "(traces cut to one line; DESCRIBE CONNECTOR {} EXTENDED shows them whole)",
+            quote_name(target)
+        );
+        writeln!(w, "{}", paint(&hint, Colour::Dim, r.color))?;
+    }
+    Ok(())
+}
+
+/// Consecutive one-line blocks (messages, warnings) stay together; anything else is spaced.
+fn needs_gap(prev: &Block, next: &Block) -> bool {
+    let line = |b: &Block| matches!(b, Block::Message(_) | Block::Warning(_));
+    !(line(prev) && line(next))
+}
+
+fn build_table(
+    columns: &[String],
+    rows: &[Vec<Value>],
+    ctx: &Context,
+    r: &Renderer,
+) -> (Table, bool) {
+    let mut table = Table::new();
+    ksql_style(&mut table);
+    match r.width {
+        Some(width) => {
+            table
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(width);
+        }
+        None => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    // comfy-table would otherwise consult the process's own stdout; the caller decided.
+    table.force_no_tty();
+    if r.color {
+        table.enforce_styling();
+        table.style_text_only();
+    }
+    table.set_header(columns.iter().map(Cell::new));
+    let mut cut_any = false;
+    for row in rows {
+        let cells = row.iter().enumerate().map(|(i, value)| {
+            let column = columns.get(i).map(String::as_str).unwrap_or("");
+            let mut text = cell_text(value);
+            if is_trace(column) && !ctx.full_traces {
+                let (short, cut) = cut_trace(&text);
+                cut_any |= cut;
+                text = short;
+            }
+            let mut cell = Cell::new(&text);
+            if r.color && is_state_column(column) {
+                if let Some(c) = state_colour(&text) {
+                    cell = cell.fg(table_colour(c));
+                }
+            }
+            cell
+        });
+        table.add_row(cells.collect::<Vec<_>>());
+    }
+    (table, cut_any)
+}
+
+/// ksqlDB's table look: no outer frame, `|` between columns, dashes under the header and at the end.
+fn ksql_style(table: &mut Table) {
+    table.load_preset(comfy_table::presets::NOTHING);
+    table
+        .set_style(TableComponent::VerticalLines, '|')
+        .set_style(TableComponent::HeaderLines, '-')
+        .set_style(TableComponent::MiddleHeaderIntersections, '-')
+        .set_style(TableComponent::BottomBorder, '-')
+        .set_style(TableComponent::BottomBorderIntersections, '-');
+}
+
+fn table_colour(c: Colour) -> Color {
+    match c {
+        Colour::Red => Color::Red,
+        Colour::Green => Color::Green,
+        Colour::Yellow => Color::Yellow,
+        Colour::Blue => Color::Blue,
+        Colour::Magenta => Color::Magenta,
+        Colour::Cyan => Color::Cyan,
+        Colour::Dim | Colour::Bold => Color::Reset,
+    }
+}
+
+/// A JSON cell as text: strings bare, null empty, arrays comma-separated, objects as JSON.
+pub fn cell_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => items.iter().map(cell_text).collect::<Vec<_>>().join(", "),
+        Value::Object(_) => value.to_string(),
+    }
+}
+
+fn is_trace(label: &str) -> bool {
+    label.to_ascii_lowercase().contains("trace")
+}
+
+fn is_state_column(label: &str) -> bool {
+    matches!(label.to_ascii_lowercase().as_str(), "state" | "status")
+}
+
+fn colour_state(label: &str, text: &str, color: bool) -> String {
+    match state_colour(text) {
+        Some(c) if color && is_state_column(label) => paint(text, c, true),
+        _ => text.to_string(),
+    }
+}
+
+/// The first line of a trace, at most [`TRACE_LINE_MAX`] characters; `true` when anything was cut.
+fn cut_trace(trace: &str) -> (String, bool) {
+    let trimmed = trace.trim();
+    let first = trimmed.lines().next().unwrap_or("");
+    let mut cut = first.len() < trimmed.len();
+    let mut short: String = first.chars().take(TRACE_LINE_MAX).collect();
+    if short.len() < first.len() {
+        cut = true;
+    }
+    if cut {
+        short.push_str(" ...");
+    }
+    (short, cut)
+}
+
+/// A connector name as it must be typed: bare when it is a plain identifier, else double-quoted.
+fn quote_name(name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '-' | '.'))
+        && !name.contains("--");
+    if plain || name == "<name>" {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::Format;
+    use serde_json::json;
+
+    fn show(out: &Output, ctx: &Context, r: &Renderer) -> String {
+        let mut buf = Vec::new();
+        render(out, ctx, r, &mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    fn plain(out: &Output) -> String {
+        show(out, &Context::default(), &Renderer::plain(Format::Tabular))
+    }
+
+    fn connector_list() -> Output {
+        Output::new("connector_list").with(Block::Table {
+            name: "connectors".into(),
+            title: None,
+            columns: vec![
+                "Connector Name".into(),
+                "Type".into(),
+                "Class".into(),
+                "Status".into(),
+            ],
+            rows: vec![
+                vec![
+                    json!("fs-src"),
+                    json!("SOURCE"),
+                    json!("org.apache.kafka.connect.file.FileStreamSourceConnector"),
+                    json!("RUNNING (1/1 tasks RUNNING)"),
+                ],
+                vec![
+                    json!("fs-sink"),
+                    json!("SINK"),
+                    json!("org.apache.kafka.connect.file.FileStreamSinkConnector"),
+                    json!("PAUSED"),
+                ],
+            ],
+        })
+    }
+
+    fn description(trace: &str) -> Output {
+        Output::new("connector_description")
+            .with(Block::Fields {
+                name: "connector".into(),
+                fields: vec![
+                    ("Name".into(), json!("fs-src")),
+                    (
+                        "Class".into(),
+                        json!("org.apache.kafka.connect.file.FileStreamSourceConnector"),
+                    ),
+                    ("Type".into(), json!("source")),
+                    ("State".into(), json!("FAILED")),
+                    ("WorkerId".into(), json!("127.0.0.1:8083")),
+                    ("Trace".into(), json!(trace)),
+                ],
+            })
+            .with(Block::Table {
+                name: "tasks".into(),
+                title: None,
+                columns: vec!["Task ID".into(), "State".into(), "Error Trace".into()],
+                rows: vec![vec![json!(0), json!("FAILED"), json!(trace)]],
+            })
+            .with(Block::Table {
+                name: "related_topics".into(),
+                title: None,
+                columns: vec!["Related Topics".into()],
+                rows: vec![vec![json!("lines")]],
+            })
+    }
+
+    const TRACE: &str = "org.apache.kafka.connect.errors.ConnectException: boom\n\tat A.b(A.java:1)\n\tat C.d(C.java:2)";
+
+    #[test]
+    fn connector_list_in_ksql_layout() {
+        insta::assert_snapshot!("connector_list", plain(&connector_list()));
+    }
+
+    #[test]
+    fn description_cuts_traces_with_a_hint() {
+        let ctx = Context {
+            full_traces: false,
+            connector: Some("fs-src".into()),
+        };
+        let text = show(&description(TRACE), &ctx, &Renderer::plain(Format::Tabular));
+        insta::assert_snapshot!("description_cut_traces", text);
+    }
+
+    #[test]
+    fn full_traces_are_kept_when_asked() {
+        let ctx = Context {
+            full_traces: true,
+            connector: Some("fs-src".into()),
+        };
+        let text = show(&description(TRACE), &ctx, &Renderer::plain(Format::Tabular));
+        assert!(text.contains("at C.d(C.java:2)"));
+        assert!(!text.contains("EXTENDED"));
+    }
+
+    #[test]
+    fn hint_quotes_names_that_need_it() {
+        let ctx = Context {
+            full_traces: false,
+            connector: Some("my conn".into()),
+        };
+        let text = show(&description(TRACE), &ctx, &Renderer::plain(Format::Tabular));
+        assert!(text.contains("DESCRIBE CONNECTOR \"my conn\" EXTENDED"));
+    }
+
+    #[test]
+    fn tables_fit_the_width() {
+        let r = Renderer {
+            width: Some(60),
+            ..Renderer::plain(Format::Tabular)
+        };
+        let text = show(&connector_list(), &Context::default(), &r);
+        for line in text.lines() {
+            assert!(line.chars().count() <= 60, "too wide: {line:?}");
+        }
+        assert!(text.contains("fs-src"));
+    }
+
+    #[test]
+    fn states_are_coloured_only_when_enabled() {
+        let plain_text = plain(&connector_list());
+        assert!(!plain_text.contains('\x1b'));
+        let r = Renderer {
+            color: true,
+            ..Renderer::plain(Format::Tabular)
+        };
+        let text = show(&connector_list(), &Context::default(), &r);
+        assert!(text.contains("\x1b[38;5;10mRUNNING (1/1 tasks RUNNING)\x1b[39m"));
+        assert!(text.contains("\x1b[38;5;11mPAUSED\x1b[39m"));
+        let described = show(&description("x"), &Context::default(), &r);
+        assert!(described.contains(&paint("FAILED", Colour::Red, true)));
+    }
+
+    #[test]
+    fn messages_and_warnings_stay_together() {
+        let out = Output::new("bulk")
+            .with(Block::Message("Paused connector a".into()))
+            .with(Block::Warning("Connector 'b' does not exist.".into()));
+        assert_eq!(
+            plain(&out),
+            "Paused connector a\nConnector 'b' does not exist.\n"
+        );
+    }
+
+    #[test]
+    fn cells_render_json_values() {
+        assert_eq!(cell_text(&json!(null)), "");
+        assert_eq!(cell_text(&json!(3)), "3");
+        assert_eq!(cell_text(&json!(["a", "b"])), "a, b");
+        assert_eq!(cell_text(&json!({"k": 1})), "{\"k\":1}");
+    }
+
+    #[test]
+    fn empty_tables_keep_their_header() {
+        let out = Output::new("connector_list").with(Block::Table {
+            name: "connectors".into(),
+            title: None,
+            columns: vec!["Connector Name".into(), "Type".into()],
+            rows: vec![],
+        });
+        assert_eq!(
+            plain(&out),
+            " Connector Name | Type\n-----------------------\n-----------------------\n"
+        );
+    }
+}

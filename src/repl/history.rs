@@ -1,0 +1,138 @@
+//! The REPL's history file: where it lives (`<data dir>/kcsh/history`, or `KCSH_HISTORY`),
+//! private to the user (mode 0600), and what goes in it: each statement with secret values
+//! masked (found through the lexer, so quoting and layout stay as typed).
+
+use std::path::{Path, PathBuf};
+
+use crate::lang::lexer::{tokenize, TokenKind};
+use crate::secrets::is_secret_key;
+
+/// Where history is kept: `KCSH_HISTORY` if set (empty disables history), else
+/// `<data dir>/kcsh/history`.
+pub fn path() -> Option<PathBuf> {
+    match std::env::var_os("KCSH_HISTORY") {
+        Some(p) if p.is_empty() => None,
+        Some(p) => Some(PathBuf::from(p)),
+        None => dirs::data_dir().map(|d| d.join("kcsh").join("history")),
+    }
+}
+
+/// Create the file (and its directory) if needed and make it readable by the user only.
+pub fn prepare(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?;
+    restrict(path)
+}
+
+/// Mode 0600, also for a file that existed before with wider permissions.
+pub fn restrict(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// The statement text with the value of every secret-looking property replaced:
+/// `'connection.password' = 'x'` -> `'connection.password' = '[hidden]'`. Also
+/// `DEFINE db_password = 'x'` and `SET` of such names.
+pub fn mask_secrets(text: &str) -> String {
+    let tokens: Vec<_> = tokenize(text)
+        .into_iter()
+        .filter(|t| t.kind != TokenKind::Comment)
+        .collect();
+    let mut replace: Vec<(usize, usize)> = Vec::new();
+    for window in tokens.windows(3) {
+        let [key, eq, value] = window else { continue };
+        let is_key = matches!(
+            key.kind,
+            TokenKind::String | TokenKind::QuotedIdent | TokenKind::Ident | TokenKind::Keyword
+        );
+        let is_value = matches!(
+            value.kind,
+            TokenKind::String
+                | TokenKind::Number
+                | TokenKind::Ident
+                | TokenKind::Unterminated(crate::lang::lexer::Unterminated::String)
+        );
+        if is_key && eq.text(text) == "=" && is_value {
+            let key_text = unquote(key.text(text));
+            if is_secret_key(&key_text) {
+                replace.push((value.span.start, value.span.end));
+            }
+        }
+    }
+    let mut out = text.to_string();
+    for (start, end) in replace.into_iter().rev() {
+        out.replace_range(start..end, "'[hidden]'");
+    }
+    out
+}
+
+fn unquote(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(q @ ('\'' | '"' | '`')) => {
+            let inner = s[1..].strip_suffix(q).unwrap_or(&s[1..]);
+            inner.replace(&format!("{q}{q}"), &q.to_string())
+        }
+        _ => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_values_are_masked_in_place() {
+        let text = "CREATE SOURCE CONNECTOR j WITH (\n  'connection.url' = 'jdbc:x',\n  'connection.password' = 'hunter2', \"ssl.key.password\"='p''w');";
+        let masked = mask_secrets(text);
+        assert_eq!(
+            masked,
+            "CREATE SOURCE CONNECTOR j WITH (\n  'connection.url' = 'jdbc:x',\n  'connection.password' = '[hidden]', \"ssl.key.password\"='[hidden]');"
+        );
+    }
+
+    #[test]
+    fn defines_and_sets_of_secret_names_are_masked() {
+        assert_eq!(
+            mask_secrets("DEFINE db_password = 's3cret';"),
+            "DEFINE db_password = '[hidden]';"
+        );
+        assert_eq!(
+            mask_secrets("ALTER CONNECTOR c SET (aws.secret.access.key = 'abc');"),
+            "ALTER CONNECTOR c SET (aws.secret.access.key = '[hidden]');"
+        );
+        assert_eq!(mask_secrets("SHOW CONNECTORS;"), "SHOW CONNECTORS;");
+        assert_eq!(
+            mask_secrets("CREATE CONNECTOR a WITH ('topic' = 'password');"),
+            "CREATE CONNECTOR a WITH ('topic' = 'password');"
+        );
+    }
+
+    #[test]
+    fn prepared_file_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("history");
+        prepare(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

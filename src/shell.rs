@@ -1,0 +1,439 @@
+//! The shell's core, shared by scripts (`script.rs`) and the REPL (`repl/`): one statement at a
+//! time, variables resolved, client statements (SET, DEFINE, OUTPUT, SERVER, HELP, RUN SCRIPT...)
+//! handled here, everything else handed to [`exec::Session`], the result rendered.
+//! It never reads input and never decides how a failure ends the process: its callers do.
+
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::cli::OnError;
+use crate::connect::config::{parse_urls, Settings};
+use crate::error::Error;
+use crate::exec::{self, Session};
+use crate::lang::ast::{Name, Statement};
+use crate::lang::vars::{self, Variables};
+use crate::lang::{self, ParseOptions};
+use crate::output::{Block, Output};
+use crate::render::{self, style, Format, Renderer};
+
+/// RUN SCRIPT may nest this deep (a script running itself would otherwise never end).
+const MAX_SCRIPT_DEPTH: usize = 16;
+
+/// Properties the shell itself owns (the session's are in [`exec::PROPERTIES`]).
+pub const SHELL_PROPERTIES: &[(&str, &str)] = &[
+    (
+        "on.error",
+        "what a script does when a statement fails: stop or continue",
+    ),
+    ("output", "output format: tabular or json"),
+];
+
+/// Whether the caller should go on reading statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Exit,
+}
+
+/// A shared handle on the session, so the REPL's completer can ask it for names.
+pub type SessionHandle = Arc<Mutex<Session>>;
+
+/// Lock a session, even if a cancelled request's thread panicked while holding it.
+pub fn lock(session: &SessionHandle) -> MutexGuard<'_, Session> {
+    session.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+pub struct Shell {
+    settings: Settings,
+    opts: exec::Options,
+    session: SessionHandle,
+    /// `SET` calls forwarded to the session, replayed on a new session (SERVER, Ctrl-C).
+    session_props: Vec<(String, String)>,
+    pub vars: Variables,
+    pub renderer: Renderer,
+    pub on_error: OnError,
+    /// Set by Ctrl-C in the REPL: a running request is abandoned. `None` in scripts.
+    pub interrupt: Option<Arc<AtomicBool>>,
+    /// Colour on standard error (error messages).
+    pub err_color: bool,
+    pub(crate) script_depth: usize,
+}
+
+impl Shell {
+    pub fn new(
+        settings: Settings,
+        opts: exec::Options,
+        renderer: Renderer,
+        vars: Variables,
+        on_error: OnError,
+    ) -> Result<Shell, Error> {
+        let session = Session::with_settings(&settings, opts)?;
+        Ok(Shell {
+            settings,
+            opts,
+            session: Arc::new(Mutex::new(session)),
+            session_props: Vec::new(),
+            vars,
+            renderer,
+            on_error,
+            interrupt: None,
+            err_color: false,
+            script_depth: 0,
+        })
+    }
+
+    /// The session (shared with the REPL's completer).
+    pub fn session(&self) -> SessionHandle {
+        Arc::clone(&self.session)
+    }
+
+    pub fn server_url(&self) -> String {
+        lock(&self.session).server_url()
+    }
+
+    /// How statements are parsed now (`SET 'ksql.compat'` changes it).
+    pub fn parse_options(&self, allow_missing_semicolon: bool) -> ParseOptions {
+        ParseOptions {
+            ksql_compat: lock(&self.session).options().ksql_compat,
+            allow_missing_semicolon,
+        }
+    }
+
+    /// Run one statement and print its output on `out`. The outer `Result` is a failed write
+    /// (stdout closed); the inner one the statement's own outcome. Errors are not printed here.
+    pub fn run(
+        &mut self,
+        stmt: &Statement,
+        out: &mut dyn Write,
+    ) -> io::Result<Result<Flow, Error>> {
+        let resolved = match self.resolve(stmt) {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e)),
+        };
+        let ctx = render_context(&resolved);
+        let result = match self.client_statement(&resolved, out)? {
+            Some(result) => result,
+            None => self.execute_remote(&resolved).map(Some),
+        };
+        match result {
+            Ok(Some(output)) => {
+                self.renderer.render(&output, &ctx, out)?;
+                out.flush()?;
+                Ok(Ok(flow_of(&resolved)))
+            }
+            Ok(None) => Ok(Ok(flow_of(&resolved))),
+            Err(Error::Failed { message, output }) => {
+                self.renderer.render(&output, &ctx, out)?;
+                out.flush()?;
+                Ok(Err(Error::Failed { message, output }))
+            }
+            Err(e) => Ok(Err(e)),
+        }
+    }
+
+    /// Variables substituted (DEFINE, UNDEFINE and HELP stay as written), then ksqlDB's
+    /// upper-casing when it is on (resolved names come back unquoted).
+    pub fn resolve(&self, stmt: &Statement) -> Result<Statement, Error> {
+        let mut resolved = vars::resolve(stmt, &self.vars).map_err(Error::Usage)?;
+        if lock(&self.session).options().ksql_compat {
+            lang::apply_ksql_compat(&mut resolved);
+        }
+        Ok(resolved)
+    }
+
+    /// Client statements: `Ok(None)` when `stmt` is not one (the session runs it).
+    /// Inner `Ok(None)`: handled, nothing to print.
+    #[allow(clippy::type_complexity)]
+    fn client_statement(
+        &mut self,
+        stmt: &Statement,
+        out: &mut dyn Write,
+    ) -> io::Result<Option<Result<Option<Output>, Error>>> {
+        let result = match stmt {
+            Statement::SetProperty { name, value } => self.set_property(name, value),
+            Statement::UnsetProperty { name } => self.unset_property(name),
+            Statement::ShowProperties => Ok(Some(self.show_properties())),
+            Statement::Define { name, value } => {
+                // The value may itself use variables defined earlier (as in ksqlDB).
+                let value = vars::substitute(value, &self.vars);
+                self.vars.define(name, &value);
+                Ok(None)
+            }
+            Statement::Undefine { name } => {
+                if self.vars.undefine(name) {
+                    Ok(None)
+                } else {
+                    Ok(Some(Output::warning(format!(
+                        "Variable '{name}' is not defined."
+                    ))))
+                }
+            }
+            Statement::ShowVariables => Ok(Some(self.show_variables())),
+            Statement::Output(None) => Ok(Some(Output::message(format!(
+                "Output format: {}",
+                self.renderer.format
+            )))),
+            Statement::Output(Some(format)) => {
+                self.renderer.format = Format::from(*format);
+                Ok(None)
+            }
+            Statement::Server(None) => Ok(Some(self.server_message())),
+            Statement::Server(Some(url)) => self.switch_server(url).map(Some),
+            Statement::Help(topic) => crate::help::help(topic.as_deref()).map(Some),
+            Statement::RunScript { path } => {
+                return self.run_script(path, out).map(|r| Some(r.map(|()| None)));
+            }
+            Statement::History => Err(Error::Usage(
+                "HISTORY is only available in the interactive shell".into(),
+            )),
+            // Nothing to clear in a script; the REPL clears the screen itself.
+            Statement::Clear | Statement::Exit => Ok(None),
+            _ => return Ok(None),
+        };
+        Ok(Some(result))
+    }
+
+    fn set_property(&mut self, name: &str, value: &str) -> Result<Option<Output>, Error> {
+        let key = name.to_ascii_lowercase();
+        match key.as_str() {
+            "output" => {
+                self.renderer.format = value.parse::<Format>().map_err(Error::Usage)?;
+            }
+            "on.error" => {
+                self.on_error = match value.to_ascii_lowercase().as_str() {
+                    "stop" => OnError::Stop,
+                    "continue" => OnError::Continue,
+                    _ => {
+                        return Err(Error::Usage(format!(
+                            "'on.error' takes stop or continue, not '{value}'"
+                        )))
+                    }
+                };
+            }
+            _ if is_session_property(&key) => {
+                lock(&self.session).set_property(&key, value)?;
+                self.session_props.retain(|(k, _)| *k != key);
+                self.session_props.push((key.clone(), value.to_string()));
+            }
+            _ => return Err(unknown_property(name)),
+        }
+        Ok(Some(Output::message(format!(
+            "Property '{key}' set to '{value}'."
+        ))))
+    }
+
+    fn unset_property(&mut self, name: &str) -> Result<Option<Output>, Error> {
+        let key = name.to_ascii_lowercase();
+        match key.as_str() {
+            "output" => self.renderer.format = Format::Tabular,
+            "on.error" => self.on_error = OnError::Stop,
+            _ if is_session_property(&key) => {
+                lock(&self.session).unset_property(&key)?;
+                self.session_props.retain(|(k, _)| *k != key);
+            }
+            _ => return Err(unknown_property(name)),
+        }
+        Ok(Some(Output::message(format!(
+            "Property '{key}' is back to its default."
+        ))))
+    }
+
+    fn show_properties(&self) -> Output {
+        let session = lock(&self.session);
+        let values = session.properties();
+        let mut rows: Vec<Vec<Value>> = Vec::new();
+        let on_error = match self.on_error {
+            OnError::Stop => "stop",
+            OnError::Continue => "continue",
+        };
+        for (name, about) in SHELL_PROPERTIES {
+            let value = match *name {
+                "output" => self.renderer.format.to_string().to_ascii_lowercase(),
+                _ => on_error.to_string(),
+            };
+            rows.push(vec![(*name).into(), value.into(), (*about).into()]);
+        }
+        for (name, about) in exec::PROPERTIES {
+            let value = values
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            rows.push(vec![(*name).into(), value.into(), (*about).into()]);
+        }
+        rows.sort_by(|a, b| a[0].as_str().cmp(&b[0].as_str()));
+        Output::new("properties").with(Block::Table {
+            name: "properties".into(),
+            title: None,
+            columns: vec!["Property".into(), "Value".into(), "Description".into()],
+            rows,
+        })
+    }
+
+    fn show_variables(&self) -> Output {
+        let rows = self
+            .vars
+            .iter()
+            .map(|(n, v)| vec![Value::from(n), Value::from(v)])
+            .collect();
+        Output::new("variables").with(Block::Table {
+            name: "variables".into(),
+            title: None,
+            columns: vec!["Variable Name".into(), "Value".into()],
+            rows,
+        })
+    }
+
+    fn server_message(&self) -> Output {
+        let session = lock(&self.session);
+        let url = session.server_url();
+        match session.server_info() {
+            Ok(info) => Output::new("server").with(Block::Fields {
+                name: "server".into(),
+                fields: vec![
+                    ("Server".into(), url.into()),
+                    ("Version".into(), info.version.into()),
+                    (
+                        "Kafka Cluster".into(),
+                        info.kafka_cluster_id.unwrap_or_default().into(),
+                    ),
+                ],
+            }),
+            Err(e) => Output::new("server")
+                .with(Block::Fields {
+                    name: "server".into(),
+                    fields: vec![("Server".into(), url.into())],
+                })
+                .with(Block::Warning(first_line(&e.to_string()).to_string())),
+        }
+    }
+
+    /// `SERVER 'url'`: a new session on that worker, with the same settings otherwise.
+    fn switch_server(&mut self, url: &str) -> Result<Output, Error> {
+        let urls = parse_urls(url)?;
+        let mut settings = self.settings.clone();
+        settings.urls = urls;
+        let session = self.new_session(&settings)?;
+        self.settings = settings;
+        self.session = Arc::new(Mutex::new(session));
+        Ok(self.server_message())
+    }
+
+    fn new_session(&self, settings: &Settings) -> Result<Session, Error> {
+        let mut session = Session::with_settings(settings, self.opts)?;
+        for (k, v) in &self.session_props {
+            session.set_property(k, v)?;
+        }
+        Ok(session)
+    }
+
+    /// Run a connector/REST statement; in the REPL on a thread that Ctrl-C abandons.
+    fn execute_remote(&mut self, stmt: &Statement) -> Result<Output, Error> {
+        let Some(flag) = self.interrupt.clone() else {
+            return lock(&self.session).execute(stmt);
+        };
+        flag.store(false, Ordering::SeqCst);
+        let session = Arc::clone(&self.session);
+        let owned = stmt.clone();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let result = lock(&session).execute(&owned);
+            let _ = tx.send(result);
+        });
+        loop {
+            match rx.recv_timeout(Duration::from_millis(50)) {
+                Ok(result) => return result,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if flag.swap(false, Ordering::SeqCst) {
+                        // The abandoned thread keeps the old session until its request ends.
+                        let session = self.new_session(&self.settings)?;
+                        self.session = Arc::new(Mutex::new(session));
+                        return Err(Error::Statement(
+                            "Cancelled. A request already sent may still take effect on the worker."
+                                .into(),
+                        ));
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(Error::Statement(
+                        "internal error: the request's thread ended without an answer".into(),
+                    ))
+                }
+            }
+        }
+    }
+
+    fn run_script(&mut self, path: &str, out: &mut dyn Write) -> io::Result<Result<(), Error>> {
+        if self.script_depth >= MAX_SCRIPT_DEPTH {
+            return Ok(Err(Error::Usage(format!(
+                "RUN SCRIPT '{path}': scripts nested more than {MAX_SCRIPT_DEPTH} deep (does a script run itself?)"
+            ))));
+        }
+        let source = match crate::script::Source::file(path) {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e)),
+        };
+        self.script_depth += 1;
+        let mut err = io::stderr().lock();
+        let result = crate::script::run_sources(self, &[source], out, &mut err);
+        self.script_depth -= 1;
+        match result? {
+            0 => Ok(Ok(())),
+            code => Ok(Err(crate::script::nested_failure(path, code))),
+        }
+    }
+
+    /// Print an error (red on a terminal) on `err`, and `Failed`'s message only (its output
+    /// was already rendered).
+    pub fn print_error(&self, err: &mut dyn Write, e: &Error) -> io::Result<()> {
+        style::print_error(err, &e.to_string(), self.err_color)
+    }
+}
+
+fn flow_of(stmt: &Statement) -> Flow {
+    if matches!(stmt, Statement::Exit) {
+        Flow::Exit
+    } else {
+        Flow::Continue
+    }
+}
+
+/// DESCRIBE ... EXTENDED shows whole traces; others cut them with a hint naming the connector.
+fn render_context(stmt: &Statement) -> render::Context {
+    match stmt {
+        Statement::DescribeConnector { name, extended } => render::Context {
+            full_traces: *extended,
+            connector: Some(name_text(name)),
+        },
+        _ => render::Context::default(),
+    }
+}
+
+fn name_text(name: &Name) -> String {
+    name.value()
+}
+
+fn is_session_property(key: &str) -> bool {
+    exec::PROPERTIES.iter().any(|(n, _)| *n == key)
+}
+
+fn unknown_property(name: &str) -> Error {
+    let mut names: Vec<&str> = SHELL_PROPERTIES
+        .iter()
+        .chain(exec::PROPERTIES.iter())
+        .map(|(n, _)| *n)
+        .collect();
+    names.sort_unstable();
+    Error::Usage(format!(
+        "unknown property '{name}'; valid properties: {}",
+        names.join(", ")
+    ))
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
