@@ -12,21 +12,14 @@ use kcsh::exec::{Options, Session};
 use kcsh::output::{Block, Output};
 use serde_json::Value;
 
-/// The cluster's REST URL; the tests fail (never pass silently) without one.
+/// The cluster's REST URL (the harness fails with how-to-run when it is unset).
 pub fn url() -> String {
-    std::env::var("KCSH_TEST_URL").expect(
-        "KCSH_TEST_URL is not set: point it at a Kafka Connect worker \
-         (e.g. the URL in /work/dev-cluster.url, or one started with `kcsh --embedded`)",
-    )
+    crate::harness::test_url()
 }
 
-/// The broker the worker uses (MirrorHeartbeat needs it); defaults to the dev cluster's.
+/// The broker the worker uses (MirrorHeartbeat needs it).
 pub fn bootstrap() -> String {
-    std::env::var("KCSH_TEST_BOOTSTRAP")
-        .ok()
-        .or_else(|| std::fs::read_to_string("/work/dev-cluster.bootstrap").ok())
-        .map(|s| s.trim().to_string())
-        .expect("KCSH_TEST_BOOTSTRAP is not set: the broker bootstrap of the test cluster")
+    crate::harness::test_bootstrap()
 }
 
 pub fn session_with(opts: Options) -> Session {
