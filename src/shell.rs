@@ -112,13 +112,21 @@ impl Shell {
         self.last_output = None;
     }
 
-    fn print(&mut self, output: &Output, ctx: &render::Context, out: &mut dyn Write) -> io::Result<()> {
+    fn print(
+        &mut self,
+        output: &Output,
+        ctx: &render::Context,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         if output.blocks.is_empty() {
             return Ok(());
         }
         if self.renderer.format == Format::Tabular {
             let block = output.blocks.iter().any(|b| {
-                matches!(b, Block::Table { .. } | Block::Fields { .. } | Block::Text { .. })
+                matches!(
+                    b,
+                    Block::Table { .. } | Block::Fields { .. } | Block::Text { .. }
+                )
             });
             if self.last_output.is_some_and(|prev| prev || block) {
                 writeln!(out)?;
@@ -388,11 +396,7 @@ impl Shell {
 
     /// Ctrl-C during a request: a WAIT stops at its next poll; an HTTP request in flight is
     /// abandoned (its thread keeps the old session until it ends; a new session takes over).
-    fn cancel(
-        &mut self,
-        cancel: &AtomicBool,
-        rx: &mpsc::Receiver<Result<Output, Error>>,
-    ) -> Error {
+    fn cancel(&mut self, cancel: &AtomicBool, rx: &mpsc::Receiver<Result<Output, Error>>) -> Error {
         cancel.store(true, Ordering::SeqCst);
         if rx.recv_timeout(Duration::from_millis(1500)).is_ok() {
             cancel.store(false, Ordering::SeqCst); // the session is free again: keep it
@@ -402,7 +406,9 @@ impl Shell {
                 Err(e) => return e,
             }
         }
-        Error::Statement("Cancelled. A request already sent may still take effect on the worker.".into())
+        Error::Statement(
+            "Cancelled. A request already sent may still take effect on the worker.".into(),
+        )
     }
 
     fn run_script(&mut self, path: &str, out: &mut dyn Write) -> io::Result<Result<(), Error>> {
