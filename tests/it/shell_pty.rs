@@ -99,6 +99,8 @@ fn create(env_name: &str) {
             "CREATE OR REPLACE SOURCE CONNECTOR {env_name} WITH ('connector.class' = 'FileStreamSource', \
              'file' = '/tmp/{env_name}.txt', 'topic' = '{env_name}')"
         ))
+        .arg("-e")
+        .arg(format!("WAIT FOR CONNECTOR {env_name} TIMEOUT 60 SECONDS"))
         .output()
         .unwrap();
     assert!(
@@ -149,6 +151,10 @@ fn multi_line_create_and_history_recall() {
     repl.expect("-> ");
     repl.line("  'file' = '/tmp/shell-pty-ml.txt', 'topic' = 'shell-pty-ml');");
     repl.expect("Created connector shell-pty-ml");
+    repl.expect_prompt();
+    // Connect lists a new connector a moment after creating it.
+    repl.line("WAIT FOR CONNECTOR shell-pty-ml TIMEOUT 60 SECONDS;");
+    repl.expect("is RUNNING");
     repl.expect_prompt();
     repl.line("SHOW CONNECTORS LIKE 'shell-pty-ml';");
     repl.expect("FileStreamSource");
