@@ -105,3 +105,6 @@ pub fn apply_ksql_compat(statement: &mut Statement) {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod proptests;

@@ -357,10 +357,15 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// text := 'string' | word | "quoted" | number — for settings, plugins and loggers, where
-    /// quoting is optional.
+    /// text := 'string' | word | "quoted" | number | ${var} — for settings, plugins and loggers,
+    /// where quoting is optional. A variable is kept as `${name}` text, substituted like a
+    /// variable inside a string (ksqlDB's `SET (VARIABLE | STRING) = (VARIABLE | STRING)`).
     fn text_value(&mut self, what: &str, after: &str) -> PResult<String> {
         match self.peek() {
+            Some(t) if t.kind == TokenKind::Variable => {
+                self.bump();
+                Ok(self.text(t).to_owned())
+            }
             Some(t) if matches!(t.kind, TokenKind::String | TokenKind::QuotedIdent) => {
                 self.bump();
                 Ok(unquote(self.text(t)))
@@ -507,6 +512,15 @@ impl<'a> Parser<'a> {
             TokenKind::String => Literal::String(unquote(text)),
             TokenKind::Number => Literal::Number(text.to_owned()),
             TokenKind::Variable => Literal::Var(variable_name(text)),
+            // ksqlDB's grammar allows `- 1` (MINUS? number): keep it as the number `-1`.
+            TokenKind::Punct
+                if text == "-"
+                    && matches!(self.peek_at(1), Some(n) if n.kind == TokenKind::Number
+                        && !self.text(n).starts_with('-')) =>
+            {
+                self.bump();
+                Literal::Number(format!("-{}", self.text(self.peek().unwrap_or(t))))
+            }
             _ if self.word_is(Some(t), "TRUE") => Literal::Boolean(true),
             _ if self.word_is(Some(t), "FALSE") => Literal::Boolean(false),
             _ if self.word_is(Some(t), "NULL") => Literal::Null,
@@ -969,6 +983,14 @@ impl<'a> Parser<'a> {
         };
         if !start.is_word() {
             return Err(self.expected("a statement", "EXPLAIN"));
+        }
+        // Checked before recursing, so `EXPLAIN EXPLAIN ...` cannot exhaust the stack.
+        if self.word_is(Some(start), "EXPLAIN") {
+            return Err(ParseError::at(
+                self.src,
+                start.span,
+                "EXPLAIN cannot explain EXPLAIN",
+            ));
         }
         let inner = self.statement()?;
         if is_client_statement(&inner) {

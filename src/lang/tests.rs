@@ -105,6 +105,10 @@ fn create_connector() {
         "CREATE SINK CONNECTOR s WITH ('a' = 'b')",
     );
     accepts(
+        "CREATE SINK CONNECTOR s WITH (a = - 1, b = -2)",
+        "CREATE SINK CONNECTOR s WITH (a = -1, b = -2)",
+    );
+    accepts(
         "create connector my-conn.v2 with (topics = 'it''s')",
         "CREATE CONNECTOR my-conn.v2 WITH (topics = 'it''s')",
     );
@@ -533,6 +537,12 @@ fn wait_explain_cluster_loggers() {
         "EXPLAIN shows the REST calls of a connector statement; SET sends none"
     );
     assert_parse_error!(
+        &format!("{}DROP CONNECTOR x", "EXPLAIN ".repeat(100_000)),
+        1,
+        9,
+        "EXPLAIN cannot explain EXPLAIN"
+    );
+    assert_parse_error!(
         "EXPLAIN DROP CONNECTOR",
         1,
         23,
@@ -568,6 +578,7 @@ fn wait_explain_cluster_loggers() {
 fn client_statements() {
     accepts("SET 'ksql.compat' = 'true'", "SET 'ksql.compat' = 'true'");
     accepts("set 'output'='json'", "SET 'output' = 'json'");
+    accepts("SET ${p} = ${v}", "SET '${p}' = '${v}'");
     accepts("UNSET 'output'", "UNSET 'output'");
     accepts("show properties", "SHOW PROPERTIES");
     accepts("define host = 'db'", "DEFINE host = 'db'");
@@ -762,5 +773,60 @@ fn error_report_has_caret() {
     assert_eq!(
         e.render(src, Some("script.sql")),
         "error: expected a connector name after DROP CONNECTOR, found ';'\n --> script.sql: line 3, column 16\n  |\n3 | DROP CONNECTOR ;\n  |                ^"
+    );
+}
+
+// ---- the ksqlDB corpus ----
+
+#[test]
+fn ksqldb_corpus_parses() {
+    let src = include_str!("../../tests/ksqldb_corpus.sql");
+    let stmts = match parse_script(src, &ParseOptions::default()) {
+        Ok(s) => s,
+        Err(e) => panic!("{}", e.render(src, Some("tests/ksqldb_corpus.sql"))),
+    };
+    assert!(stmts.len() >= 50, "only {} statements", stmts.len());
+    // Every statement prints canonically and parses back to itself.
+    for l in &stmts {
+        let text = l.statement.to_string();
+        assert_eq!(parse(&text), l.statement, "round trip of line {}", l.line);
+    }
+    let first = &stmts[0].statement;
+    let Statement::CreateConnector {
+        kind,
+        name,
+        properties,
+        ..
+    } = first
+    else {
+        panic!("{first:?}")
+    };
+    assert_eq!(*kind, Some(ConnectorType::Source));
+    assert_eq!(*name, Name::Quoted("jdbc-connector".into()));
+    assert_eq!(properties.len(), 6);
+    assert_eq!(properties[5].key, Name::Quoted("key".into()));
+    // Under --ksql-compat, unquoted names are upper-cased as ksqlDB does.
+    let compat = parse_script(
+        src,
+        &ParseOptions {
+            ksql_compat: true,
+            ..ParseOptions::default()
+        },
+    )
+    .unwrap();
+    let names: Vec<String> = compat
+        .iter()
+        .filter_map(|l| match &l.statement {
+            Statement::CreateConnector { name, .. } => Some(name.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        names.contains(&"LOWER_CASE_EVERYTHING".to_owned()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"\"jdbc-connector\"".to_owned()),
+        "{names:?}"
     );
 }

@@ -286,15 +286,15 @@ pub fn resolve(statement: &Statement, vars: &Variables) -> Result<Statement, Str
         },
         S::Explain(inner) => S::Explain(Box::new(resolve(inner, vars)?)),
         S::SetProperty { name, value } => S::SetProperty {
-            name: name.clone(),
+            name: s(name),
             value: s(value),
         },
+        S::UnsetProperty { name } => S::UnsetProperty { name: s(name) },
         S::RunScript { path } => S::RunScript { path: s(path) },
         S::Server(url) => S::Server(url.as_ref().map(s)),
         other @ (S::ShowConnectorPlugins
         | S::ShowPlugins
         | S::ShowCluster
-        | S::UnsetProperty { .. }
         | S::ShowProperties
         | S::Define { .. }
         | S::Undefine { .. }
