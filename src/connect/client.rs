@@ -54,7 +54,9 @@ pub struct Client {
 /// Connect answers these 409s while a rebalance or a concurrent config change is under way;
 /// they clear by themselves (rest/HerderRequestHandler.java). "already exists" is final.
 fn is_transient_conflict(e: &ApiError) -> bool {
-    matches!(e, ApiError::Status { status: 409, message } if message.starts_with("Cannot complete request"))
+    // Also "Request cannot be completed because a rebalance is expected" (RebalanceNeededException).
+    matches!(e, ApiError::Status { status: 409, message }
+        if message.starts_with("Cannot complete request") || message.contains("rebalance is expected"))
 }
 
 impl Client {

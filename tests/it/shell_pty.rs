@@ -156,19 +156,16 @@ fn multi_line_create_and_history_recall() {
     repl.line("WAIT FOR CONNECTOR shell-pty-ml TIMEOUT 60 SECONDS;");
     repl.expect("is RUNNING");
     repl.expect_prompt();
-    repl.line("SHOW CONNECTORS LIKE 'shell-pty-ml';");
-    repl.expect("FileStreamSource");
-    repl.expect_prompt();
-    // Up recalls the last statement; Enter runs it again.
-    repl.send(UP);
-    repl.send("\r");
-    repl.expect("FileStreamSource");
-    repl.expect_prompt();
-    // Two Ups reach the multi-line CREATE, recalled whole: running it again fails as a duplicate.
+    // Up twice recalls the multi-line CREATE whole; run again, Connect refuses the duplicate.
     repl.send(UP);
     repl.send(UP);
     repl.send("\r");
-    repl.expect("shell-pty-ml");
+    repl.expect("already exists");
+    repl.expect_prompt();
+    // Up once recalls it again: the latest entry.
+    repl.send(UP);
+    repl.send("\r");
+    repl.expect("already exists");
     repl.expect_prompt();
     repl.line("DROP CONNECTOR shell-pty-ml;");
     repl.expect("Dropped connector");
