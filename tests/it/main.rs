@@ -1,6 +1,11 @@
-//! The one integration test binary. Tests talk to a real Connect cluster whose URL is in
-//! `KCSH_TEST_URL`; each test module names its connectors after itself.
+//! The one integration test binary. Tests run against a real Kafka Connect cluster whose URL is
+//! in `KCSH_TEST_URL` (broker bootstrap in `KCSH_TEST_BOOTSTRAP`, Kafka jars in
+//! `KCSH_TEST_KAFKA_HOME`); `scripts/test` starts one and sets them. Without them the tests that
+//! need a cluster fail with a message saying how to run them, never pass silently.
+//! Each module names its connectors after itself (see `harness::unique_name`).
 
+mod cluster;
+mod harness;
 mod shell_common;
 mod shell_pty;
 mod shell_script;
