@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod connect;
+pub mod embedded;
 pub mod error;
 pub mod exec;
 pub mod help;
@@ -25,12 +26,18 @@ use crate::render::{style, Format, Renderer};
 /// Run kcsh as the command line asks. An `Err` is printed by `main` and becomes its exit code
 /// ([`Error::exit_code`]); statement failures inside a script come back as `Ok(code)` after
 /// the script's own report. A closed stdout (`kcsh ... | head`) ends quietly with 0.
-pub fn run(cli: cli::Cli) -> Result<ExitCode, Error> {
+pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
     if let Some(shell) = cli.generate {
         let mut out = Vec::new();
         cli::generate(shell, &mut out);
         return write_stdout(&out).map(|()| ExitCode::SUCCESS);
     }
+    // --stop / --detach end here; --embedded / --worker-config start a cluster, point the URL
+    // at it, and stop it when `_cluster` drops at the end of this function (or on a signal).
+    let _cluster = match embedded::prepare(&mut cli)? {
+        embedded::Prepared::Done(code) => return Ok(code),
+        embedded::Prepared::Continue(cluster) => cluster,
+    };
     let err_color = style::use_color_env(cli.color, std::io::stderr().is_terminal());
     let mut vars = lang::vars::Variables::new();
     for arg in &cli.define {
@@ -87,6 +94,8 @@ pub fn run(cli: cli::Cli) -> Result<ExitCode, Error> {
         }
         None => {
             debug_assert!(interactive);
+            // The REPL uses Ctrl-C to abandon a request; EXIT/Ctrl-D stop the cluster.
+            embedded::set_sigint_stops(false);
             repl::run(shell)
         }
     }

@@ -1,0 +1,12 @@
+//! The one integration test binary. Tests run against a real Kafka Connect cluster whose URL is
+//! in `KCSH_TEST_URL` (broker bootstrap in `KCSH_TEST_BOOTSTRAP`, Kafka jars in
+//! `KCSH_TEST_KAFKA_HOME`); `scripts/test` starts one and sets them. Without them the tests that
+//! need a cluster fail with a message saying how to run them, never pass silently.
+//! Each module names its connectors after itself (see `harness::unique_name`).
+
+mod cluster;
+mod exec_cluster;
+mod exec_connectors;
+mod exec_lifecycle;
+mod exec_util;
+mod harness;
