@@ -62,15 +62,13 @@ impl Cluster {
     /// worker) tied to this process, and wait until the worker's `/health` says healthy.
     /// `progress` prints short status lines on stderr (pass whether stderr is a terminal).
     pub fn start(args: &EmbeddedArgs, progress: bool) -> Result<Cluster, Error> {
-        Cluster::start_with(args, progress, Lifetime::WithKcsh)
+        Cluster::start_opts(args, &StartOptions::new(progress))
     }
 
-    /// [`Cluster::start`] with a choice of lifetime; `Detached` is what `--detach` uses.
-    pub fn start_with(
-        args: &EmbeddedArgs,
-        progress: bool,
-        lifetime: Lifetime,
-    ) -> Result<Cluster, Error> {
+    /// [`Cluster::start`] with every choice spelled out (lifetime, extra JVM options).
+    pub fn start_opts(args: &EmbeddedArgs, opts: &StartOptions) -> Result<Cluster, Error> {
+        let progress = opts.progress;
+        let lifetime = opts.lifetime;
         let say = move |m: &str| {
             if progress {
                 eprintln!("kcsh: {m}");
@@ -89,6 +87,7 @@ impl Cluster {
             jars: &jars,
             run_dir: &run_dir,
             lifetime,
+            extra_jvm_options: &opts.jvm_options,
             say: &say,
         };
         let booted = match &args.worker_config {
@@ -157,6 +156,31 @@ impl Drop for Cluster {
     }
 }
 
+/// How [`Cluster::start_opts`] starts the JVMs.
+#[derive(Debug, Clone)]
+pub struct StartOptions {
+    /// Print status lines on stderr.
+    pub progress: bool,
+    pub lifetime: Lifetime,
+    /// Added after kcsh's own JVM options (so `-Xmx…` overrides), e.g.
+    /// `-Djava.security.auth.login.config=FILE` for Connect's basic-auth REST extension.
+    pub jvm_options: Vec<String>,
+}
+
+impl StartOptions {
+    /// Tied to this process, with the JVM options in `KAFKA_OPTS` (split at whitespace, as
+    /// Kafka's own scripts do).
+    pub fn new(progress: bool) -> StartOptions {
+        StartOptions {
+            progress,
+            lifetime: Lifetime::WithKcsh,
+            jvm_options: std::env::var("KAFKA_OPTS")
+                .map(|o| o.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
 /// What [`prepare`] decided.
 pub enum Prepared {
     /// The command line was fully handled (`--stop`, `--detach`); exit with this code.
@@ -178,7 +202,11 @@ pub fn prepare(cli: &mut Cli) -> Result<Prepared, Error> {
     let progress = std::io::stderr().is_terminal();
     if args.detach {
         let json = cli.output == Some(OutputArg::Json);
-        let cluster = Cluster::start_with(args, progress, Lifetime::Detached)?;
+        let opts = StartOptions {
+            lifetime: Lifetime::Detached,
+            ..StartOptions::new(progress)
+        };
+        let cluster = Cluster::start_opts(args, &opts)?;
         print_detached(&cluster, json);
         if progress {
             eprintln!(
@@ -251,6 +279,7 @@ struct Boot<'a> {
     jars: &'a KafkaJars,
     run_dir: &'a Path,
     lifetime: Lifetime,
+    extra_jvm_options: &'a [String],
     say: &'a dyn Fn(&str),
 }
 
@@ -395,7 +424,7 @@ impl Boot<'_> {
     }
 
     fn jvm_options(&self, (min_heap, max_heap): (&str, &str)) -> Vec<String> {
-        vec![
+        let mut options = vec![
             format!("-Xms{min_heap}"),
             format!("-Xmx{max_heap}"),
             // Two cores are shared by everything on a dev box or CI: a small, quick-starting JVM.
@@ -407,7 +436,9 @@ impl Boot<'_> {
                 self.run_dir.join("log4j2.properties").display()
             ),
             format!("-Dkafka.logs.dir={}", self.run_dir.join("logs").display()),
-        ]
+        ];
+        options.extend(self.extra_jvm_options.iter().cloned());
+        options
     }
 
     fn spawn(

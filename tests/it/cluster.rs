@@ -422,3 +422,26 @@ fn which(program: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
         .and_then(|p| std::fs::canonicalize(p).ok())
 }
+
+#[test]
+fn worker_config_starts_a_worker_on_existing_kafka_with_basic_auth() {
+    let worker = harness::basic_auth_worker("cluster-auth", "alice", "s3cret");
+    let url = worker.url().to_string();
+    let anonymous = harness::probe(&url, "/connectors");
+    assert_eq!(anonymous, Some(401), "the REST extension is active");
+    let resp = harness::http()
+        .get(format!("{url}/connector-plugins"))
+        .basic_auth("alice", Some("s3cret"))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let plugins = resp.text().unwrap();
+    assert!(
+        plugins.contains("FileStreamSourceConnector"),
+        "plugin.path added: {plugins}"
+    );
+    let run_dir = worker.cluster.run_dir().to_path_buf();
+    assert!(run_dir.exists());
+    drop(worker);
+    assert!(!run_dir.exists(), "run dir removed when the worker stops");
+}

@@ -182,10 +182,21 @@ impl Drop for ConnectorGuard {
 pub struct ExtraWorker {
     pub cluster: kcsh::embedded::Cluster,
     _dir: tempfile::TempDir,
+    auth_dir: Option<tempfile::TempDir>,
 }
 
 impl ExtraWorker {
     pub fn start(name: &str, extra: &[(&str, &str)]) -> ExtraWorker {
+        ExtraWorker::start_with_jvm_options(name, extra, &[])
+    }
+
+    /// [`ExtraWorker::start`] with JVM options, e.g.
+    /// `-Djava.security.auth.login.config=FILE` for the basic-auth REST extension.
+    pub fn start_with_jvm_options(
+        name: &str,
+        extra: &[(&str, &str)],
+        jvm_options: &[String],
+    ) -> ExtraWorker {
         let dir = tempfile::tempdir().expect("temp dir");
         let group = unique_name(name);
         let port = std::net::TcpListener::bind(("127.0.0.1", 0))
@@ -237,12 +248,51 @@ impl ExtraWorker {
             kafka_home: Some(kafka_home()),
             ..Default::default()
         };
-        let cluster = kcsh::embedded::Cluster::start(&args, false)
+        let opts = kcsh::embedded::StartOptions {
+            jvm_options: jvm_options.to_vec(),
+            ..kcsh::embedded::StartOptions::new(false)
+        };
+        let cluster = kcsh::embedded::Cluster::start_opts(&args, &opts)
             .unwrap_or_else(|e| panic!("extra worker {name} did not start: {e}"));
-        ExtraWorker { cluster, _dir: dir }
+        ExtraWorker {
+            cluster,
+            _dir: dir,
+            auth_dir: None,
+        }
     }
 
     pub fn url(&self) -> &str {
         self.cluster.url()
     }
+}
+
+/// An extra worker that requires HTTP basic auth (Connect's `BasicAuthSecurityRestExtension`
+/// with a JAAS `PropertyFileLoginModule`) and accepts `user`/`password`.
+pub fn basic_auth_worker(name: &str, user: &str, password: &str) -> ExtraWorker {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let users = dir.path().join("users.properties");
+    std::fs::write(&users, format!("{user}: {password}\n")).expect("write users");
+    let jaas = dir.path().join("jaas.conf");
+    std::fs::write(
+        &jaas,
+        format!(
+            "KafkaConnect {{\n  org.apache.kafka.connect.rest.basic.auth.extension.\
+             PropertyFileLoginModule required\n  file=\"{}\";\n}};\n",
+            users.display()
+        ),
+    )
+    .expect("write jaas.conf");
+    let mut worker = ExtraWorker::start_with_jvm_options(
+        name,
+        &[(
+            "rest.extension.classes",
+            "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension",
+        )],
+        &[format!(
+            "-Djava.security.auth.login.config={}",
+            jaas.display()
+        )],
+    );
+    worker.auth_dir = Some(dir);
+    worker
 }
