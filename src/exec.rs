@@ -5,7 +5,6 @@
 mod cluster;
 mod config;
 mod connectors;
-mod display;
 mod lifecycle;
 
 use std::collections::HashMap;
@@ -379,9 +378,19 @@ impl Session {
     /// `Connector 'X' does not exist.` with a `did you mean` hint when only the case differs.
     fn connector_error(&self, name: &str, e: ApiError) -> Error {
         if is_connector_not_found(&e) {
-            self.not_found(name)
-        } else {
-            e.into()
+            return self.not_found(name);
+        }
+        match &e {
+            // Jetty 12 (Kafka Connect 4.x) refuses `%2F`, `%25` and `%5C` in paths before Connect
+            // sees the request ("Ambiguous URI path encoding").
+            ApiError::Status {
+                status: 400,
+                message,
+            } if message.contains("Ambiguous URI") => Error::Statement(format!(
+                "Kafka Connect cannot address connector \"{name}\" by URL: its web server \
+                     rejects the encoded '%' or '\\' in the name"
+            )),
+            _ => e.into(),
         }
     }
 

@@ -199,13 +199,16 @@ pub fn properties_json(props: &[Property], opts: &PlanOptions) -> Result<Value, 
     Ok(Value::Object(map))
 }
 
-/// The config a CREATE / VALIDATE sends: the properties, `name` forced to the connector's name.
+/// The config a CREATE / VALIDATE sends: the properties with templates applied, `name` forced
+/// to the connector's name.
 pub fn connector_config(
     name: Option<&str>,
     props: &[Property],
     opts: &PlanOptions,
 ) -> Result<Vec<(String, String)>, Error> {
     let mut config = properties_text(props, opts)?;
+    // ksqlDB's "natively supported connectors" (the JDBC source's `key`, `tasks.max`).
+    crate::lang::templates::apply(&mut config);
     if let Some(name) = name {
         config.retain(|(k, _)| k != "name");
         config.push(("name".into(), name.to_string()));

@@ -51,10 +51,23 @@ pub struct Client {
     retry_timeout_ms: AtomicU64,
 }
 
-/// Connect answers these 409s while a rebalance or a concurrent config change is under way;
-/// they clear by themselves (rest/HerderRequestHandler.java). "already exists" is final.
+/// Connect answers 409 while a rebalance or a concurrent config change is under way
+/// ("Cannot complete request ...", rest/HerderRequestHandler.java); they clear by themselves.
+/// The only final 409 is "Connector X already exists". Seen on 4.3: a 500 "Request cannot be
+/// completed because a rebalance is expected" right after connectors are created, raised before
+/// the request does anything, so retrying it is safe too.
 fn is_transient_conflict(e: &ApiError) -> bool {
-    matches!(e, ApiError::Status { status: 409, message } if message.starts_with("Cannot complete request"))
+    match e {
+        ApiError::Status {
+            status: 409,
+            message,
+        } => !message.contains("already exists"),
+        ApiError::Status {
+            status: 500,
+            message,
+        } => message.contains("because a rebalance is expected"),
+        _ => false,
+    }
 }
 
 impl Client {

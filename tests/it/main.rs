@@ -5,4 +5,8 @@
 //! Each module names its connectors after itself (see `harness::unique_name`).
 
 mod cluster;
+mod exec_cluster;
+mod exec_connectors;
+mod exec_lifecycle;
+mod exec_util;
 mod harness;
