@@ -604,7 +604,11 @@ mod tests {
             assert!(parsed.is_ok(), "HELP {}: {:?}", t.name, parsed.err());
         }
         for c in ClientCommand::ALL {
-            assert!(parse_script(c.example(), &opts).is_ok(), "HELP {}", c.name());
+            assert!(
+                parse_script(c.example(), &opts).is_ok(),
+                "HELP {}",
+                c.name()
+            );
         }
     }
 
