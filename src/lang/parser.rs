@@ -261,8 +261,9 @@ impl<'a> Parser<'a> {
                 }
                 (t.span, describe(self.src, t))
             }
+            // Right after the last token, not after trailing comments and blank lines.
             None => (
-                Span::new(self.src.len(), self.src.len()),
+                Span::new(self.last_end, self.last_end),
                 "end of input".to_owned(),
             ),
         };
@@ -278,6 +279,11 @@ impl<'a> Parser<'a> {
     fn expected_keywords(&self, kws: &[&str], after: &str) -> ParseError {
         let what = one_of(kws);
         let err = self.expected(&what, after);
+        if let Some(t) = self.peek() {
+            if t.is_word() && is_ksql_only(self.text(t)) {
+                return err.with_hint(KSQL_ONLY_HINT);
+            }
+        }
         match self.peek() {
             Some(t) if t.is_word() => match closest(self.text(t), kws) {
                 Some(kw) => err.with_hint(format!("did you mean {kw}?")),
@@ -485,7 +491,11 @@ impl<'a> Parser<'a> {
         let start = self.peek().map_or(self.src.len(), |t| t.span.start);
         let key = self.key("a property key", after)?;
         let span = Span::new(start, self.last_end);
-        self.expect_punct("=", &format!("the key {}", super::ast::Key(&key)))?;
+        // Contexts are formatted only on error: this is the hot path of long WITH lists.
+        if !self.punct_is(self.peek(), "=") {
+            return Err(self.expected("'='", &format!("the key {}", super::ast::Key(&key))));
+        }
+        self.bump();
         let value = self.value(&key)?;
         Ok(Property { key, value, span })
     }
@@ -503,9 +513,9 @@ impl<'a> Parser<'a> {
 
     /// value := 'string' | number | TRUE | FALSE | NULL | ${var}
     fn value(&mut self, key: &Name) -> PResult<Literal> {
-        let after = format!("{} =", super::ast::Key(key));
+        let after = || format!("{} =", super::ast::Key(key));
         let Some(t) = self.peek() else {
-            return Err(self.expected("a value", &after));
+            return Err(self.expected("a value", &after()));
         };
         let text = self.text(t);
         let lit = match t.kind {
@@ -527,7 +537,7 @@ impl<'a> Parser<'a> {
             _ => {
                 let err = self.expected(
                     "a value ('string', number, TRUE, FALSE, NULL or ${variable})",
-                    &after,
+                    &after(),
                 );
                 return Err(if t.is_word() || t.kind == TokenKind::QuotedIdent {
                     err.with_hint(format!(
@@ -583,6 +593,12 @@ impl<'a> Parser<'a> {
                     _ => Statement::Exit,
                 })
             }
+            _ if is_ksql_only(&word) => Err(ParseError::at(
+                self.src,
+                t.span,
+                format!("unknown statement '{}'", self.text(t)),
+            )
+            .with_hint(KSQL_ONLY_HINT)),
             _ => {
                 let text = self.text(t);
                 let message = match closest(text, STATEMENT_KEYWORDS) {
@@ -1199,6 +1215,33 @@ fn one_of(kws: &[&str]) -> String {
         [one] => (*one).to_owned(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
+}
+
+/// ksqlDB words for streams, tables and queries, which kcsh does not handle.
+const KSQL_ONLY: &[&str] = &[
+    "ASSERT",
+    "FUNCTION",
+    "FUNCTIONS",
+    "INSERT",
+    "PRINT",
+    "QUERIES",
+    "SELECT",
+    "SPOOL",
+    "STREAM",
+    "STREAMS",
+    "TABLE",
+    "TABLES",
+    "TERMINATE",
+    "TOPIC",
+    "TYPE",
+    "TYPES",
+];
+
+const KSQL_ONLY_HINT: &str = "kcsh speaks ksqlDB's connector statements only; streams, tables, \
+     topics and queries belong to ksqlDB itself";
+
+fn is_ksql_only(word: &str) -> bool {
+    KSQL_ONLY.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 
 fn statement_list_hint() -> String {

@@ -691,6 +691,12 @@ fn unknown_statement_suggests_a_keyword() {
     assert!(e.hint.is_some());
     assert_parse_error!("selct * from t", 1, 1, "unknown statement 'selct'");
     assert_parse_error!("( x", 1, 1, "expected a statement, found '('");
+    let e = assert_parse_error!("SELECT * FROM t", 1, 1, "unknown statement 'SELECT'");
+    assert!(e.hint.unwrap().contains("connector statements only"));
+    let e = assert_parse_error!("CREATE STREAM s", 1, 8, "found 'STREAM'");
+    assert!(e.hint.unwrap().contains("connector statements only"));
+    // The end of the input is reported right after the last token.
+    assert_parse_error!("DROP CONNECTOR  -- name?\n\n", 1, 15, "found end of input");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::ast::{Literal, Name, Property, Statement, Target};
 use super::lexer::{next_token, TokenKind};
-use super::parser::is_variable_name;
+use super::parser::{is_variable_name, unquote};
 
 /// The session's variables: names compare case-insensitively and keep the case they were
 /// defined with (for SHOW VARIABLES).
@@ -111,33 +111,48 @@ fn undefined(name: &str, used_as: &str) -> String {
     )
 }
 
+/// The kind of the single token `value` consists of, if it is exactly one token.
+fn single_token(value: &str) -> Option<TokenKind> {
+    next_token(value, 0)
+        .filter(|t| t.span.start == 0 && t.span.end == value.len())
+        .map(|t| t.kind)
+}
+
+/// A variable standing for a name: its value as written, except that a value which is one
+/// quoted identifier or string (`DEFINE n = '"My Conn"'`) stands for that quoted name, as in
+/// ksqlDB, where substitution happens in the text.
+fn name_from_value(value: &str) -> Name {
+    match single_token(value) {
+        Some(TokenKind::QuotedIdent | TokenKind::String) => Name::Quoted(unquote(value)),
+        _ => Name::Plain(value.to_owned()),
+    }
+}
+
 fn resolve_name(name: &Name, vars: &Variables) -> Result<Name, String> {
     match name {
         Name::Var(v) => vars
             .get(v)
-            .map(|value| Name::Plain(value.to_owned()))
+            .map(name_from_value)
             .ok_or_else(|| undefined(v, "a name")),
         other => Ok(other.clone()),
     }
 }
 
-/// A variable standing for a whole literal: a number, TRUE/FALSE/NULL when its value reads as
-/// one, else a string.
+/// A variable standing for a whole literal: a number, TRUE/FALSE/NULL or a `'string'` when its
+/// value reads as one (`DEFINE t = '''my_topic'''` stands for `'my_topic'`, as in ksqlDB), else
+/// the value as a string.
 fn literal_from_value(value: &str) -> Literal {
-    if let Some(t) = next_token(value, 0) {
-        if t.span.start == 0 && t.span.end == value.len() {
-            if t.kind == TokenKind::Number {
-                return Literal::Number(value.to_owned());
-            }
-            match value.to_ascii_uppercase().as_str() {
-                "TRUE" => return Literal::Boolean(true),
-                "FALSE" => return Literal::Boolean(false),
-                "NULL" => return Literal::Null,
-                _ => {}
-            }
-        }
+    match single_token(value) {
+        Some(TokenKind::Number) => Literal::Number(value.to_owned()),
+        Some(TokenKind::String) => Literal::String(unquote(value)),
+        Some(TokenKind::Keyword) => match value.to_ascii_uppercase().as_str() {
+            "TRUE" => Literal::Boolean(true),
+            "FALSE" => Literal::Boolean(false),
+            "NULL" => Literal::Null,
+            _ => Literal::String(value.to_owned()),
+        },
+        _ => Literal::String(value.to_owned()),
     }
-    Literal::String(value.to_owned())
 }
 
 fn resolve_literal(lit: &Literal, vars: &Variables) -> Result<Literal, String> {
@@ -349,6 +364,14 @@ mod tests {
                 &v
             ),
             Ok("CREATE SOURCE CONNECTOR \"my conn\" WITH ('url' = 'jdbc:db:5432', 'tasks.max' = 3, 'x' = TRUE, 'y' = '${nope} ${host}')".into())
+        );
+        let quoted = vars(&[("n", "\"My Conn\""), ("t", "'my_topic'"), ("z", "null")]);
+        assert_eq!(
+            resolved(
+                "CREATE CONNECTOR ${n} WITH (topic = ${t}, x = ${z})",
+                &quoted
+            ),
+            Ok("CREATE CONNECTOR \"My Conn\" WITH (topic = 'my_topic', x = NULL)".into())
         );
         assert_eq!(
             resolved("EXPLAIN DROP CONNECTOR ${host}", &v),
