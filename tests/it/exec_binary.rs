@@ -35,7 +35,7 @@ fn create_describe_and_drop_through_the_binary() {
     ]);
     assert_eq!(code, Some(0), "{stderr}");
     let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("JSON output");
-    assert_eq!(v.to_string().contains(&name), true, "{v}");
+    assert!(v.to_string().contains(&name), "{v}");
 
     // Not found, differing in case: exit 1 and a did-you-mean.
     let (code, _, stderr) = run_kcsh(&[
