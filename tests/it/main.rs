@@ -9,4 +9,7 @@ mod exec_cluster;
 mod exec_connectors;
 mod exec_lifecycle;
 mod exec_util;
+mod fault_proxy;
+mod faults;
+mod fuzz_corpus;
 mod harness;
