@@ -591,6 +591,27 @@ mod tests {
         }
     }
 
+    /// Help can never show an example the parser rejects, nor miss a statement kind.
+    #[test]
+    fn every_example_parses() {
+        use crate::lang::{parse_script, ParseOptions};
+        let opts = ParseOptions {
+            allow_missing_semicolon: true,
+            ..Default::default()
+        };
+        for t in TOPICS {
+            let parsed = parse_script(t.example, &opts);
+            assert!(parsed.is_ok(), "HELP {}: {:?}", t.name, parsed.err());
+        }
+        for c in ClientCommand::ALL {
+            assert!(
+                parse_script(c.example(), &opts).is_ok(),
+                "HELP {}",
+                c.name()
+            );
+        }
+    }
+
     #[test]
     fn create_page_snapshot() {
         insta::assert_snapshot!("help_create_connector", lookup("CREATE CONNECTOR").unwrap());

@@ -61,6 +61,9 @@ pub struct Shell {
     /// Colour on standard error (error messages).
     pub err_color: bool,
     pub(crate) script_depth: usize,
+    /// Whether the last output printed was a block (table, fields, text): outputs of
+    /// consecutive statements are spaced when either is. `None`: nothing printed yet.
+    last_output: Option<bool>,
 }
 
 impl Shell {
@@ -83,6 +86,7 @@ impl Shell {
             interrupt: None,
             err_color: false,
             script_depth: 0,
+            last_output: None,
         })
     }
 
@@ -103,6 +107,36 @@ impl Shell {
         }
     }
 
+    /// A new input starts (the REPL's prompt): no spacing before its first output.
+    pub fn start_input(&mut self) {
+        self.last_output = None;
+    }
+
+    fn print(
+        &mut self,
+        output: &Output,
+        ctx: &render::Context,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        if output.blocks.is_empty() {
+            return Ok(());
+        }
+        if self.renderer.format == Format::Tabular {
+            let block = output.blocks.iter().any(|b| {
+                matches!(
+                    b,
+                    Block::Table { .. } | Block::Fields { .. } | Block::Text { .. }
+                )
+            });
+            if self.last_output.is_some_and(|prev| prev || block) {
+                writeln!(out)?;
+            }
+            self.last_output = Some(block);
+        }
+        self.renderer.render(output, ctx, out)?;
+        out.flush()
+    }
+
     /// Run one statement and print its output on `out`. The outer `Result` is a failed write
     /// (stdout closed); the inner one the statement's own outcome. Errors are not printed here.
     pub fn run(
@@ -121,14 +155,12 @@ impl Shell {
         };
         match result {
             Ok(Some(output)) => {
-                self.renderer.render(&output, &ctx, out)?;
-                out.flush()?;
+                self.print(&output, &ctx, out)?;
                 Ok(Ok(flow_of(&resolved)))
             }
             Ok(None) => Ok(Ok(flow_of(&resolved))),
             Err(Error::Failed { message, output }) => {
-                self.renderer.render(&output, &ctx, out)?;
-                out.flush()?;
+                self.print(&output, &ctx, out)?;
                 Ok(Err(Error::Failed { message, output }))
             }
             Err(e) => Ok(Err(e)),
@@ -338,6 +370,7 @@ impl Shell {
         };
         flag.store(false, Ordering::SeqCst);
         let session = Arc::clone(&self.session);
+        let cancel = lock(&session).cancel_flag();
         let owned = stmt.clone();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -349,13 +382,7 @@ impl Shell {
                 Ok(result) => return result,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     if flag.swap(false, Ordering::SeqCst) {
-                        // The abandoned thread keeps the old session until its request ends.
-                        let session = self.new_session(&self.settings)?;
-                        self.session = Arc::new(Mutex::new(session));
-                        return Err(Error::Statement(
-                            "Cancelled. A request already sent may still take effect on the worker."
-                                .into(),
-                        ));
+                        return Err(self.cancel(&cancel, &rx));
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
@@ -365,6 +392,23 @@ impl Shell {
                 }
             }
         }
+    }
+
+    /// Ctrl-C during a request: a WAIT stops at its next poll; an HTTP request in flight is
+    /// abandoned (its thread keeps the old session until it ends; a new session takes over).
+    fn cancel(&mut self, cancel: &AtomicBool, rx: &mpsc::Receiver<Result<Output, Error>>) -> Error {
+        cancel.store(true, Ordering::SeqCst);
+        if rx.recv_timeout(Duration::from_millis(1500)).is_ok() {
+            cancel.store(false, Ordering::SeqCst); // the session is free again: keep it
+        } else {
+            match self.new_session(&self.settings) {
+                Ok(session) => self.session = Arc::new(Mutex::new(session)),
+                Err(e) => return e,
+            }
+        }
+        Error::Statement(
+            "Cancelled. A request already sent may still take effect on the worker.".into(),
+        )
     }
 
     fn run_script(&mut self, path: &str, out: &mut dyn Write) -> io::Result<Result<(), Error>> {

@@ -91,6 +91,7 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
                         }
                     }
                 }
+                shell.start_input();
                 let flow = run_text(&mut shell, &mut editor, &text);
                 // SERVER or a cancelled request may have replaced the session.
                 if let Some(h) = editor.helper_mut() {
@@ -221,7 +222,7 @@ fn banner(shell: &Shell, color: bool) -> String {
         Err(_) => format!("{url} is not answering yet"),
     };
     let text = format!(
-        "kcsh {} · {server} · HELP for help, Ctrl-D to exit",
+        "kcsh {} · {server} · type HELP for help",
         env!("CARGO_PKG_VERSION")
     );
     paint(&text, Colour::Dim, color)

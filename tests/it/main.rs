@@ -13,3 +13,6 @@ mod fault_proxy;
 mod faults;
 mod fuzz_corpus;
 mod harness;
+mod shell_common;
+mod shell_pty;
+mod shell_script;
