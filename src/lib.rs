@@ -81,6 +81,7 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
     };
     let mut shell = shell::Shell::new(settings, opts, renderer, vars, cli.on_error)?;
     shell.err_color = err_color;
+    shell.fit_terminal = stdout_tty;
 
     match sources {
         Some(sources) => {

@@ -60,6 +60,8 @@ pub struct Shell {
     pub interrupt: Option<Arc<AtomicBool>>,
     /// Colour on standard error (error messages).
     pub err_color: bool,
+    /// Fit tables to the terminal's width as it is when each result is printed.
+    pub fit_terminal: bool,
     pub(crate) script_depth: usize,
     /// Whether the last output printed was a block (table, fields, text): outputs of
     /// consecutive statements are spaced when either is. `None`: nothing printed yet.
@@ -85,6 +87,7 @@ impl Shell {
             on_error,
             interrupt: None,
             err_color: false,
+            fit_terminal: false,
             script_depth: 0,
             last_output: None,
         })
@@ -120,6 +123,11 @@ impl Shell {
     ) -> io::Result<()> {
         if output.blocks.is_empty() {
             return Ok(());
+        }
+        if self.fit_terminal {
+            if let Some((width, _)) = terminal_size::terminal_size() {
+                self.renderer.width = Some(width.0);
+            }
         }
         if self.renderer.format == Format::Tabular {
             let block = output.blocks.iter().any(|b| {

@@ -14,7 +14,7 @@ const UP: &str = "\x1b[A";
 struct Repl {
     session: Session,
     seen: Vec<u8>,
-    _env: Env,
+    env: Env,
 }
 
 impl Repl {
@@ -35,7 +35,7 @@ impl Repl {
         let mut repl = Repl {
             session,
             seen: Vec::new(),
-            _env: env,
+            env,
         };
         repl.expect_prompt();
         repl
@@ -170,6 +170,31 @@ fn multi_line_create_and_history_recall() {
     repl.line("DROP CONNECTOR shell-pty-ml;");
     repl.expect("Dropped connector");
     repl.expect_prompt();
+    repl.quit();
+}
+
+#[test]
+fn history_is_private_and_masks_secrets() {
+    let mut repl = Repl::start(true);
+    repl.line("DEFINE db_password = 's3cret-value';");
+    repl.expect_prompt();
+    repl.line("SHOW VARIABLES;");
+    repl.expect("db_password");
+    repl.expect_prompt();
+    repl.line("SHOW VARIABLES;");
+    repl.expect("db_password");
+    repl.expect_prompt();
+    let path = repl.env.path("history");
+    let text = std::fs::read_to_string(&path).expect("history written");
+    assert!(text.contains("DEFINE db_password = '[hidden]';"), "{text}");
+    assert!(!text.contains("s3cret-value"), "{text}");
+    assert_eq!(text.matches("SHOW VARIABLES;").count(), 1, "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
     repl.quit();
 }
 
