@@ -411,8 +411,13 @@ pub fn overview() -> String {
     text
 }
 
+/// The gist of a summary for the overview: up to the first `;`, ` (` or `: `.
 fn first_clause(summary: &str) -> &str {
-    summary.split(';').next().unwrap_or(summary)
+    [";", " (", ": "]
+        .iter()
+        .filter_map(|sep| summary.find(sep))
+        .min()
+        .map_or(summary, |i| &summary[..i])
 }
 
 fn page(name: &str, syntax: &str, summary: &str, example: &str) -> String {
@@ -610,6 +615,11 @@ mod tests {
                 c.name()
             );
         }
+    }
+
+    #[test]
+    fn overview_snapshot() {
+        insta::assert_snapshot!("help_overview", overview());
     }
 
     #[test]

@@ -14,14 +14,14 @@ use crate::cli::OnError;
 use crate::connect::config::{parse_urls, Settings};
 use crate::error::Error;
 use crate::exec::{self, Session};
-use crate::lang::ast::{Name, Statement};
+use crate::lang::ast::Statement;
 use crate::lang::vars::{self, Variables};
 use crate::lang::{self, ParseOptions};
 use crate::output::{Block, Output};
 use crate::render::{self, style, Format, Renderer};
 
 /// RUN SCRIPT may nest this deep (a script running itself would otherwise never end).
-const MAX_SCRIPT_DEPTH: usize = 16;
+pub(crate) const MAX_SCRIPT_DEPTH: usize = 16;
 
 /// Properties the shell itself owns (the session's are in [`exec::PROPERTIES`]).
 pub const SHELL_PROPERTIES: &[(&str, &str)] = &[
@@ -31,6 +31,9 @@ pub const SHELL_PROPERTIES: &[(&str, &str)] = &[
     ),
     ("output", "output format: tabular or json"),
 ];
+
+/// A client statement's outcome: something to print, or `None` for nothing (DEFINE, OUTPUT JSON).
+type Handled = Result<Option<Output>, Error>;
 
 /// Whether the caller should go on reading statements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,13 +189,11 @@ impl Shell {
     }
 
     /// Client statements: `Ok(None)` when `stmt` is not one (the session runs it).
-    /// Inner `Ok(None)`: handled, nothing to print.
-    #[allow(clippy::type_complexity)]
     fn client_statement(
         &mut self,
         stmt: &Statement,
         out: &mut dyn Write,
-    ) -> io::Result<Option<Result<Option<Output>, Error>>> {
+    ) -> io::Result<Option<Handled>> {
         let result = match stmt {
             Statement::SetProperty { name, value } => self.set_property(name, value),
             Statement::UnsetProperty { name } => self.unset_property(name),
@@ -459,14 +460,10 @@ fn render_context(stmt: &Statement) -> render::Context {
     match stmt {
         Statement::DescribeConnector { name, extended } => render::Context {
             full_traces: *extended,
-            connector: Some(name_text(name)),
+            connector: Some(name.value()),
         },
         _ => render::Context::default(),
     }
-}
-
-fn name_text(name: &Name) -> String {
-    name.value()
 }
 
 fn is_session_property(key: &str) -> bool {
