@@ -71,7 +71,7 @@ impl Cluster {
         let lifetime = opts.lifetime;
         let say = move |m: &str| {
             if progress {
-                eprintln!("kcsh: {m}");
+                note(m);
             }
         };
         let java = java::find()?;
@@ -209,10 +209,10 @@ pub fn prepare(cli: &mut Cli) -> Result<Prepared, Error> {
         let cluster = Cluster::start_opts(args, &opts)?;
         print_detached(&cluster, json);
         if progress {
-            eprintln!(
-                "kcsh: the cluster keeps running; stop it with: kcsh --stop {}",
+            note(&format!(
+                "the cluster keeps running; stop it with: kcsh --stop {}",
                 cluster.run_dir().display()
-            );
+            ));
         }
         cluster.release();
         return Ok(Prepared::Done(ExitCode::SUCCESS));
@@ -720,6 +720,13 @@ fn any_broker_answers(bootstrap: &str) -> bool {
     })
 }
 
+/// A status line on stderr. Never panics: after SIGHUP the terminal is gone, and stopping the
+/// cluster must still finish.
+fn note(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "kcsh: {message}");
+}
+
 fn write(path: &Path, text: &str) -> Result<(), Error> {
     std::fs::write(path, text).map_err(|e| {
         Error::Unreachable(format!(
@@ -836,7 +843,7 @@ impl Procs {
     fn stop(mut self, progress: bool) {
         let started = Instant::now();
         if progress && (self.worker.is_some() || self.broker.is_some()) {
-            eprintln!("kcsh: stopping the embedded cluster…");
+            note("stopping the embedded cluster…");
         }
         for jvm in [self.worker.as_mut(), self.broker.as_mut()]
             .into_iter()
@@ -846,7 +853,10 @@ impl Procs {
         }
         let _ = std::fs::remove_dir_all(&self.run_dir);
         if progress {
-            eprintln!("kcsh: stopped in {:.1} s", started.elapsed().as_secs_f64());
+            note(&format!(
+                "stopped in {:.1} s",
+                started.elapsed().as_secs_f64()
+            ));
         }
     }
 }
