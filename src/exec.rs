@@ -8,7 +8,8 @@ mod connectors;
 mod lifecycle;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::cli::ConnectionArgs;
@@ -50,6 +51,8 @@ pub struct Session {
     plugins: Mutex<Option<Vec<PluginInfo>>>,
     plugin_keys: Mutex<HashMap<String, Vec<ConfigKeyInfo>>>,
     names: Mutex<Option<(Instant, Vec<String>)>>,
+    /// Set by the REPL's Ctrl-C: long waits (WAIT FOR) stop early instead of running on unseen.
+    cancel: Arc<AtomicBool>,
 }
 
 /// The session settings exec owns (`SET 'name' = 'value'`), with their descriptions.
@@ -93,11 +96,21 @@ impl Session {
             plugins: Mutex::new(None),
             plugin_keys: Mutex::new(HashMap::new()),
             names: Mutex::new(None),
+            cancel: Arc::new(AtomicBool::new(false)),
         })
     }
 
     pub fn options(&self) -> Options {
         self.opts
+    }
+
+    /// A flag that, once set, makes a running WAIT FOR give up (the REPL sets it on Ctrl-C).
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.cancel)
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
     }
 
     pub fn set_progress(&mut self, progress: bool) {

@@ -411,8 +411,13 @@ pub fn overview() -> String {
     text
 }
 
+/// The gist of a summary for the overview: up to the first `;`, ` (` or `: `.
 fn first_clause(summary: &str) -> &str {
-    summary.split(';').next().unwrap_or(summary)
+    [";", " (", ": "]
+        .iter()
+        .filter_map(|sep| summary.find(sep))
+        .min()
+        .map_or(summary, |i| &summary[..i])
 }
 
 fn page(name: &str, syntax: &str, summary: &str, example: &str) -> String {
@@ -589,6 +594,32 @@ mod tests {
             assert!(p.contains("Syntax") && p.contains("Example"), "{}", t.name);
             assert!(!t.example.is_empty());
         }
+    }
+
+    /// Help can never show an example the parser rejects, nor miss a statement kind.
+    #[test]
+    fn every_example_parses() {
+        use crate::lang::{parse_script, ParseOptions};
+        let opts = ParseOptions {
+            allow_missing_semicolon: true,
+            ..Default::default()
+        };
+        for t in TOPICS {
+            let parsed = parse_script(t.example, &opts);
+            assert!(parsed.is_ok(), "HELP {}: {:?}", t.name, parsed.err());
+        }
+        for c in ClientCommand::ALL {
+            assert!(
+                parse_script(c.example(), &opts).is_ok(),
+                "HELP {}",
+                c.name()
+            );
+        }
+    }
+
+    #[test]
+    fn overview_snapshot() {
+        insta::assert_snapshot!("help_overview", overview());
     }
 
     #[test]

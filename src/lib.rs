@@ -32,22 +32,14 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
         cli::generate(shell, &mut out);
         return write_stdout(&out).map(|()| ExitCode::SUCCESS);
     }
-    // --stop / --detach end here; --embedded / --worker-config start a cluster, point the URL
-    // at it, and stop it when `_cluster` drops at the end of this function (or on a signal).
-    let _cluster = match embedded::prepare(&mut cli)? {
-        embedded::Prepared::Done(code) => return Ok(code),
-        embedded::Prepared::Continue(cluster) => cluster,
-    };
     let err_color = style::use_color_env(cli.color, std::io::stderr().is_terminal());
     let mut vars = lang::vars::Variables::new();
     for arg in &cli.define {
         let (name, value) = lang::vars::parse_define_arg(arg).map_err(Error::Usage)?;
         vars.define(&name, &value);
     }
-    let sources = script::sources(&cli)?;
-
     if cli.check {
-        let Some(sources) = sources else {
+        let Some(sources) = script::sources(&cli)? else {
             return Err(Error::Usage(
                 "--check needs statements: -e STATEMENT, -f FILE, or a script on standard input"
                     .into(),
@@ -63,6 +55,14 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
         ))?;
         return Ok(ExitCode::from(code));
     }
+
+    // --stop / --detach end here; --embedded / --worker-config start a cluster, point the URL
+    // at it, and stop it when `_cluster` drops at the end of this function (or on a signal).
+    let _cluster = match embedded::prepare(&mut cli)? {
+        embedded::Prepared::Done(code) => return Ok(code),
+        embedded::Prepared::Continue(cluster) => cluster,
+    };
+    let sources = script::sources(&cli)?;
 
     let stdout_tty = std::io::stdout().is_terminal();
     let interactive = sources.is_none();
@@ -81,6 +81,7 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
     };
     let mut shell = shell::Shell::new(settings, opts, renderer, vars, cli.on_error)?;
     shell.err_color = err_color;
+    shell.fit_terminal = stdout_tty;
 
     match sources {
         Some(sources) => {

@@ -12,7 +12,7 @@ use crate::lang::ast::{Located, Statement};
 use crate::lang::vars::{self, Variables};
 use crate::lang::{self, ParseError, ParseOptions};
 use crate::render::style;
-use crate::shell::{Flow, Shell};
+use crate::shell::{Flow, Shell, MAX_SCRIPT_DEPTH};
 
 /// One script text and where it came from (for messages).
 #[derive(Debug, Clone)]
@@ -281,8 +281,9 @@ fn check_source(
                 vars.undefine(name);
             }
             Statement::RunScript { path } => {
-                if depth >= 16 {
-                    return Err(at(located, "scripts nested more than 16 deep".into()));
+                if depth >= MAX_SCRIPT_DEPTH {
+                    let message = format!("scripts nested more than {MAX_SCRIPT_DEPTH} deep");
+                    return Err(at(located, message));
                 }
                 let nested = Source::file(path).map_err(|e| at(located, e.to_string()))?;
                 check_source(&nested, vars, ksql_compat, depth + 1, count)?;

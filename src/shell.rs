@@ -14,14 +14,14 @@ use crate::cli::OnError;
 use crate::connect::config::{parse_urls, Settings};
 use crate::error::Error;
 use crate::exec::{self, Session};
-use crate::lang::ast::{Name, Statement};
+use crate::lang::ast::Statement;
 use crate::lang::vars::{self, Variables};
 use crate::lang::{self, ParseOptions};
 use crate::output::{Block, Output};
 use crate::render::{self, style, Format, Renderer};
 
 /// RUN SCRIPT may nest this deep (a script running itself would otherwise never end).
-const MAX_SCRIPT_DEPTH: usize = 16;
+pub(crate) const MAX_SCRIPT_DEPTH: usize = 16;
 
 /// Properties the shell itself owns (the session's are in [`exec::PROPERTIES`]).
 pub const SHELL_PROPERTIES: &[(&str, &str)] = &[
@@ -31,6 +31,9 @@ pub const SHELL_PROPERTIES: &[(&str, &str)] = &[
     ),
     ("output", "output format: tabular or json"),
 ];
+
+/// A client statement's outcome: something to print, or `None` for nothing (DEFINE, OUTPUT JSON).
+type Handled = Result<Option<Output>, Error>;
 
 /// Whether the caller should go on reading statements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +63,12 @@ pub struct Shell {
     pub interrupt: Option<Arc<AtomicBool>>,
     /// Colour on standard error (error messages).
     pub err_color: bool,
+    /// Fit tables to the terminal's width as it is when each result is printed.
+    pub fit_terminal: bool,
     pub(crate) script_depth: usize,
+    /// Whether the last output printed was a block (table, fields, text): outputs of
+    /// consecutive statements are spaced when either is. `None`: nothing printed yet.
+    last_output: Option<bool>,
 }
 
 impl Shell {
@@ -82,7 +90,9 @@ impl Shell {
             on_error,
             interrupt: None,
             err_color: false,
+            fit_terminal: false,
             script_depth: 0,
+            last_output: None,
         })
     }
 
@@ -103,6 +113,41 @@ impl Shell {
         }
     }
 
+    /// A new input starts (the REPL's prompt): no spacing before its first output.
+    pub fn start_input(&mut self) {
+        self.last_output = None;
+    }
+
+    fn print(
+        &mut self,
+        output: &Output,
+        ctx: &render::Context,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        if output.blocks.is_empty() {
+            return Ok(());
+        }
+        if self.fit_terminal {
+            if let Some((width, _)) = terminal_size::terminal_size() {
+                self.renderer.width = Some(width.0);
+            }
+        }
+        if self.renderer.format == Format::Tabular {
+            let block = output.blocks.iter().any(|b| {
+                matches!(
+                    b,
+                    Block::Table { .. } | Block::Fields { .. } | Block::Text { .. }
+                )
+            });
+            if self.last_output.is_some_and(|prev| prev || block) {
+                writeln!(out)?;
+            }
+            self.last_output = Some(block);
+        }
+        self.renderer.render(output, ctx, out)?;
+        out.flush()
+    }
+
     /// Run one statement and print its output on `out`. The outer `Result` is a failed write
     /// (stdout closed); the inner one the statement's own outcome. Errors are not printed here.
     pub fn run(
@@ -121,14 +166,12 @@ impl Shell {
         };
         match result {
             Ok(Some(output)) => {
-                self.renderer.render(&output, &ctx, out)?;
-                out.flush()?;
+                self.print(&output, &ctx, out)?;
                 Ok(Ok(flow_of(&resolved)))
             }
             Ok(None) => Ok(Ok(flow_of(&resolved))),
             Err(Error::Failed { message, output }) => {
-                self.renderer.render(&output, &ctx, out)?;
-                out.flush()?;
+                self.print(&output, &ctx, out)?;
                 Ok(Err(Error::Failed { message, output }))
             }
             Err(e) => Ok(Err(e)),
@@ -146,13 +189,11 @@ impl Shell {
     }
 
     /// Client statements: `Ok(None)` when `stmt` is not one (the session runs it).
-    /// Inner `Ok(None)`: handled, nothing to print.
-    #[allow(clippy::type_complexity)]
     fn client_statement(
         &mut self,
         stmt: &Statement,
         out: &mut dyn Write,
-    ) -> io::Result<Option<Result<Option<Output>, Error>>> {
+    ) -> io::Result<Option<Handled>> {
         let result = match stmt {
             Statement::SetProperty { name, value } => self.set_property(name, value),
             Statement::UnsetProperty { name } => self.unset_property(name),
@@ -338,6 +379,7 @@ impl Shell {
         };
         flag.store(false, Ordering::SeqCst);
         let session = Arc::clone(&self.session);
+        let cancel = lock(&session).cancel_flag();
         let owned = stmt.clone();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -349,13 +391,7 @@ impl Shell {
                 Ok(result) => return result,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     if flag.swap(false, Ordering::SeqCst) {
-                        // The abandoned thread keeps the old session until its request ends.
-                        let session = self.new_session(&self.settings)?;
-                        self.session = Arc::new(Mutex::new(session));
-                        return Err(Error::Statement(
-                            "Cancelled. A request already sent may still take effect on the worker."
-                                .into(),
-                        ));
+                        return Err(self.cancel(&cancel, &rx));
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
@@ -365,6 +401,23 @@ impl Shell {
                 }
             }
         }
+    }
+
+    /// Ctrl-C during a request: a WAIT stops at its next poll; an HTTP request in flight is
+    /// abandoned (its thread keeps the old session until it ends; a new session takes over).
+    fn cancel(&mut self, cancel: &AtomicBool, rx: &mpsc::Receiver<Result<Output, Error>>) -> Error {
+        cancel.store(true, Ordering::SeqCst);
+        if rx.recv_timeout(Duration::from_millis(1500)).is_ok() {
+            cancel.store(false, Ordering::SeqCst); // the session is free again: keep it
+        } else {
+            match self.new_session(&self.settings) {
+                Ok(session) => self.session = Arc::new(Mutex::new(session)),
+                Err(e) => return e,
+            }
+        }
+        Error::Statement(
+            "Cancelled. A request already sent may still take effect on the worker.".into(),
+        )
     }
 
     fn run_script(&mut self, path: &str, out: &mut dyn Write) -> io::Result<Result<(), Error>> {
@@ -407,14 +460,10 @@ fn render_context(stmt: &Statement) -> render::Context {
     match stmt {
         Statement::DescribeConnector { name, extended } => render::Context {
             full_traces: *extended,
-            connector: Some(name_text(name)),
+            connector: Some(name.value()),
         },
         _ => render::Context::default(),
     }
-}
-
-fn name_text(name: &Name) -> String {
-    name.value()
 }
 
 fn is_session_property(key: &str) -> bool {

@@ -331,6 +331,10 @@ impl Session {
                 }
             }
             let elapsed = start.elapsed();
+            if self.cancelled() {
+                progress.clear();
+                return Err(Error::Statement(format!("Cancelled waiting for {name}")));
+            }
             if elapsed >= timeout {
                 progress.clear();
                 return Err(Error::Statement(format!(

@@ -192,6 +192,29 @@ impl KcshHelper {
 
         let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
         let up: Vec<&str> = upper.iter().map(String::as_str).collect();
+        match up.as_slice() {
+            ["SET"] | ["UNSET"] => {
+                let mut props: Vec<String> = crate::shell::SHELL_PROPERTIES
+                    .iter()
+                    .chain(crate::exec::PROPERTIES.iter())
+                    .map(|(name, _)| format!("'{name}'"))
+                    .collect();
+                if up[0] == "SET" {
+                    props.push("LOGGER".into());
+                }
+                return matching(&props, prefix, false);
+            }
+            ["DESCRIBE", "PLUGIN"] => {
+                let classes: Vec<String> = self
+                    .source
+                    .plugin_classes()
+                    .iter()
+                    .map(|c| format!("'{c}'"))
+                    .collect();
+                return matching(&classes, prefix, false);
+            }
+            _ => {}
+        }
         if wants_connector_name(&up) {
             let names = self.source.connector_names();
             let quoted: Vec<String> = names.iter().map(|n| quote_name(n)).collect();
@@ -360,7 +383,6 @@ fn next_keywords(up: &[&str]) -> Vec<&'static str> {
         ["WAIT", "FOR"] => vec!["CONNECTOR"],
         ["WAIT", "FOR", "CONNECTOR", _] => vec!["TIMEOUT"],
         ["WAIT", "FOR", "CONNECTOR", _, "TIMEOUT", _] => vec!["SECONDS"],
-        ["SET"] => vec!["LOGGER"],
         ["SET", "LOGGER", _, "=", _] => vec!["FOR"],
         ["SET", "LOGGER", .., "FOR"] => vec!["CLUSTER"],
         ["OUTPUT"] => vec!["JSON", "TABULAR"],
@@ -562,6 +584,19 @@ mod tests {
             "CREATE SOURCE CONNECTOR x WITH (\n'connector.class' = 'FileStreamSource',\n".into();
         let (start, found) = h.candidates("  'fi", 5);
         assert_eq!((start, found), (2, vec!["'file'".to_string()]));
+    }
+
+    #[test]
+    fn properties_after_set_and_classes_after_describe_plugin() {
+        let (_, found) = complete("SET 'out");
+        assert_eq!(found, vec!["'output'"]);
+        let (_, found) = complete("UNSET ");
+        assert!(found.contains(&"'dry.run'".to_string()) && !found.contains(&"LOGGER".to_string()));
+        let (_, found) = complete("DESCRIBE PLUGIN 'org.apache.kafka.connect.file.FileStreamSi");
+        assert_eq!(
+            found,
+            vec!["'org.apache.kafka.connect.file.FileStreamSinkConnector'"]
+        );
     }
 
     #[test]

@@ -91,6 +91,7 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
                         }
                     }
                 }
+                shell.start_input();
                 let flow = run_text(&mut shell, &mut editor, &text);
                 // SERVER or a cancelled request may have replaced the session.
                 if let Some(h) = editor.helper_mut() {
@@ -212,24 +213,49 @@ fn banner(shell: &Shell, color: bool) -> String {
         }
         Ok(Err(e)) => format!(
             "{url} is not reachable ({})",
-            e.to_string()
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim_end_matches('.')
+            short_reason(&e.to_string(), &url)
         ),
         Err(_) => format!("{url} is not answering yet"),
     };
     let text = format!(
-        "kcsh {} · {server} · HELP for help, Ctrl-D to exit",
+        "kcsh {} · {server} · type HELP for help",
         env!("CARGO_PKG_VERSION")
     );
     paint(&text, Colour::Dim, color)
 }
 
+/// The gist of a connection error for the banner: `Connection refused`, not the whole story
+/// (the full message and its hint come with the first statement that fails).
+fn short_reason(message: &str, url: &str) -> String {
+    let first = message.lines().next().unwrap_or("");
+    let after_url = first
+        .split_once(&format!("{url}: "))
+        .map_or(first, |(_, rest)| rest);
+    let trimmed = match after_url.find(" (os error") {
+        Some(i) => &after_url[..i],
+        None => after_url,
+    };
+    trimmed.trim_end_matches('.').to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn banner_reasons_are_short() {
+        assert_eq!(
+            short_reason(
+                "cannot reach Kafka Connect at http://h:9: Connection refused (os error 111)\nhint: ...",
+                "http://h:9"
+            ),
+            "Connection refused"
+        );
+        assert_eq!(
+            short_reason("HTTP 401 Unauthorized.", "http://h:9"),
+            "HTTP 401 Unauthorized"
+        );
+    }
 
     #[test]
     fn prompts_name_the_cluster_and_align() {

@@ -10,3 +10,6 @@ mod exec_connectors;
 mod exec_lifecycle;
 mod exec_util;
 mod harness;
+mod shell_common;
+mod shell_pty;
+mod shell_script;

@@ -1,0 +1,290 @@
+//! The interactive shell driven in a pseudo-terminal, as a user would: the prompt, a CREATE over
+//! several lines, Up to recall history, Tab completing a live connector name and a config key,
+//! Ctrl-C (clears the line, cancels a request), Ctrl-D, and no colour codes under NO_COLOR.
+
+use std::process::Command;
+use std::time::Duration;
+
+use expectrl::{Regex, Session, WaitStatus};
+
+use crate::shell_common::{cluster_url, Env};
+
+const UP: &str = "\x1b[A";
+
+struct Repl {
+    session: Session,
+    seen: Vec<u8>,
+    env: Env,
+}
+
+impl Repl {
+    fn start(no_color: bool) -> Repl {
+        let env = Env::new();
+        let mut cmd: Command = env.kcsh_tty();
+        if !no_color {
+            cmd.env_remove("NO_COLOR");
+        }
+        cmd.env("TERM", "xterm-256color")
+            .env("KCSH_HISTORY", env.path("history"));
+        let mut session = Session::spawn(cmd).expect("spawn kcsh in a pty");
+        session
+            .get_process_mut()
+            .set_window_size(200, 50)
+            .expect("window size");
+        session.set_expect_timeout(Some(Duration::from_secs(30)));
+        let mut repl = Repl {
+            session,
+            seen: Vec::new(),
+            env,
+        };
+        repl.expect_prompt();
+        repl
+    }
+
+    fn expect(&mut self, needle: &str) -> String {
+        let found = self.session.expect(needle).unwrap_or_else(|e| {
+            panic!(
+                "waiting for {needle:?}: {e}\nseen so far:\n{}",
+                self.seen_text()
+            )
+        });
+        self.seen.extend_from_slice(found.before());
+        self.seen
+            .extend_from_slice(found.get(0).unwrap_or_default());
+        String::from_utf8_lossy(found.before()).into_owned()
+    }
+
+    fn expect_prompt(&mut self) -> String {
+        let found = self
+            .session
+            .expect(Regex(r"kcsh [^ ]+:\d+> "))
+            .unwrap_or_else(|e| panic!("waiting for the prompt: {e}\nseen:\n{}", self.seen_text()));
+        self.seen.extend_from_slice(found.before());
+        self.seen
+            .extend_from_slice(found.get(0).unwrap_or_default());
+        String::from_utf8_lossy(found.before()).into_owned()
+    }
+
+    fn send(&mut self, text: &str) {
+        self.session.send(text).unwrap();
+    }
+
+    fn line(&mut self, text: &str) {
+        self.session.send(format!("{text}\r")).unwrap();
+    }
+
+    fn seen_text(&self) -> String {
+        String::from_utf8_lossy(&self.seen).into_owned()
+    }
+
+    /// Ctrl-D at an empty prompt; kcsh must exit with 0.
+    fn quit(mut self) -> String {
+        self.send("\x04");
+        let status = self.session.get_process().wait().expect("kcsh exits");
+        assert!(
+            matches!(status, WaitStatus::Exited(_, 0)),
+            "{status:?}\n{}",
+            self.seen_text()
+        );
+        self.seen_text()
+    }
+}
+
+fn create(env_name: &str) {
+    let env = Env::new();
+    let out = env
+        .kcsh()
+        .arg("-e")
+        .arg(format!(
+            "CREATE OR REPLACE SOURCE CONNECTOR {env_name} WITH ('connector.class' = 'FileStreamSource', \
+             'file' = '/tmp/{env_name}.txt', 'topic' = '{env_name}')"
+        ))
+        .arg("-e")
+        .arg(format!("WAIT FOR CONNECTOR {env_name} TIMEOUT 60 SECONDS"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn drop_connector(name: &str) {
+    let env = Env::new();
+    let _ = env
+        .kcsh()
+        .arg("-e")
+        .arg(format!("DROP CONNECTOR IF EXISTS {name}"))
+        .output();
+}
+
+#[test]
+fn prompt_names_the_cluster_and_banner_shows_versions() {
+    let url = cluster_url();
+    let mut repl = Repl::start(true);
+    let host = url.split("://").nth(1).unwrap().trim_end_matches('/');
+    assert!(
+        repl.seen_text().contains(&format!("kcsh {host}> ")),
+        "{}",
+        repl.seen_text()
+    );
+    assert!(
+        repl.seen_text().contains("Connect "),
+        "{}",
+        repl.seen_text()
+    );
+    assert!(repl.seen_text().contains("HELP"), "{}", repl.seen_text());
+    repl.line("help");
+    repl.expect("Client commands");
+    repl.expect_prompt();
+    repl.quit();
+}
+
+#[test]
+fn multi_line_create_and_history_recall() {
+    drop_connector("shell-pty-ml");
+    let mut repl = Repl::start(true);
+    repl.line("CREATE SOURCE CONNECTOR shell-pty-ml WITH (");
+    repl.expect("-> ");
+    repl.line("  'connector.class' = 'FileStreamSource',");
+    repl.expect("-> ");
+    repl.line("  'file' = '/tmp/shell-pty-ml.txt', 'topic' = 'shell-pty-ml');");
+    repl.expect("Created connector shell-pty-ml");
+    repl.expect_prompt();
+    // Connect lists a new connector a moment after creating it.
+    repl.line("WAIT FOR CONNECTOR shell-pty-ml TIMEOUT 60 SECONDS;");
+    repl.expect("is RUNNING");
+    repl.expect_prompt();
+    // Up twice recalls the multi-line CREATE whole; run again, Connect refuses the duplicate.
+    repl.send(UP);
+    repl.send(UP);
+    repl.send("\r");
+    repl.expect("already exists");
+    repl.expect_prompt();
+    // Up once recalls it again: the latest entry.
+    repl.send(UP);
+    repl.send("\r");
+    repl.expect("already exists");
+    repl.expect_prompt();
+    repl.line("DROP CONNECTOR shell-pty-ml;");
+    repl.expect("Dropped connector");
+    repl.expect_prompt();
+    repl.quit();
+}
+
+#[test]
+fn history_is_private_and_masks_secrets() {
+    let mut repl = Repl::start(true);
+    repl.line("DEFINE db_password = 's3cret-value';");
+    repl.expect_prompt();
+    repl.line("SHOW VARIABLES;");
+    repl.expect("db_password");
+    repl.expect_prompt();
+    repl.line("SHOW VARIABLES;");
+    repl.expect("db_password");
+    repl.expect_prompt();
+    let path = repl.env.path("history");
+    let text = std::fs::read_to_string(&path).expect("history written");
+    assert!(text.contains("DEFINE db_password = '[hidden]';"), "{text}");
+    assert!(!text.contains("s3cret-value"), "{text}");
+    assert_eq!(text.matches("SHOW VARIABLES;").count(), 1, "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    repl.quit();
+}
+
+#[test]
+fn tab_completes_live_names_and_config_keys() {
+    create("shell-pty-tabunique");
+    let mut repl = Repl::start(true);
+    repl.send("DESCRIBE CONNECTOR shell-pty-tabu\t");
+    repl.expect("shell-pty-tabunique");
+    repl.line(";");
+    repl.expect("Name     : shell-pty-tabunique");
+    repl.expect_prompt();
+    repl.send("VALIDATE CONNECTOR WITH ('connector.class' = 'FileStreamSource', 'fi\t");
+    repl.expect("'file'");
+    repl.send("\x03"); // Ctrl-C drops the half-typed statement
+    repl.expect_prompt();
+    repl.quit();
+    drop_connector("shell-pty-tabunique");
+}
+
+#[test]
+fn ctrl_c_clears_the_line_and_cancels_a_request() {
+    create("shell-pty-cancel");
+    let env = Env::new();
+    let out = env
+        .kcsh()
+        .args(["-e", "PAUSE CONNECTOR shell-pty-cancel"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut repl = Repl::start(true);
+    repl.send("SHOW CONN");
+    repl.send("\x03");
+    repl.expect_prompt();
+    // Had the text stayed, this would read `SHOW CONNSHOW ...` and fail to parse.
+    repl.line("SHOW CONNECTORS LIKE 'shell-pty-cancel';");
+    repl.expect("PAUSED");
+    repl.expect_prompt();
+    repl.line("WAIT FOR CONNECTOR shell-pty-cancel TIMEOUT 60 SECONDS;");
+    std::thread::sleep(Duration::from_millis(1500));
+    repl.send("\x03");
+    repl.expect("Cancelled");
+    repl.expect_prompt();
+    repl.line("SHOW CONNECTORS LIKE 'shell-pty-cancel';");
+    repl.expect("PAUSED");
+    repl.expect_prompt();
+    repl.quit();
+    drop_connector("shell-pty-cancel");
+}
+
+#[test]
+fn no_colour_codes_under_no_color_but_colour_otherwise() {
+    create("shell-pty-colour");
+    let sgr = regex_lite_sgr();
+    let mut repl = Repl::start(true);
+    repl.line("SHOW CONNECTORS LIKE 'shell-pty-colour';");
+    repl.expect("RUNNING");
+    repl.expect_prompt();
+    repl.line("DROP CONNECTOR nope-shell-pty;");
+    repl.expect("does not exist");
+    repl.expect_prompt();
+    let seen = repl.quit();
+    assert!(!sgr(&seen), "colour codes under NO_COLOR:\n{seen:?}");
+
+    let mut repl = Repl::start(false);
+    repl.line("SHOW CONNECTORS LIKE 'shell-pty-colour';");
+    repl.expect("RUNNING");
+    repl.expect_prompt();
+    let seen = repl.quit();
+    assert!(sgr(&seen), "no colour on a terminal:\n{seen:?}");
+    drop_connector("shell-pty-colour");
+}
+
+/// True if `text` holds an SGR (colour) escape such as `ESC[32m` or `ESC[38;5;10m`.
+fn regex_lite_sgr() -> impl Fn(&str) -> bool {
+    |text: &str| {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i + 2 < bytes.len() {
+            if bytes[i] == 0x1b && bytes[i + 1] == b'[' {
+                let mut j = i + 2;
+                while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b';') {
+                    j += 1;
+                }
+                if j > i + 2 && j < bytes.len() && bytes[j] == b'm' {
+                    return true;
+                }
+            }
+            i += 1;
+        }
+        false
+    }
+}

@@ -1,0 +1,215 @@
+//! Whole-command tests of the non-interactive modes against the real cluster: `-e`, `-f` and a
+//! script on stdin, tables and JSON, the report after a failure, exit codes 0/1/2/3, `--check`,
+//! a closed stdout. Each test names its connectors `shell-<test>-...` so tests run in parallel.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use crate::shell_common::{filters, transcript, Env};
+
+fn run_e(env: &Env, statements: &[&str]) -> std::process::Output {
+    let mut cmd = env.kcsh();
+    for s in statements {
+        cmd.arg("-e").arg(s);
+    }
+    cmd.output().expect("kcsh runs")
+}
+
+fn drop_quietly(env: &Env, name: &str) {
+    let _ = run_e(env, &[&format!("DROP CONNECTOR IF EXISTS {name}")]);
+}
+
+#[test]
+fn execute_shows_plugins_in_ksql_layout() {
+    let env = Env::new();
+    let out = run_e(&env, &["SHOW CONNECTOR PLUGINS"]);
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    filters().bind(|| insta::assert_snapshot!("e_show_connector_plugins", transcript(&out)));
+}
+
+#[test]
+fn repeated_execute_runs_in_order() {
+    let env = Env::new();
+    drop_quietly(&env, "shell-e-src");
+    let create = format!(
+        "CREATE SOURCE CONNECTOR shell-e-src WITH ('connector.class' = 'FileStreamSource', \
+         'file' = '{}', 'topic' = 'shell-e-lines')",
+        env.path("in.txt").display()
+    );
+    let out = run_e(
+        &env,
+        &[
+            &create,
+            "WAIT FOR CONNECTOR shell-e-src TIMEOUT 60 SECONDS",
+            "SHOW CONNECTORS LIKE 'shell-e-%'",
+            "PAUSE CONNECTOR shell-e-src",
+            "DROP CONNECTOR shell-e-src",
+        ],
+    );
+    let text = transcript(&out).replace(&env.path("in.txt").display().to_string(), "[FILE]");
+    filters().bind(|| insta::assert_snapshot!("e_repeated", text));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn file_stops_at_the_first_failure_and_reports() {
+    let env = Env::new();
+    drop_quietly(&env, "shell-f-src");
+    let script = env.path("script.sql");
+    std::fs::write(
+        &script,
+        format!(
+            "-- shell test script\n\
+             CREATE SOURCE CONNECTOR shell-f-src WITH (\n  \
+               'connector.class' = 'FileStreamSource',\n  \
+               'file' = '{}',\n  \
+               'topic' = 'shell-f-lines');\n\
+             DROP CONNECTOR shell-f-missing;\n\
+             DROP CONNECTOR shell-f-src;\n",
+            env.path("in.txt").display()
+        ),
+    )
+    .unwrap();
+    let out = env.kcsh().arg("-f").arg("script.sql").output().unwrap();
+    drop_quietly(&env, "shell-f-src");
+    let text = transcript(&out).replace(&env.path("in.txt").display().to_string(), "[FILE]");
+    filters().bind(|| insta::assert_snapshot!("f_stops_at_failure", text));
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn on_error_continue_runs_everything() {
+    let env = Env::new();
+    let out = env
+        .kcsh()
+        .args(["--on-error", "continue"])
+        .args(["-e", "DROP CONNECTOR shell-cont-missing"])
+        .args(["-e", "SHOW CONNECTORS LIKE 'shell-cont-%'"])
+        .output()
+        .unwrap();
+    filters().bind(|| insta::assert_snapshot!("e_on_error_continue", transcript(&out)));
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn stdin_script_with_json_output() {
+    let env = Env::new();
+    drop_quietly(&env, "shell-stdin-src");
+    let mut child = env
+        .kcsh()
+        .args(["--output", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let script = format!(
+        "DEFINE topic = 'shell-stdin-lines';\n\
+         CREATE SOURCE CONNECTOR shell-stdin-src WITH ('connector.class' = 'FileStreamSource',\n\
+           'file' = '{}', 'topic' = '${{topic}}');\n\
+         SHOW VARIABLES;\n\
+         DROP CONNECTOR shell-stdin-src;\n",
+        env.path("in.txt").display()
+    );
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    // One JSON document per line, one per statement that prints something.
+    let docs: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is a JSON document"))
+        .collect();
+    let pretty = serde_json::to_string_pretty(&docs).unwrap();
+    filters().bind(|| insta::assert_snapshot!("stdin_json", pretty));
+}
+
+#[test]
+fn syntax_error_applies_nothing_and_exits_2() {
+    let env = Env::new();
+    let out = env
+        .kcsh()
+        .args(["-e", "CREATE SOURCE CONNECTOR shell-syntax-src WITH ('connector.class' = 'FileStreamSource', 'topic' = 't'); DROP CONNECTOR ;"])
+        .output()
+        .unwrap();
+    filters().bind(|| insta::assert_snapshot!("e_syntax_error", transcript(&out)));
+    assert_eq!(out.status.code(), Some(2));
+    let listed = run_e(&env, &["SHOW CONNECTORS LIKE 'shell-syntax-%'"]);
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains("shell-syntax-src"));
+}
+
+#[test]
+fn unreachable_cluster_exits_3() {
+    let env = Env::new();
+    let out = env
+        .kcsh()
+        .env("KCSH_URL", "http://127.0.0.1:9")
+        .args(["-e", "SHOW CONNECTORS"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", transcript(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("127.0.0.1:9"));
+}
+
+#[test]
+fn check_needs_no_cluster() {
+    let env = Env::new();
+    let out = env
+        .kcsh()
+        .env("KCSH_URL", "http://127.0.0.1:9")
+        .args([
+            "--check",
+            "-e",
+            "EXPLAIN DROP CONNECTOR x;",
+            "-e",
+            "SHOW CONNECTORS",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        transcript(&out),
+        "exit: 0\n--- stdout\nOK: 2 statements\n--- stderr\n"
+    );
+    let out = env
+        .kcsh()
+        .args(["--check", "-e", "DEFINE a = 'x'; DROP CONNECTOR ${b};"])
+        .output()
+        .unwrap();
+    filters().bind(|| insta::assert_snapshot!("check_undefined_variable", transcript(&out)));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn closed_stdout_exits_quietly() {
+    let env = Env::new();
+    let mut child = env
+        .kcsh()
+        .args(["-e", "HELP", "-e", "SHOW CONNECTOR PLUGINS"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    assert!(out.stderr.is_empty(), "{}", transcript(&out));
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let env = Env::new();
+    let out = env.kcsh().arg("--help").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "0  every statement succeeded",
+        "1  a statement failed",
+        "2  usage or syntax error",
+        "3  the cluster is unreachable",
+    ] {
+        assert!(text.contains(line), "--help lacks {line:?}");
+    }
+}
