@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell, Color, ContentArrangement, Table, TableComponent};
+use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, TableComponent};
 use serde_json::Value;
 
 use super::style::{paint, state_colour, Colour};
@@ -126,7 +126,41 @@ fn build_table(
         });
         table.add_row(cells.collect::<Vec<_>>());
     }
+    if let Some(width) = r.width {
+        keep_short_columns_whole(&mut table, width);
+    }
     (table, cut_any)
+}
+
+/// When a table must wrap, wrap the widest column (documentation, traces, classes) and keep
+/// short ones such as names, types and states on one line, if they leave it room.
+fn keep_short_columns_whole(table: &mut Table, width: u16) {
+    let widths = table.column_max_content_widths();
+    let Some(widest) = (0..widths.len()).max_by_key(|&i| widths[i]) else {
+        return;
+    };
+    // Content plus padding and a separator per column.
+    let needed: usize = widths.iter().map(|w| usize::from(*w) + 3).sum();
+    if needed <= usize::from(width) {
+        return;
+    }
+    let fixed: usize = widths
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != widest)
+        .map(|(_, w)| usize::from(*w) + 3)
+        .sum();
+    let short = widths
+        .iter()
+        .enumerate()
+        .all(|(i, w)| i == widest || *w <= 40);
+    if short && fixed + 20 <= usize::from(width) {
+        for (i, column) in table.column_iter_mut().enumerate() {
+            if i != widest {
+                column.set_constraint(ColumnConstraint::ContentWidth);
+            }
+        }
+    }
 }
 
 /// ksqlDB's table look: no outer frame, `|` between columns, dashes under the header and at the end.
@@ -333,6 +367,20 @@ mod tests {
             assert!(line.chars().count() <= 60, "too wide: {line:?}");
         }
         assert!(text.contains("fs-src"));
+    }
+
+    #[test]
+    fn narrow_tables_wrap_the_widest_column_only() {
+        let r = Renderer {
+            width: Some(80),
+            ..Renderer::plain(Format::Tabular)
+        };
+        let text = show(&connector_list(), &Context::default(), &r);
+        assert!(text.contains(" fs-src         | SOURCE |"), "{text}");
+        assert!(text.contains("RUNNING (1/1 tasks RUNNING)"), "{text}");
+        for line in text.lines() {
+            assert!(line.chars().count() <= 80, "too wide: {line:?}");
+        }
     }
 
     #[test]

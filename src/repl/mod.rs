@@ -2,6 +2,11 @@
 //! several lines (a continuation prompt until an unquoted `;`, asked of the lexer), history with
 //! secrets masked, Ctrl-C to clear the line or abandon a running request, Ctrl-D to leave.
 //! Statements themselves run through [`Shell`], exactly as in scripts.
+//!
+//! Lines are read one `readline` at a time and the lexer decides after each whether the statement
+//! is complete (`lexer::statement_complete`), rather than through rustyline's `Validator`: only
+//! a fresh `readline` can show the continuation prompt. A multi-line statement recalled from
+//! history still comes back whole, in one buffer.
 
 pub mod helper;
 pub mod history;
