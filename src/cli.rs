@@ -11,7 +11,8 @@ Exit codes:
   0  every statement succeeded
   1  a statement failed (Connect's message is printed)
   2  usage or syntax error
-  3  the cluster is unreachable, or the embedded cluster could not be started";
+  3  the cluster is unreachable (before any statement was applied), or the
+     embedded cluster could not be started";
 
 /// kcsh, the Kafka Connect shell: manage Kafka Connect clusters with ksqlDB-style statements.
 #[derive(Debug, Parser)]

@@ -154,7 +154,13 @@ pub fn run_sources(
                         writeln!(err, "Statement at {place} failed: {text}")?;
                     }
                     shell.print_error(err, &e)?;
-                    code = code.max(e.exit_code());
+                    // 3 promises that the cluster was never reached; once a statement has
+                    // been applied, losing the cluster mid-script is a failed statement (1).
+                    let applied = records.iter().any(|r| r.status == Status::Applied);
+                    code = code.max(match e.exit_code() {
+                        3 if applied => 1,
+                        c => c,
+                    });
                     if matches!(e, Error::Unreachable(_)) || shell.on_error == OnError::Stop {
                         stopped = true;
                     }

@@ -14,6 +14,7 @@
 
 pub mod ast;
 pub mod error;
+pub mod invariants;
 pub mod lexer;
 pub mod parser;
 pub mod templates;
