@@ -65,7 +65,6 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
     let sources = script::sources(&cli)?;
 
     let stdout_tty = std::io::stdout().is_terminal();
-    let interactive = sources.is_none();
     let renderer = Renderer {
         format: cli.output.map(Format::from).unwrap_or_default(),
         color: style::use_color_env(cli.color, stdout_tty),
@@ -94,7 +93,6 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::from(code))
         }
         None => {
-            debug_assert!(interactive);
             // The REPL uses Ctrl-C to abandon a request; EXIT/Ctrl-D stop the cluster.
             embedded::set_sigint_stops(false);
             repl::run(shell)

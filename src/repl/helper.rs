@@ -277,13 +277,21 @@ impl KcshHelper {
         }
     }
 
-    /// The line with ANSI colours from its tokens.
+    /// The line with ANSI colours from its tokens, read after the statement's earlier lines
+    /// (so the second line of a string that spans lines is still a string).
     pub fn colour_line(&self, line: &str) -> String {
+        let full = format!("{}{line}", self.pending);
+        let offset = self.pending.len();
         let mut out = String::with_capacity(line.len() * 2);
         let mut at = 0;
-        for t in tokenize(line) {
-            out.push_str(&line[at..t.span.start]);
-            let text = t.text(line);
+        for t in tokenize(&full) {
+            if t.span.end <= offset {
+                continue;
+            }
+            let start = t.span.start.max(offset) - offset;
+            let end = t.span.end - offset;
+            out.push_str(&line[at..start]);
+            let text = &line[start..end];
             let colour = match t.kind {
                 TokenKind::Keyword => Some(Colour::Blue),
                 TokenKind::String => Some(Colour::Green),
@@ -298,7 +306,7 @@ impl KcshHelper {
                 Some(c) => out.push_str(&paint(text, c, true)),
                 None => out.push_str(text),
             }
-            at = t.span.end;
+            at = end;
         }
         out.push_str(&line[at..]);
         out
@@ -609,5 +617,15 @@ mod tests {
         assert!(out.contains("\x1b[2m-- c\x1b[0m"));
         h.color = false;
         assert_eq!(h.highlight("SHOW CONNECTORS;", 0), "SHOW CONNECTORS;");
+    }
+
+    #[test]
+    fn highlighting_continues_a_string_from_earlier_lines() {
+        let mut h = helper();
+        h.color = true;
+        h.pending = "CREATE CONNECTOR a WITH ('k' = 'first line\n".into();
+        let out = h.colour_line("second line', 'n' = 1);");
+        assert!(out.starts_with("\x1b[32msecond line'\x1b[0m"), "{out:?}");
+        assert!(out.contains("\x1b[33m1\x1b[0m"), "{out:?}");
     }
 }

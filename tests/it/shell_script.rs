@@ -181,6 +181,22 @@ fn check_needs_no_cluster() {
         .unwrap();
     filters().bind(|| insta::assert_snapshot!("check_undefined_variable", transcript(&out)));
     assert_eq!(out.status.code(), Some(2));
+    // -d defines a variable for every statement; its value may contain `=`.
+    let out = env
+        .kcsh()
+        .args(["--check", "-d", "name=a=b", "-e", "DROP CONNECTOR ${name}"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        transcript(&out),
+        "exit: 0\n--- stdout\nOK: 1 statement\n--- stderr\n"
+    );
+    let out = env
+        .kcsh()
+        .args(["--check", "-d", "no-equals", "-e", "SHOW CONNECTORS"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
 }
 
 #[test]
