@@ -124,7 +124,7 @@ impl Shell {
         ctx: &render::Context,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        if output.blocks.is_empty() {
+        if output.blocks.is_empty() && self.renderer.format == Format::Tabular {
             return Ok(());
         }
         if self.fit_terminal {
@@ -167,6 +167,11 @@ impl Shell {
         match result {
             Ok(Some(output)) => {
                 self.print(&output, &ctx, out)?;
+                Ok(Ok(flow_of(&resolved)))
+            }
+            // One JSON document per statement, also for those that print nothing in tables.
+            Ok(None) if self.renderer.format == Format::Json => {
+                self.print(&Output::new("ok"), &ctx, out)?;
                 Ok(Ok(flow_of(&resolved)))
             }
             Ok(None) => Ok(Ok(flow_of(&resolved))),

@@ -141,6 +141,11 @@ mod tests {
     }
 
     #[test]
+    fn an_output_without_blocks_is_just_its_type() {
+        assert_eq!(to_value(&Output::new("ok")), json!({"type": "ok"}));
+    }
+
+    #[test]
     fn one_line_per_document_unless_pretty() {
         let mut buf = Vec::new();
         render(&Output::message("Created connector a"), false, &mut buf).unwrap();

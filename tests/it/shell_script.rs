@@ -119,7 +119,7 @@ fn stdin_script_with_json_output() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
-    // One JSON document per line, one per statement that prints something.
+    // One JSON document per line, one per statement.
     let docs: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is a JSON document"))
