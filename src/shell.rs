@@ -65,6 +65,9 @@ pub struct Shell {
     pub err_color: bool,
     /// Fit tables to the terminal's width as it is when each result is printed.
     pub fit_terminal: bool,
+    /// The REPL: JSON output skips the `{"type":"ok"}` of statements that print nothing
+    /// (programs reading a script's output get one document per statement).
+    pub interactive: bool,
     pub(crate) script_depth: usize,
     /// Whether the last output printed was a block (table, fields, text): outputs of
     /// consecutive statements are spaced when either is. `None`: nothing printed yet.
@@ -91,6 +94,7 @@ impl Shell {
             interrupt: None,
             err_color: false,
             fit_terminal: false,
+            interactive: false,
             script_depth: 0,
             last_output: None,
         })
@@ -170,7 +174,7 @@ impl Shell {
                 Ok(Ok(flow_of(&resolved)))
             }
             // One JSON document per statement, also for those that print nothing in tables.
-            Ok(None) if self.renderer.format == Format::Json => {
+            Ok(None) if self.renderer.format == Format::Json && !self.interactive => {
                 self.print(&Output::new("ok"), &ctx, out)?;
                 Ok(Ok(flow_of(&resolved)))
             }

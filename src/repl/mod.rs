@@ -42,6 +42,7 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
     signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&interrupt))
         .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
     shell.interrupt = Some(interrupt);
+    shell.interactive = true;
 
     let mut stdout = io::stdout();
     writeln!(stdout, "{}", banner(&shell, color)).ok();
