@@ -27,12 +27,16 @@ awk -v n="$n" 'BEGIN {
   }
 }' > "$script"
 echo "script: $n statements, $(wc -c < "$script") bytes"
-best=""
+# Wall time is what a user waits; CPU time (user + sys) is what the work costs and stays
+# meaningful on a loaded machine.
+best_wall="" best_cpu=""
 for run in 1 2 3 4 5; do
-  start=$(date +%s%N)
-  "$KCSH" --check -f "$script" > /dev/null
-  ms=$(( ($(date +%s%N) - start) / 1000000 ))
-  echo "run $run: ${ms} ms"
-  if [[ -z "$best" || "$ms" -lt "$best" ]]; then best=$ms; fi
+  t=$( { /usr/bin/time -f "%e %U %S" "$KCSH" --check -f "$script" > /dev/null; } 2>&1 | tail -1)
+  read -r wall user sys <<< "$t"
+  wall_ms=$(awk -v w="$wall" 'BEGIN { printf "%d", w * 1000 }')
+  cpu_ms=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')
+  echo "run $run: wall ${wall_ms} ms, cpu ${cpu_ms} ms"
+  if [[ -z "$best_wall" || "$wall_ms" -lt "$best_wall" ]]; then best_wall=$wall_ms; fi
+  if [[ -z "$best_cpu" || "$cpu_ms" -lt "$best_cpu" ]]; then best_cpu=$cpu_ms; fi
 done
-echo "kcsh --check -f: best ${best} ms for $n statements (target < 100 ms)"
+echo "kcsh --check -f, $n statements: best wall ${best_wall} ms, best cpu ${best_cpu} ms (target < 100 ms)"

@@ -142,8 +142,10 @@ pub const CLIENT_COMMANDS: &[&str] = &[
 
 /// True if `word` is a keyword, in any case.
 pub fn is_keyword(word: &str) -> bool {
-    let upper = word.to_ascii_uppercase();
-    KEYWORDS.binary_search(&upper.as_str()).is_ok()
+    // Compared without allocating: this runs for every word of every script.
+    KEYWORDS
+        .binary_search_by(|k| k.bytes().cmp(word.bytes().map(|b| b.to_ascii_uppercase())))
+        .is_ok()
 }
 
 /// Characters that may continue an unquoted identifier (besides inner `-` and `.`).

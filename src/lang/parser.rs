@@ -168,10 +168,14 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn new(src: &'a str, opts: ParseOptions) -> Self {
-        let tokens = lexer::tokenize(src)
-            .into_iter()
-            .filter(|t| t.kind != TokenKind::Comment)
-            .collect();
+        let mut tokens = Vec::with_capacity(src.len() / 4);
+        let mut pos = 0;
+        while let Some(t) = lexer::next_token(src, pos) {
+            pos = t.span.end;
+            if t.kind != TokenKind::Comment {
+                tokens.push(t);
+            }
+        }
         Parser {
             src,
             tokens,
@@ -1174,8 +1178,24 @@ pub(crate) fn unquote(text: &str) -> String {
         return text.to_owned();
     }
     let inner = &text[1..text.len() - 1];
-    let one = q.to_string();
-    inner.replace(&format!("{q}{q}"), &one)
+    if !inner.contains(q) {
+        return inner.to_owned();
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut pending_quote = false;
+    for c in inner.chars() {
+        if c == q && !pending_quote {
+            // The first of a doubled quote: keep one.
+            out.push(c);
+            pending_quote = true;
+        } else if c == q {
+            pending_quote = false;
+        } else {
+            out.push(c);
+            pending_quote = false;
+        }
+    }
+    out
 }
 
 /// `x` from `${x}`.
