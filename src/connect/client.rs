@@ -217,7 +217,9 @@ impl Client {
                         &body,
                     ));
                 }
-                Err(e) if e.is_connect() => failures.push((base.clone(), root_cause(&e))),
+                Err(e) if e.is_connect() || is_tls_failure(&root_cause(&e)) => {
+                    failures.push((base.clone(), root_cause(&e)))
+                }
                 Err(e) if e.is_timeout() => {
                     return Err(ApiError::Other(format!(
                         "{} {} timed out after {} s (the request may still complete; \
@@ -275,6 +277,13 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     cur.to_string()
 }
 
+/// TLS trouble: an unknown CA, a rejected or missing client certificate (with TLS 1.3 the
+/// server's alert arrives only after the handshake, when the answer is read).
+fn is_tls_failure(cause: &str) -> bool {
+    let w = cause.to_lowercase();
+    w.contains("certificate") || w.contains("tls") || w.contains("handshake") || w.contains("alert")
+}
+
 fn unreachable(failures: &[(String, String)]) -> ApiError {
     let mut text = String::new();
     for (url, why) in failures {
@@ -283,10 +292,7 @@ fn unreachable(failures: &[(String, String)]) -> ApiError {
         }
         text.push_str(&format!("cannot reach Kafka Connect at {url}: {why}"));
     }
-    let tls = failures.iter().any(|(_, why)| {
-        let w = why.to_lowercase();
-        w.contains("certificate") || w.contains("tls") || w.contains("handshake")
-    });
+    let tls = failures.iter().any(|(_, why)| is_tls_failure(why));
     if tls {
         text.push_str(
             "\nhint: trust the server's CA with --ca-cert FILE, present a client certificate with \

@@ -204,6 +204,7 @@ fn fetch_into(version: &str, staging: &Path) -> Result<(), Error> {
         vec![
             "-B",
             "-q",
+            "-Dstyle.color=never",
             "-f",
             &pom_arg,
             &kafka_version,
@@ -212,7 +213,16 @@ fn fetch_into(version: &str, staging: &Path) -> Result<(), Error> {
             &libs,
         ],
         // `copy` needs no project; -f keeps Maven from picking up a pom in the current directory.
-        vec!["-B", "-q", "-f", &pom_arg, &copy, &connect_file, &plugins],
+        vec![
+            "-B",
+            "-q",
+            "-Dstyle.color=never",
+            "-f",
+            &pom_arg,
+            &copy,
+            &connect_file,
+            &plugins,
+        ],
     ];
     for args in steps {
         run_maven(&args, &log, version, staging)?;
@@ -281,9 +291,31 @@ fn run_maven(args: &[&str], log: &Path, version: &str, cwd: &Path) -> Result<(),
     };
     Err(Error::Unreachable(format!(
         "cannot start the embedded cluster: fetching Apache Kafka {version}'s jars with Maven \
-         failed ({status}). {cause}\nLast lines of Maven's output:\n{}",
-        super::process::indent(&super::process::last_lines(&output, 15))
+         failed ({status}). {cause}\nMaven's errors:\n{}",
+        super::process::indent(&maven_errors(&output))
     )))
+}
+
+/// Maven's own error lines without its boilerplate ("Re-run Maven using the -X switch", help
+/// links), or its last lines when it printed no `[ERROR]`.
+fn maven_errors(output: &str) -> String {
+    let errors: Vec<&str> = output
+        .lines()
+        .map(|l| l.trim_start_matches("\u{1b}[0m").trim_end())
+        .filter_map(|l| l.strip_prefix("[ERROR]").map(str::trim))
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with("To see the full stack trace")
+                && !l.starts_with("Re-run Maven")
+                && !l.starts_with("For more information")
+                && !l.starts_with("[Help")
+        })
+        .collect();
+    if errors.is_empty() {
+        super::process::last_lines(output, 15)
+    } else {
+        errors.join("\n")
+    }
 }
 
 /// `mvn`, or `$MAVEN_HOME/bin/mvn` when that exists.
@@ -297,6 +329,18 @@ fn maven_command() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn maven_errors_drop_the_boilerplate() {
+        let out = "\u{1b}[0m\u{1b}[0m[ERROR] Plugin x could not be resolved: offline -> [Help 1]\n\
+                   [ERROR] \n[ERROR] Re-run Maven using the -X switch.\n\
+                   [ERROR] [Help 1] http://cwiki.apache.org/x\n";
+        assert_eq!(
+            maven_errors(out),
+            "Plugin x could not be resolved: offline -> [Help 1]"
+        );
+        assert_eq!(maven_errors("a\nb"), "a\nb");
+    }
 
     #[test]
     fn versions_are_checked_before_any_fetch() {

@@ -445,3 +445,36 @@ fn worker_config_starts_a_worker_on_existing_kafka_with_basic_auth() {
     drop(worker);
     assert!(!run_dir.exists(), "run dir removed when the worker stops");
 }
+
+#[test]
+fn maven_offline_with_an_empty_cache_is_reported_with_the_fix() {
+    // Maven reads ~/.m2 from Java's user.home, so point that at an empty home whose settings
+    // say offline; the Kafka cache is empty too.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path().join(".m2")).unwrap();
+    std::fs::write(
+        home.path().join(".m2/settings.xml"),
+        "<settings><offline>true</offline></settings>",
+    )
+    .unwrap();
+    let (code, stderr, leftovers) = run_fault(&["--embedded", "-e", "SHOW CONNECTORS"], |cmd| {
+        cmd.env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env(
+                "MAVEN_OPTS",
+                format!("-Duser.home={}", home.path().display()),
+            )
+            .env_remove("KAFKA_HOME");
+    });
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("could not reach Maven Central"), "{stderr}");
+    assert!(
+        stderr.contains("Fix:") && stderr.contains("--kafka-home"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{1b}'), "no terminal escapes: {stderr}");
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let partial: Vec<_> = std::fs::read_dir(home.path().join("cache/kcsh"))
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(partial.is_empty(), "no partial fetch left: {partial:?}");
+}

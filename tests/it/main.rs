@@ -4,7 +4,9 @@
 //! need a cluster fail with a message saying how to run them, never pass silently.
 //! Each module names its connectors after itself (see `harness::unique_name`).
 
+mod auth;
 mod cluster;
+mod exec_binary;
 mod exec_cluster;
 mod exec_connectors;
 mod exec_lifecycle;
