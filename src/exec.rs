@@ -542,6 +542,242 @@ mod tests {
         );
     }
 
+    /// A fake worker on loopback: answers each request from `routes` ("METHOD /path" ->
+    /// status, body; unknown routes 404) and records "METHOD /path?query body".
+    struct Fake {
+        url: String,
+        seen: std::sync::Arc<Mutex<Vec<String>>>,
+    }
+
+    impl Fake {
+        fn start(routes: Vec<(&'static str, u16, &'static str)>) -> Fake {
+            use std::io::{BufRead, BufReader, Read, Write};
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = format!("http://{}", listener.local_addr().unwrap());
+            let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+            let log = seen.clone();
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    let Ok(mut stream) = stream else { return };
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    let mut parts = line.split_whitespace();
+                    let method = parts.next().unwrap_or("").to_string();
+                    let target = parts.next().unwrap_or("").to_string();
+                    let mut length = 0;
+                    loop {
+                        let mut h = String::new();
+                        reader.read_line(&mut h).unwrap();
+                        if h.trim().is_empty() {
+                            break;
+                        }
+                        if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                            length = v.trim().parse().unwrap();
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    reader.read_exact(&mut body).unwrap();
+                    let path = target.split('?').next().unwrap().to_string();
+                    log.lock().unwrap().push(
+                        format!("{method} {target} {}", String::from_utf8_lossy(&body))
+                            .trim_end()
+                            .to_string(),
+                    );
+                    let key = format!("{method} {path}");
+                    let (status, reply) = routes
+                        .iter()
+                        .find(|(k, _, _)| *k == key)
+                        .map(|(_, s, b)| (*s, *b))
+                        .unwrap_or((404, r#"{"error_code":404,"message":"HTTP 404 Not Found"}"#));
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                        reply.len()
+                    );
+                }
+            });
+            Fake { url, seen }
+        }
+
+        fn session(&self) -> Session {
+            let settings = Settings {
+                urls: vec![self.url.clone()],
+                ..Default::default()
+            };
+            Session::with_settings(&settings, Options::default()).unwrap()
+        }
+
+        fn seen(&self) -> Vec<String> {
+            self.seen.lock().unwrap().clone()
+        }
+    }
+
+    fn parse(text: &str) -> Statement {
+        crate::lang::parse_statement(
+            text,
+            &crate::lang::ParseOptions {
+                allow_missing_semicolon: true,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn alter_falls_back_to_get_merge_put_before_3_8() {
+        let fake = Fake::start(vec![
+            (
+                "GET /",
+                200,
+                r#"{"version":"3.7.1","commit":"c","kafka_cluster_id":"k"}"#,
+            ),
+            (
+                "GET /connectors/a/config",
+                200,
+                r#"{"connector.class":"FileStreamSink","topics":"t","name":"a","x":"1"}"#,
+            ),
+            (
+                "PUT /connectors/a/config",
+                200,
+                r#"{"name":"a","config":{},"tasks":[]}"#,
+            ),
+        ]);
+        let mut s = fake.session();
+        let out = s
+            .execute(&parse("ALTER CONNECTOR a SET ('topics' = 'u') "))
+            .unwrap();
+        assert_eq!(out, Output::message("Updated connector a"));
+        s.execute(&parse("ALTER CONNECTOR a UNSET ('x')")).unwrap();
+        let seen = fake.seen();
+        assert_eq!(seen[0], "GET /");
+        assert_eq!(seen[1], "GET /connectors/a/config");
+        assert_eq!(
+            seen[2],
+            r#"PUT /connectors/a/config {"connector.class":"FileStreamSink","name":"a","x":"1","topics":"u"}"#
+        );
+        assert_eq!(
+            seen[4],
+            r#"PUT /connectors/a/config {"connector.class":"FileStreamSink","name":"a","topics":"t"}"#
+        );
+        assert_eq!(seen.len(), 5, "GET / is cached: {seen:?}");
+    }
+
+    #[test]
+    fn alter_uses_patch_from_3_8() {
+        let fake = Fake::start(vec![
+            ("GET /", 200, r#"{"version":"4.1.0"}"#),
+            (
+                "PATCH /connectors/a/config",
+                200,
+                r#"{"name":"a","config":{},"tasks":[]}"#,
+            ),
+        ]);
+        let mut s = fake.session();
+        s.execute(&parse("ALTER CONNECTOR a UNSET ('x', 'y')"))
+            .unwrap();
+        assert_eq!(
+            fake.seen()[1],
+            r#"PATCH /connectors/a/config {"x":null,"y":null}"#
+        );
+    }
+
+    #[test]
+    fn old_workers_get_messages_naming_the_version() {
+        let fake = Fake::start(vec![("GET /", 200, r#"{"version":"3.4.0"}"#)]);
+        let mut s = fake.session();
+        let e = s.execute(&parse("STOP CONNECTOR a")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "STOP CONNECTOR needs Kafka Connect 3.5 or later; this worker runs 3.4.0"
+        );
+        let e = s
+            .execute(&parse("ALTER CONNECTOR a RESET OFFSETS"))
+            .unwrap_err();
+        assert!(e.to_string().contains("needs Kafka Connect 3.6"), "{e}");
+        let e = s
+            .execute(&parse("SET LOGGER 'x' = 'DEBUG' FOR CLUSTER"))
+            .unwrap_err();
+        assert!(e.to_string().contains("needs Kafka Connect 3.7"), "{e}");
+        // SHOW CLUSTER on a worker without /health says so instead of failing.
+        let out = s.execute(&parse("SHOW CLUSTER")).unwrap();
+        let crate::output::Block::Fields { fields, .. } = &out.blocks[0] else {
+            panic!()
+        };
+        assert!(fields.iter().any(|(k, v)| k == "Health Detail"
+            && v.as_str().unwrap().contains("needs Kafka Connect 3.9")));
+        assert!(!fake.seen().iter().any(|r| r.starts_with("GET /health")));
+    }
+
+    #[test]
+    fn not_found_suggests_a_name_differing_in_case() {
+        let fake = Fake::start(vec![
+            ("GET /connectors", 200, r#"["My-Conn","other"]"#),
+            (
+                "DELETE /connectors/my-conn",
+                404,
+                r#"{"error_code":404,"message":"Connector my-conn not found"}"#,
+            ),
+        ]);
+        let mut s = fake.session();
+        let e = s.execute(&parse("DROP CONNECTOR \"my-conn\"")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Connector 'my-conn' does not exist.\nhint: did you mean \"My-Conn\"?"
+        );
+        let out = s
+            .execute(&parse("DROP CONNECTOR IF EXISTS \"my-conn\""))
+            .unwrap();
+        assert_eq!(out, Output::warning("Connector 'my-conn' does not exist."));
+    }
+
+    #[test]
+    fn dry_run_sends_nothing_that_changes_state() {
+        let fake = Fake::start(vec![
+            ("GET /", 200, r#"{"version":"4.1.0"}"#),
+            (
+                "GET /connectors/a",
+                200,
+                r#"{"name":"a","config":{"connector.class":"X"},"tasks":[]}"#,
+            ),
+            (
+                "GET /connectors",
+                200,
+                r#"{"a":{"status":{"name":"a","connector":{"state":"RUNNING"},"tasks":[]}}}"#,
+            ),
+        ]);
+        let settings = Settings {
+            urls: vec![fake.url.clone()],
+            ..Default::default()
+        };
+        let mut s = Session::with_settings(
+            &settings,
+            Options {
+                dry_run: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        for stmt in [
+            "DROP CONNECTOR a",
+            "PAUSE CONNECTOR a",
+            "STOP CONNECTORS",
+            "RESTART CONNECTOR a INCLUDE TASKS",
+            "RESTART CONNECTOR a TASK 0",
+            "ALTER CONNECTOR a RESET OFFSETS",
+            "ALTER CONNECTOR a RESET TOPICS",
+            "SET LOGGER 'x' = 'DEBUG'",
+        ] {
+            s.execute(&parse(stmt))
+                .unwrap_or_else(|e| panic!("{stmt}: {e}"));
+        }
+        let seen = fake.seen();
+        assert!(
+            seen.iter().all(|r| r.starts_with("GET ")),
+            "only reads: {seen:?}"
+        );
+    }
+
     #[test]
     fn unreachable_cluster_is_reported_on_first_request() {
         let mut s = session();
