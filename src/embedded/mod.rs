@@ -620,7 +620,8 @@ fn start_failure(what: &str, logs: &[&Path], mode: &Mode) -> Error {
         let detail = line
             .split_once("ConfigException:")
             .map(|(_, d)| d.trim())
-            .unwrap_or(line.trim());
+            .unwrap_or(line.trim())
+            .trim_end_matches('.');
         match mode {
             Mode::WorkerOnly { file, .. } => format!(
                 "The worker config is invalid: {detail}. Fix: correct {}.",
@@ -651,7 +652,7 @@ fn start_failure(what: &str, logs: &[&Path], mode: &Mode) -> Error {
         message.push_str(&format!("\nLogs: {}", paths.join(", ")));
     }
     if let Some(log) = first {
-        let tail = process::tail_file(log, 15);
+        let tail = process::excerpt(&process::tail_file(log, 200), 15);
         if !tail.trim().is_empty() {
             let name = log.file_name().unwrap_or_default().to_string_lossy();
             message.push_str(&format!(

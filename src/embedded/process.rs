@@ -230,6 +230,35 @@ pub fn tail_file(path: &Path, n: usize) -> String {
     last_lines(&String::from_utf8_lossy(&bytes[start..]), n)
 }
 
+/// The part of a log that explains a failure: from a little before its last `ERROR` line, at
+/// most `n` lines (a Java stack trace is cut after its first frames); else the last `n` lines.
+pub fn excerpt(log: &str, n: usize) -> String {
+    // Keep two frames of each stack trace: the exception line says what went wrong.
+    let mut lines: Vec<&str> = Vec::new();
+    let mut frames = 0;
+    for line in log.lines() {
+        if line.trim_start().starts_with("at ") {
+            frames += 1;
+            if frames == 3 {
+                lines.push("\t...");
+            }
+            if frames > 2 {
+                continue;
+            }
+        } else {
+            frames = 0;
+        }
+        lines.push(line);
+    }
+    match lines.iter().rposition(|l| l.contains("] ERROR ")) {
+        Some(i) => {
+            let start = i.saturating_sub(2);
+            lines[start..(start + n).min(lines.len())].join("\n")
+        }
+        None => last_lines(&lines.join("\n"), n),
+    }
+}
+
 /// Indent every line by two spaces (log excerpts inside an error message).
 pub fn indent(text: &str) -> String {
     text.lines()
@@ -247,6 +276,13 @@ mod tests {
         assert_eq!(last_lines("a\nb\nc\n", 2), "b\nc");
         assert_eq!(last_lines("a", 5), "a");
         assert_eq!(indent("x\ny"), "  x\n  y");
+        let log = "a\nb\nc\n[t] ERROR boom (x)\nE: x\n\tat 1\n\tat 2\n\tat 3\n\tat 4\nz\n";
+        assert_eq!(excerpt(log, 5), "b\nc\n[t] ERROR boom (x)\nE: x\n\tat 1");
+        assert_eq!(
+            excerpt(log, 20),
+            "b\nc\n[t] ERROR boom (x)\nE: x\n\tat 1\n\tat 2\n\t...\nz"
+        );
+        assert_eq!(excerpt("a\nb\nc", 2), "b\nc");
     }
 
     #[cfg(target_os = "linux")]
