@@ -86,7 +86,7 @@ pub fn parse_statement(src: &str, opts: &ParseOptions) -> Result<Statement, Pars
 }
 
 /// True for the client commands that may end at the end of their line without `;`.
-fn may_omit_semicolon(s: &Statement) -> bool {
+pub(crate) fn may_omit_semicolon(s: &Statement) -> bool {
     matches!(
         s,
         Statement::RunScript { .. }
