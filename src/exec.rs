@@ -779,6 +779,39 @@ mod tests {
     }
 
     #[test]
+    fn wait_accepts_a_running_connector_without_tasks_and_fails_on_a_failed_one() {
+        let fake = Fake::start(vec![
+            (
+                "GET /connectors/idle/status",
+                200,
+                r#"{"name":"idle","connector":{"state":"RUNNING","worker_id":"w"},"tasks":[],"type":"source"}"#,
+            ),
+            (
+                "GET /connectors/idle",
+                200,
+                r#"{"name":"idle","config":{},"tasks":[],"type":"source"}"#,
+            ),
+            (
+                "GET /connectors/bad/status",
+                200,
+                r#"{"name":"bad","connector":{"state":"FAILED","worker_id":"w","trace":"java.lang.Boom\n\tat x"},"tasks":[]}"#,
+            ),
+        ]);
+        let mut s = fake.session();
+        let out = s
+            .execute(&parse("WAIT FOR CONNECTOR idle TIMEOUT 10 SECONDS"))
+            .unwrap();
+        assert_eq!(out, Output::message("Connector idle is RUNNING (no tasks)"));
+        let e = s
+            .execute(&parse("WAIT FOR CONNECTOR bad TIMEOUT 10 SECONDS"))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Connector bad FAILED:\njava.lang.Boom\n\tat x"
+        );
+    }
+
+    #[test]
     fn unreachable_cluster_is_reported_on_first_request() {
         let mut s = session();
         let e = s

@@ -291,6 +291,7 @@ impl Session {
         let start = Instant::now();
         let mut last = "no status yet".to_string();
         let mut progress = Progress::new(self.opts.progress);
+        let mut idle_polls = 0;
         loop {
             match self.status(&name) {
                 Ok(st) => {
@@ -316,6 +317,20 @@ impl Session {
                     {
                         progress.clear();
                         return Ok(Output::message(format!("Connector {name} is {last}")));
+                    }
+                    // Some connectors legitimately run without tasks (nothing to do yet): once
+                    // the status has said so for a few polls and the connector has no task
+                    // configs, that is as running as it gets.
+                    if st.connector.state == "RUNNING" && st.tasks.is_empty() {
+                        idle_polls += 1;
+                        if idle_polls >= 4 && self.has_no_tasks(&name) {
+                            progress.clear();
+                            return Ok(Output::message(format!(
+                                "Connector {name} is RUNNING (no tasks)"
+                            )));
+                        }
+                    } else {
+                        idle_polls = 0;
                     }
                 }
                 // Status appears shortly after creation; a connector that does not exist fails.
@@ -348,6 +363,19 @@ impl Session {
             ));
             std::thread::sleep(Duration::from_millis(500).min(timeout - elapsed));
         }
+    }
+}
+
+impl Session {
+    /// Whether the connector has no task configs (`GET /connectors/{c}` lists none).
+    fn has_no_tasks(&self, name: &str) -> bool {
+        let Ok(path) = plan::connector_path(name, "") else {
+            return false;
+        };
+        self.client
+            .send_json::<crate::connect::model::ConnectorInfo>(&Request::get(path))
+            .map(|info| info.tasks.is_empty())
+            .unwrap_or(false)
     }
 }
 
