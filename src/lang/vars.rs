@@ -178,7 +178,7 @@ fn resolve_properties(props: &[Property], vars: &Variables) -> Result<Vec<Proper
         .collect::<Result<_, String>>()?;
     let mut seen = std::collections::HashSet::new();
     for p in &resolved {
-        let key = p.key.value();
+        let key = p.key.text();
         if !seen.insert(key.clone()) {
             return Err(format!(
                 "property '{key}' is given twice once variables are substituted"
