@@ -151,6 +151,7 @@ fn fetch(version: &str, dest: &Path) -> Result<(), Error> {
             parent.display()
         ))
     })?;
+    remove_abandoned_fetches(parent);
     let staging = parent.join(format!(".kafka-{version}.partial-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
     let result = fetch_into(version, &staging);
@@ -172,6 +173,22 @@ fn fetch(version: &str, dest: &Path) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Staging dirs of fetches whose kcsh died (Ctrl-C during the download) are removed.
+fn remove_abandoned_fetches(cache: &Path) {
+    let Ok(entries) = std::fs::read_dir(cache) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((_, pid)) = name.rsplit_once(".partial-") else {
+            continue;
+        };
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 fn fetch_into(version: &str, staging: &Path) -> Result<(), Error> {

@@ -86,7 +86,7 @@ pub fn parse_statement(src: &str, opts: &ParseOptions) -> Result<Statement, Pars
 }
 
 /// True for the client commands that may end at the end of their line without `;`.
-fn may_omit_semicolon(s: &Statement) -> bool {
+pub(crate) fn may_omit_semicolon(s: &Statement) -> bool {
     matches!(
         s,
         Statement::RunScript { .. }
@@ -412,10 +412,21 @@ impl<'a> Parser<'a> {
     /// like := LIKE 'pattern'
     fn like(&mut self, after: &str) -> PResult<Option<String>> {
         if self.eat("LIKE") {
-            Ok(Some(self.string(
+            let quotable = matches!(self.peek(), Some(t) if t.is_word()
+                || t.kind == TokenKind::QuotedIdent
+                || (t.kind == TokenKind::Punct && self.text(t) == "%"));
+            self.string(
                 "a 'pattern' (% and _ are wildcards)",
                 &format!("{after} LIKE"),
-            )?))
+            )
+            .map(Some)
+            .map_err(|e| {
+                if quotable {
+                    e.with_hint("patterns are 'single quoted': LIKE 'jdbc-%'")
+                } else {
+                    e
+                }
+            })
         } else {
             Ok(None)
         }
@@ -639,6 +650,29 @@ impl<'a> Parser<'a> {
                 } else {
                     ""
                 };
+                // A statement keyword on a later line: the `;` was forgotten at the end of this
+                // statement, so point there rather than at the next statement.
+                if let Some(t) = self.peek() {
+                    let later = self.lines.line_index(t.span.start)
+                        > self.lines.line_index(self.last_end.saturating_sub(1));
+                    let word = self.text(t);
+                    if later
+                        && t.is_word()
+                        && STATEMENT_KEYWORDS
+                            .iter()
+                            .any(|k| k.eq_ignore_ascii_case(word))
+                    {
+                        let line = self.lines.line_index(t.span.start) + 1;
+                        return Err(ParseError::at(
+                            self.src,
+                            Span::new(self.last_end, self.last_end),
+                            format!(
+                                "expected ';' after {head}{ell}, found '{word}' on line {line}"
+                            ),
+                        )
+                        .with_hint("each statement ends with ';'"));
+                    }
+                }
                 Err(self.expected("';'", &format!("{head}{ell}")))
             }
         }
@@ -1265,9 +1299,7 @@ fn is_ksql_only(word: &str) -> bool {
 }
 
 fn statement_list_hint() -> String {
-    "statements start with CREATE, DROP, DESCRIBE, SHOW, ALTER, PAUSE, RESUME, STOP, RESTART, \
-     VALIDATE, WAIT, EXPLAIN, SET, DEFINE, RUN SCRIPT, HELP, EXIT; type HELP for the list"
-        .to_owned()
+    "type HELP for the list of statements".to_owned()
 }
 
 /// The candidate closest to `word` (case-insensitive), if close enough to be a likely typo.

@@ -255,9 +255,11 @@ proptest! {
         let pretty = format!("{stmt:#}");
         let parsed = parse_statement(&pretty, &opts());
         prop_assert_eq!(parsed.as_ref().ok(), Some(&stmt), "text: {:?}", pretty);
-        // A statement followed by `;` is complete for the REPL.
+        // A statement followed by `;` is complete for the REPL; without it, only a client
+        // command is (and the REPL keeps reading a half-typed statement).
         let terminated = format!("{text};");
         prop_assert!(statement_complete(&terminated));
+        prop_assert_eq!(statement_complete(&text), super::parser::may_omit_semicolon(&stmt), "{:?}", text);
     }
 
     #[test]

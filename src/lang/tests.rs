@@ -324,12 +324,13 @@ fn show() {
         16,
         "expected PLUGINS or OFFSETS after SHOW CONNECTOR"
     );
-    assert_parse_error!(
+    let e = assert_parse_error!(
         "SHOW CONNECTORS LIKE jdbc",
         1,
         22,
         "expected a 'pattern' (% and _ are wildcards) after SHOW CONNECTORS LIKE"
     );
+    assert!(e.hint.unwrap().contains("'single quoted'"));
     assert_parse_error!(
         "SHOW CREATE x",
         1,
@@ -669,6 +670,14 @@ fn missing_final_semicolon() {
         .message
         .contains("expected ';' after DROP CONNECTOR x, found end of input"));
     assert_eq!(parse_script("DROP CONNECTOR x", &opts()).unwrap().len(), 1);
+    // A forgotten `;` before the next statement is reported where it belongs.
+    let e = parse_script("DROP CONNECTOR x\n\nshow connectors;", &strict).unwrap_err();
+    assert_eq!((e.line, e.column), (1, 17));
+    assert_eq!(
+        e.message,
+        "expected ';' after DROP CONNECTOR x, found 'show' on line 3"
+    );
+    assert_eq!(e.hint.as_deref(), Some("each statement ends with ';'"));
     // Client commands never need one.
     assert_eq!(
         parse_script("SHOW CONNECTORS;\nexit", &strict)
