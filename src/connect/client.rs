@@ -416,6 +416,16 @@ mod tests {
     }
 
     #[test]
+    fn bearer_token_is_sent() {
+        let (url, h) = serve(vec![reply("200 OK", "{}")]);
+        let mut s = settings(vec![url]);
+        s.token = Some("t0k".into());
+        Client::new(&s).unwrap().send(&Request::get("/")).unwrap();
+        let seen = h.join().unwrap();
+        assert!(seen[0].contains("authorization: Bearer t0k"), "{}", seen[0]);
+    }
+
+    #[test]
     fn bad_header_name_is_a_usage_error() {
         let mut s = settings(vec!["http://x".into()]);
         s.headers = vec![("bad name".into(), "v".into())];

@@ -35,9 +35,15 @@ impl ApiError {
     pub fn from_response(status: u16, reason: &str, body: &str) -> ApiError {
         if let Ok(value) = serde_json::from_str::<serde_json::Value>(body) {
             if let Some(message) = value.get("message").and_then(|m| m.as_str()) {
+                // Config errors end with a pointer to the validate endpoint: noise for a shell
+                // user, who has VALIDATE.
+                let message = match message.find("\nYou can also find the above list of errors") {
+                    Some(i) => &message[..i],
+                    None => message,
+                };
                 return ApiError::Status {
                     status,
-                    message: message.to_string(),
+                    message: message.trim_end().to_string(),
                 };
             }
         }
@@ -118,6 +124,17 @@ mod tests {
         );
         assert_eq!(e.to_string(), "Connector fs-src already exists");
         assert_eq!(e.status(), Some(409));
+    }
+
+    #[test]
+    fn config_errors_lose_the_validate_endpoint_pointer() {
+        let body = r#"{"error_code":400,"message":"Connector configuration is invalid and contains the following 1 error(s):\nMissing required configuration \"topic\" which has no default value.\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`"}"#;
+        let e = ApiError::from_response(400, "Bad Request", body);
+        assert_eq!(
+            e.to_string(),
+            "Connector configuration is invalid and contains the following 1 error(s):\n\
+             Missing required configuration \"topic\" which has no default value."
+        );
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub fn parse_statement(src: &str, opts: &ParseOptions) -> Result<Statement, Pars
 }
 
 /// True for the client commands that may end at the end of their line without `;`.
-fn may_omit_semicolon(s: &Statement) -> bool {
+pub(crate) fn may_omit_semicolon(s: &Statement) -> bool {
     matches!(
         s,
         Statement::RunScript { .. }
@@ -1208,10 +1208,12 @@ pub(crate) fn unquote(text: &str) -> String {
     let Some(q) = text.chars().next() else {
         return String::new();
     };
-    if !matches!(q, '\'' | '"' | '`') || text.len() < 2 {
+    if !matches!(q, '\'' | '"' | '`') {
         return text.to_owned();
     }
-    let inner = &text[1..text.len() - 1];
+    // Total on any text: a missing closing quote is simply not stripped.
+    let body = &text[1..];
+    let inner = body.strip_suffix(q).unwrap_or(body);
     if !inner.contains(q) {
         return inner.to_owned();
     }

@@ -855,4 +855,7 @@ fn unquote_undoes_doubled_quotes() {
     assert_eq!(unquote("`c``d`"), "c`d");
     assert_eq!(unquote("'plain'"), "plain");
     assert_eq!(unquote("''"), "");
+    assert_eq!(unquote("'"), "");
+    assert_eq!(unquote("'é"), "é");
+    assert_eq!(unquote("x"), "x");
 }

@@ -300,6 +300,22 @@ fn alter_set_unset_and_dry_run_diffs() {
     let config = live_config(&mut s, &name);
     assert!(!config.iter().any(|(k, _)| k == "x.custom"));
 
+    // Connect's config errors, one per line, without the pointer to its validate endpoint.
+    let e = err(
+        &mut s,
+        &format!("ALTER CONNECTOR \"{name}\" SET ('tasks.max' = 'many')"),
+    );
+    let text = e.to_string();
+    assert!(
+        text.starts_with("Connector configuration is invalid"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nInvalid value many for configuration tasks.max"),
+        "{text}"
+    );
+    assert!(!text.contains("You can also find"), "{text}");
+
     // Dry runs: diff, no change, and nothing sent.
     let mut dry = session_with(Options {
         dry_run: true,
