@@ -46,9 +46,14 @@ pub enum Name {
 impl Name {
     /// The name's text. For an unresolved variable this is `${name}` as written.
     pub fn value(&self) -> String {
+        self.text().into_owned()
+    }
+
+    /// [`Name::value`] without copying when there is no variable.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Name::Plain(s) | Name::Quoted(s) => s.clone(),
-            Name::Var(v) => format!("${{{v}}}"),
+            Name::Plain(s) | Name::Quoted(s) => std::borrow::Cow::Borrowed(s),
+            Name::Var(v) => std::borrow::Cow::Owned(format!("${{{v}}}")),
         }
     }
 }

@@ -465,7 +465,8 @@ impl<'a> Parser<'a> {
         self.expect_punct("(", after)?;
         let inside = format!("{after} (");
         let mut props: Vec<Property> = Vec::new();
-        let mut seen: HashMap<String, Span> = HashMap::new();
+        // Short lists (nearly all) are checked for duplicates by a scan; long ones by an index.
+        let mut index: Option<HashMap<String, Span>> = None;
         loop {
             if props.is_empty() && self.punct_is(self.peek(), ")") {
                 return Err(self
@@ -473,8 +474,17 @@ impl<'a> Parser<'a> {
                     .with_hint("a property list needs at least one `key = value`"));
             }
             let prop = self.property(&inside)?;
-            let key = prop.key.value();
-            if let Some(first) = seen.get(&key) {
+            let key = prop.key.text();
+            let first = if props.len() < 32 {
+                props.iter().find(|p| p.key.text() == key).map(|p| p.span)
+            } else {
+                let index = index
+                    .get_or_insert_with(|| props.iter().map(|p| (p.key.value(), p.span)).collect());
+                let first = index.get(key.as_ref()).copied();
+                index.insert(key.clone().into_owned(), prop.span);
+                first
+            };
+            if let Some(first) = first {
                 let (l1, c1) = self.lines.position(self.src, first.start);
                 let (l2, c2) = self.lines.position(self.src, prop.span.start);
                 return Err(ParseError::at(
@@ -486,7 +496,7 @@ impl<'a> Parser<'a> {
                 )
                 .with_hint("remove one of them"));
             }
-            seen.insert(key, prop.span);
+            drop(key);
             props.push(prop);
             if self.punct_is(self.peek(), ",") {
                 self.bump();
@@ -1208,10 +1218,12 @@ pub(crate) fn unquote(text: &str) -> String {
     let Some(q) = text.chars().next() else {
         return String::new();
     };
-    if !matches!(q, '\'' | '"' | '`') || text.len() < 2 {
+    if !matches!(q, '\'' | '"' | '`') {
         return text.to_owned();
     }
-    let inner = &text[1..text.len() - 1];
+    // Total on any text: a missing closing quote is simply not stripped.
+    let body = &text[1..];
+    let inner = body.strip_suffix(q).unwrap_or(body);
     if !inner.contains(q) {
         return inner.to_owned();
     }

@@ -271,6 +271,35 @@ proptest! {
     }
 
     #[test]
+    fn resolving_defined_variables_leaves_none(stmt in statement(), value in any_text()) {
+        // Define every `${name}` the statement mentions (including inside strings).
+        let text = stmt.to_string();
+        let mut vars = super::vars::Variables::new();
+        for piece in text.split("${").skip(1) {
+            if let Some(end) = piece.find('}') {
+                if super::parser::is_variable_name(&piece[..end]) {
+                    vars.define(&piece[..end], &value);
+                }
+            }
+        }
+        let resolved = match super::vars::resolve(&stmt, &vars) {
+            Ok(r) => r,
+            // Every variable has the same value here, so distinct keys may become one.
+            Err(e) => {
+                prop_assert!(e.contains("is given twice"), "{:?}: {}", text, e);
+                return Ok(());
+            }
+        };
+        let mut vars_left = false;
+        let mut probe = resolved.clone();
+        for_each_name_mut(&mut probe, &mut |n| vars_left |= matches!(n, Name::Var(_)));
+        prop_assert!(!vars_left, "{:?}", resolved);
+        // The resolved statement still prints as text that parses.
+        let printed = resolved.to_string();
+        prop_assert!(parse_statement(&printed, &opts()).is_ok(), "{:?}", printed);
+    }
+
+    #[test]
     fn arbitrary_text_never_panics(src in "\\PC{0,64}") {
         check_no_panic(&src);
     }

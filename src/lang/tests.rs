@@ -207,6 +207,20 @@ fn duplicate_keys_name_both_positions() {
         "property 'tasks.max' is given twice: at line 2, column 3 and at line 3, column 3"
     );
     assert_eq!(e.span.end - e.span.start, "\"tasks.max\"".len());
+    // Long lists take another path.
+    let many: Vec<String> = (0..40).map(|i| format!("k{i} = {i}")).collect();
+    let src = format!("ALTER CONNECTOR x SET ({}, k35 = 0)", many.join(", "));
+    let col = src.len() - "k35 = 0)".len() + 1;
+    assert_parse_error!(&src, 1, col, "property 'k35' is given twice");
+    let src = format!("ALTER CONNECTOR x SET ({}, k3 = 0)", many.join(", "));
+    let col = src.len() - "k3 = 0)".len() + 1;
+    assert_parse_error!(&src, 1, col, "property 'k3' is given twice");
+    assert_eq!(
+        parse(&format!("ALTER CONNECTOR x SET ({})", many.join(", ")))
+            .to_string()
+            .len(),
+        format!("ALTER CONNECTOR x SET ({})", many.join(", ")).len()
+    );
     assert_parse_error!(
         "ALTER CONNECTOR x SET (a = 1, a = 2)",
         1,
@@ -855,4 +869,7 @@ fn unquote_undoes_doubled_quotes() {
     assert_eq!(unquote("`c``d`"), "c`d");
     assert_eq!(unquote("'plain'"), "plain");
     assert_eq!(unquote("''"), "");
+    assert_eq!(unquote("'"), "");
+    assert_eq!(unquote("'é"), "é");
+    assert_eq!(unquote("x"), "x");
 }

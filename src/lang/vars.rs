@@ -163,8 +163,10 @@ fn resolve_literal(lit: &Literal, vars: &Variables) -> Result<Literal, String> {
     })
 }
 
+/// Resolves a property list. Two keys that become the same (`${a} = 1, ${b} = 2` with `a` and
+/// `b` equal) are an error, as the parser reports a key given twice.
 fn resolve_properties(props: &[Property], vars: &Variables) -> Result<Vec<Property>, String> {
-    props
+    let resolved: Vec<Property> = props
         .iter()
         .map(|p| {
             Ok(Property {
@@ -173,7 +175,17 @@ fn resolve_properties(props: &[Property], vars: &Variables) -> Result<Vec<Proper
                 span: p.span,
             })
         })
-        .collect()
+        .collect::<Result<_, String>>()?;
+    let mut seen = std::collections::HashSet::new();
+    for p in &resolved {
+        let key = p.key.text();
+        if !seen.insert(key.clone()) {
+            return Err(format!(
+                "property '{key}' is given twice once variables are substituted"
+            ));
+        }
+    }
+    Ok(resolved)
 }
 
 fn resolve_like(like: &Option<String>, vars: &Variables) -> Option<String> {
@@ -386,6 +398,13 @@ mod tests {
         assert!(e.contains("'missing' is not defined"), "{e}");
         let e = resolved("ALTER CONNECTOR x SET ('a' = ${val})", &v).unwrap_err();
         assert!(e.contains("'val'"), "{e}");
+    }
+
+    #[test]
+    fn keys_that_become_equal_are_an_error() {
+        let v = vars(&[("a", "k"), ("b", "k")]);
+        let e = resolved("ALTER CONNECTOR x SET (${a} = 1, ${b} = 2)", &v).unwrap_err();
+        assert!(e.contains("property 'k' is given twice"), "{e}");
     }
 
     #[test]

@@ -287,18 +287,16 @@ fn with_two_workers_the_next_statement_goes_through_the_survivor() {
     cmd.args(["--url", &urls, "-e", &create]);
     let out = run_bounded(cmd, Duration::from_secs(120));
     assert_exit(&out, 0);
-    // Both workers have read the new config before one of them dies.
+    // Both workers know the connector and its RUNNING status before one of them dies (Connect's
+    // expanded listing skips a connector whose status the answering worker has not read yet).
+    let status_path = format!("/connectors/{name}/status");
     for worker in [&first, &second] {
         harness::wait_until(
-            "both workers list the connector",
+            "both workers see the connector running",
             Duration::from_secs(60),
             || {
-                let (status, body) = harness::request_to(worker.url(), "GET", "/connectors", None);
-                (status == 200
-                    && body
-                        .as_array()
-                        .is_some_and(|a| a.iter().any(|n| n == name.as_str())))
-                .then_some(())
+                let (status, body) = harness::request_to(worker.url(), "GET", &status_path, None);
+                (status == 200 && body["connector"]["state"] == "RUNNING").then_some(())
             },
         );
     }
