@@ -306,7 +306,11 @@ impl Session {
     }
 
     fn explain(&self, inner: &Statement) -> Result<Output, Error> {
-        let reqs = plan::plan_with(inner, &self.plan_options())?;
+        let mut reqs = plan::plan_with(inner, &self.plan_options())?;
+        let masker = self.masker();
+        for body in reqs.iter_mut().filter_map(|r| r.body.as_mut()) {
+            masker.mask_json(body);
+        }
         Ok(Output::new("explain").with(crate::output::Block::Text {
             name: "requests".into(),
             text: plan::explain_text(&reqs),

@@ -1,6 +1,6 @@
 //! Masking of secret config values: a key that names a password, secret, token or credential
 //! (or that the plugin declares as type PASSWORD) shows `[hidden]` unless the user asked to see
-//! secrets. Pure; used by DESCRIBE EXTENDED, SHOW CREATE and `--dry-run` diffs.
+//! secrets. Pure; used by DESCRIBE EXTENDED, SHOW CREATE, EXPLAIN and `--dry-run` diffs.
 
 use std::collections::BTreeSet;
 
@@ -53,6 +53,29 @@ impl Masker {
     }
 }
 
+impl Masker {
+    /// Masks, in place, every secret string value of every object inside `value` (a request
+    /// body: a flat config, or `{"name", "config": {...}}`), e.g. for EXPLAIN.
+    pub fn mask_json(&self, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    match v {
+                        serde_json::Value::String(text) => {
+                            if self.show(key, text) == HIDDEN {
+                                *text = HIDDEN.to_string();
+                            }
+                        }
+                        other => self.mask_json(other),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.mask_json(v)),
+            _ => {}
+        }
+    }
+}
+
 /// `${provider:path:key}` references are already indirections, safe to show.
 fn is_provider_reference(value: &str) -> bool {
     value.starts_with("${") && value.ends_with('}')
@@ -61,6 +84,21 @@ fn is_provider_reference(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_bodies_are_masked_at_any_depth() {
+        let mut body = serde_json::json!({
+            "name": "jdbc",
+            "config": {"connection.password": "s3cret", "topic": "t", "oauth.token": "${file:/p:k}"}
+        });
+        Masker::new(false).mask_json(&mut body);
+        assert_eq!(body["config"]["connection.password"], HIDDEN);
+        assert_eq!(body["config"]["topic"], "t");
+        assert_eq!(body["config"]["oauth.token"], "${file:/p:k}");
+        let mut shown = serde_json::json!({"connection.password": "s3cret"});
+        Masker::new(true).mask_json(&mut shown);
+        assert_eq!(shown["connection.password"], "s3cret");
+    }
 
     #[test]
     fn secret_keys_by_name() {
