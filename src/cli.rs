@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 /// Exit codes, shown at the end of `--help`.
 const AFTER_HELP: &str = "\
@@ -206,6 +207,29 @@ impl Generate {
 }
 
 /// Write the completion script for `shell` (what `--generate` prints).
+impl Cli {
+    /// Parses the process's arguments (exiting with clap's message and code 2 on a usage error),
+    /// plus the one check clap's attributes cannot express: an explicit `--url` beside
+    /// `--embedded`/`--worker-config` would be ignored, while `KCSH_URL` from the environment may
+    /// stay set (kcsh then talks to the worker it started).
+    pub fn parse_args() -> Cli {
+        let mut command = Cli::command();
+        let matches = command.get_matches_mut();
+        let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        let explicit_url = matches.value_source("url") == Some(ValueSource::CommandLine);
+        if explicit_url && (cli.embedded.embedded || cli.embedded.worker_config.is_some()) {
+            command
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "--url cannot be used with --embedded or --worker-config: \
+                     kcsh talks to the worker it starts",
+                )
+                .exit();
+        }
+        cli
+    }
+}
+
 pub fn generate(shell: Generate, out: &mut dyn std::io::Write) {
     use clap::CommandFactory;
     use clap_complete::Shell;

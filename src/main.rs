@@ -4,10 +4,8 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = kcsh::cli::Cli::parse();
+    let cli = kcsh::cli::Cli::parse_args();
     let color = kcsh::render::style::use_color_env(cli.color, std::io::stderr().is_terminal());
     match kcsh::run(cli) {
         Ok(code) => code,

@@ -410,6 +410,26 @@ fn stop_and_version_misuse_are_usage_errors() {
     assert!(stderr.contains("4.x only"), "{stderr}");
 }
 
+#[test]
+fn an_explicit_url_beside_embedded_is_refused_but_kcsh_url_is_not() {
+    let (code, stderr, _) = run_fault(&["--embedded", "--url", "http://127.0.0.1:1"], |_| {});
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--url cannot be used with --embedded"),
+        "{stderr}"
+    );
+    // From the environment it is no conflict: the worker kcsh starts wins. A missing worker
+    // config then fails as a start failure (3), which shows the URL check passed.
+    let (code, stderr, _) = run_fault(
+        &["--worker-config", "/nonexistent/worker.properties"],
+        |cmd| {
+            cmd.env("KCSH_URL", "http://127.0.0.1:1");
+        },
+    );
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("worker config"), "{stderr}");
+}
+
 fn which(program: &str) -> Option<PathBuf> {
     if let Some(home) = std::env::var_os("JAVA_HOME") {
         let p = PathBuf::from(home).join("bin").join(program);
