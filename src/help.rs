@@ -411,13 +411,18 @@ pub fn overview() -> String {
     text
 }
 
-/// The gist of a summary for the overview: up to the first `;`, ` (` or `: `.
+/// The gist of a summary for the overview: up to the first `;` or `: `, without a trailing
+/// parenthetical (one inside the clause, as in "its (failed) tasks", stays).
 fn first_clause(summary: &str) -> &str {
-    [";", " (", ": "]
+    let clause = [";", ": "]
         .iter()
         .filter_map(|sep| summary.find(sep))
         .min()
-        .map_or(summary, |i| &summary[..i])
+        .map_or(summary, |i| &summary[..i]);
+    match clause.rfind(" (") {
+        Some(i) if clause.ends_with(')') => &clause[..i],
+        _ => clause,
+    }
 }
 
 fn page(name: &str, syntax: &str, summary: &str, example: &str) -> String {
@@ -537,6 +542,24 @@ pub fn help(topic: Option<&str>) -> Result<Output, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_overview_keeps_the_whole_first_clause() {
+        assert_eq!(
+            first_clause("restart a connector, optionally with its (failed) tasks, or one task"),
+            "restart a connector, optionally with its (failed) tasks, or one task"
+        );
+        assert_eq!(
+            first_clause(
+                "change (or remove) the offset of one partition; the connector must be STOPPED"
+            ),
+            "change (or remove) the offset of one partition"
+        );
+        assert_eq!(
+            first_clause("forget the set of topics the connector has used (its Related Topics)"),
+            "forget the set of topics the connector has used"
+        );
+    }
 
     #[test]
     fn client_commands_parse_from_their_first_word() {
