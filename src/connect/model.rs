@@ -9,12 +9,10 @@ use serde_json::Value;
 
 /// `GET /`
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct ServerInfo {
-    #[serde(default)]
     pub version: String,
-    #[serde(default)]
     pub commit: Option<String>,
-    #[serde(default)]
     pub kafka_cluster_id: Option<String>,
 }
 
@@ -56,10 +54,9 @@ pub fn parse_version(v: &str) -> Option<(u32, u32)> {
 
 /// `GET /health` (3.9+)
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct WorkerStatus {
-    #[serde(default)]
     pub status: String,
-    #[serde(default)]
     pub message: Option<String>,
 }
 
@@ -77,10 +74,9 @@ pub struct ConnectorInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct TaskId {
-    #[serde(default)]
     pub connector: String,
-    #[serde(default)]
     pub task: u32,
 }
 
@@ -116,75 +112,65 @@ impl ConnectorStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct State {
-    #[serde(default)]
     pub state: String,
-    #[serde(default)]
     pub worker_id: Option<String>,
-    #[serde(default)]
     pub trace: Option<String>,
-    #[serde(default)]
     pub version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct TaskState {
-    #[serde(default)]
     pub id: u32,
-    #[serde(default)]
     pub state: String,
-    #[serde(default)]
     pub worker_id: Option<String>,
-    #[serde(default)]
     pub trace: Option<String>,
-    #[serde(default)]
     pub version: Option<String>,
 }
 
 /// One entry of `GET /connectors?expand=status&expand=info`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct ExpandedConnector {
-    #[serde(default)]
     pub status: Option<ConnectorStatus>,
-    #[serde(default)]
     pub info: Option<ConnectorInfo>,
 }
 
 /// `TaskInfo`: `GET /connectors/{c}/tasks`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct TaskInfo {
-    #[serde(default)]
     pub id: TaskId,
-    #[serde(default)]
     pub config: BTreeMap<String, String>,
 }
 
 /// `GET /connectors/{c}/topics` answers `{name: {"topics": [...]}}`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct ActiveTopics {
-    #[serde(default)]
     pub topics: Vec<String>,
 }
 
 /// `ConnectorOffsets` (3.5+); partitions and offsets are connector-defined JSON.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct ConnectorOffsets {
-    #[serde(default)]
     pub offsets: Vec<ConnectorOffset>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct ConnectorOffset {
-    #[serde(default)]
     pub partition: Value,
-    #[serde(default)]
     pub offset: Value,
 }
 
 /// `{"message": ...}` answers (offset changes).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct MessageBody {
-    #[serde(default)]
     pub message: String,
 }
 
@@ -248,39 +234,33 @@ pub struct ConfigKeyInfo {
 
 /// `ConfigInfos`: the answer of `PUT /connector-plugins/{p}/config/validate`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct ConfigInfos {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub error_count: u32,
-    #[serde(default)]
     pub configs: Vec<ConfigInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct ConfigInfo {
-    #[serde(default)]
     pub definition: Option<ConfigKeyInfo>,
-    #[serde(default)]
     pub value: Option<ConfigValueInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct ConfigValueInfo {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub value: Option<String>,
-    #[serde(default)]
     pub errors: Vec<String>,
 }
 
 /// `LoggerLevel`: `GET /admin/loggers`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct LoggerLevel {
-    #[serde(default)]
     pub level: Option<String>,
-    #[serde(default)]
     pub last_modified: Option<i64>,
 }
 
