@@ -287,19 +287,7 @@ impl Session {
                 cluster,
             } => self.set_logger(logger, level, *cluster),
             Statement::Explain(inner) => self.explain(inner),
-            Statement::SetProperty { .. }
-            | Statement::UnsetProperty { .. }
-            | Statement::ShowProperties
-            | Statement::Define { .. }
-            | Statement::Undefine { .. }
-            | Statement::ShowVariables
-            | Statement::RunScript { .. }
-            | Statement::Output(_)
-            | Statement::Server(_)
-            | Statement::Help(_)
-            | Statement::History
-            | Statement::Clear
-            | Statement::Exit => Err(Error::Usage(
+            Statement::Client(_) => Err(Error::Usage(
                 "this is a client command: the shell runs it, not the session".into(),
             )),
         }

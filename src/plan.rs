@@ -444,19 +444,7 @@ pub fn plan_with(stmt: &Statement, opts: &PlanOptions) -> Result<Vec<Request>, E
             plan_with(inner, opts)?;
             Vec::new()
         }
-        Statement::SetProperty { .. }
-        | Statement::UnsetProperty { .. }
-        | Statement::ShowProperties
-        | Statement::Define { .. }
-        | Statement::Undefine { .. }
-        | Statement::ShowVariables
-        | Statement::RunScript { .. }
-        | Statement::Output(_)
-        | Statement::Server(_)
-        | Statement::Help(_)
-        | Statement::History
-        | Statement::Clear
-        | Statement::Exit => Vec::new(),
+        Statement::Client(_) => Vec::new(),
     })
 }
 
@@ -527,7 +515,7 @@ pub fn like(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::ast::{ConnectorType, Span};
+    use crate::lang::ast::{ClientStatement, ConnectorType, Span};
 
     fn prop(k: &str, v: Literal) -> Property {
         Property {
@@ -682,7 +670,9 @@ mod tests {
         assert!(plan(&Statement::Explain(Box::new(inner)))
             .unwrap()
             .is_empty());
-        assert!(plan(&Statement::ShowProperties).unwrap().is_empty());
+        assert!(plan(&Statement::Client(ClientStatement::ShowProperties))
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::cli::{Cli, OnError};
 use crate::error::Error;
-use crate::lang::ast::{Located, Statement};
+use crate::lang::ast::{ClientStatement, Located, Statement};
 use crate::lang::vars::{self, Variables};
 use crate::lang::{self, ParseError, ParseOptions};
 use crate::render::style;
@@ -279,14 +279,14 @@ fn check_source(
     for located in &statements {
         *count += 1;
         match &located.statement {
-            Statement::Define { name, value } => {
+            Statement::Client(ClientStatement::Define { name, value }) => {
                 let value = vars::substitute(value, vars);
                 vars.define(name, &value);
             }
-            Statement::Undefine { name } => {
+            Statement::Client(ClientStatement::Undefine { name }) => {
                 vars.undefine(name);
             }
-            Statement::RunScript { path } => {
+            Statement::Client(ClientStatement::RunScript { path }) => {
                 if depth >= MAX_SCRIPT_DEPTH {
                     let message = format!("scripts nested more than {MAX_SCRIPT_DEPTH} deep");
                     return Err(at(located, message));

@@ -14,7 +14,7 @@ use crate::cli::OnError;
 use crate::connect::config::{parse_urls, Settings};
 use crate::error::Error;
 use crate::exec::{self, Session};
-use crate::lang::ast::Statement;
+use crate::lang::ast::{ClientStatement, Statement};
 use crate::lang::vars::{self, Variables};
 use crate::lang::{self, ParseOptions};
 use crate::output::{Block, Output};
@@ -203,17 +203,20 @@ impl Shell {
         stmt: &Statement,
         out: &mut dyn Write,
     ) -> io::Result<Option<Handled>> {
-        let result = match stmt {
-            Statement::SetProperty { name, value } => self.set_property(name, value),
-            Statement::UnsetProperty { name } => self.unset_property(name),
-            Statement::ShowProperties => Ok(Some(self.show_properties())),
-            Statement::Define { name, value } => {
+        let Statement::Client(client) = stmt else {
+            return Ok(None);
+        };
+        let result = match client {
+            ClientStatement::SetProperty { name, value } => self.set_property(name, value),
+            ClientStatement::UnsetProperty { name } => self.unset_property(name),
+            ClientStatement::ShowProperties => Ok(Some(self.show_properties())),
+            ClientStatement::Define { name, value } => {
                 // The value may itself use variables defined earlier (as in ksqlDB).
                 let value = vars::substitute(value, &self.vars);
                 self.vars.define(name, &value);
                 Ok(None)
             }
-            Statement::Undefine { name } => {
+            ClientStatement::Undefine { name } => {
                 if self.vars.undefine(name) {
                     Ok(None)
                 } else {
@@ -222,27 +225,26 @@ impl Shell {
                     ))))
                 }
             }
-            Statement::ShowVariables => Ok(Some(self.show_variables())),
-            Statement::Output(None) => Ok(Some(Output::message(format!(
+            ClientStatement::ShowVariables => Ok(Some(self.show_variables())),
+            ClientStatement::Output(None) => Ok(Some(Output::message(format!(
                 "Output format: {}",
                 self.renderer.format
             )))),
-            Statement::Output(Some(format)) => {
+            ClientStatement::Output(Some(format)) => {
                 self.renderer.format = Format::from(*format);
                 Ok(None)
             }
-            Statement::Server(None) => Ok(Some(self.server_message())),
-            Statement::Server(Some(url)) => self.switch_server(url).map(Some),
-            Statement::Help(topic) => crate::help::help(topic.as_deref()).map(Some),
-            Statement::RunScript { path } => {
+            ClientStatement::Server(None) => Ok(Some(self.server_message())),
+            ClientStatement::Server(Some(url)) => self.switch_server(url).map(Some),
+            ClientStatement::Help(topic) => crate::help::help(topic.as_deref()).map(Some),
+            ClientStatement::RunScript { path } => {
                 return self.run_script(path, out).map(|r| Some(r.map(|()| None)));
             }
-            Statement::History => Err(Error::Usage(
+            ClientStatement::History => Err(Error::Usage(
                 "HISTORY is only available in the interactive shell".into(),
             )),
             // Nothing to clear in a script; the REPL clears the screen itself.
-            Statement::Clear | Statement::Exit => Ok(None),
-            _ => return Ok(None),
+            ClientStatement::Clear | ClientStatement::Exit => Ok(None),
         };
         Ok(Some(result))
     }
@@ -457,7 +459,7 @@ impl Shell {
 }
 
 fn flow_of(stmt: &Statement) -> Flow {
-    if matches!(stmt, Statement::Exit) {
+    if matches!(stmt, Statement::Client(ClientStatement::Exit)) {
         Flow::Exit
     } else {
         Flow::Continue

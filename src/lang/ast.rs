@@ -141,15 +141,9 @@ pub enum Statement {
         properties: Vec<Property>,
     },
     /// `DROP CONNECTOR [IF EXISTS] name`
-    DropConnector {
-        if_exists: bool,
-        name: Name,
-    },
+    DropConnector { if_exists: bool, name: Name },
     /// `DESCRIBE CONNECTOR name [EXTENDED]`
-    DescribeConnector {
-        name: Name,
-        extended: bool,
-    },
+    DescribeConnector { name: Name, extended: bool },
     /// `SHOW|LIST [SOURCE|SINK] CONNECTORS [LIKE 'pattern']`
     ShowConnectors {
         kind: Option<ConnectorType>,
@@ -162,9 +156,7 @@ pub enum Statement {
     /// `SHOW PLUGINS`: every plugin type.
     ShowPlugins,
     /// `DESCRIBE PLUGIN 'class-or-alias'`
-    DescribePlugin {
-        plugin: String,
-    },
+    DescribePlugin { plugin: String },
     /// `VALIDATE [SOURCE|SINK] CONNECTOR [name] WITH (...)`
     ValidateConnector {
         kind: Option<ConnectorType>,
@@ -172,10 +164,7 @@ pub enum Statement {
         properties: Vec<Property>,
     },
     /// `PAUSE|RESUME|STOP CONNECTOR name` and the bulk `... CONNECTORS [LIKE 'p']`.
-    Lifecycle {
-        action: Lifecycle,
-        target: Target,
-    },
+    Lifecycle { action: Lifecycle, target: Target },
     /// `RESTART CONNECTOR name [INCLUDE TASKS] [ONLY FAILED]` and the bulk form.
     RestartConnector {
         target: Target,
@@ -183,28 +172,18 @@ pub enum Statement {
         only_failed: bool,
     },
     /// `RESTART CONNECTOR name TASK n`
-    RestartTask {
-        name: Name,
-        task: u32,
-    },
+    RestartTask { name: Name, task: u32 },
     /// `ALTER CONNECTOR name SET (k=v, ...)`
     AlterConnectorSet {
         name: Name,
         properties: Vec<Property>,
     },
     /// `ALTER CONNECTOR name UNSET ('k', ...)`
-    AlterConnectorUnset {
-        name: Name,
-        keys: Vec<Name>,
-    },
+    AlterConnectorUnset { name: Name, keys: Vec<Name> },
     /// `SHOW CREATE CONNECTOR name`
-    ShowCreateConnector {
-        name: Name,
-    },
+    ShowCreateConnector { name: Name },
     /// `SHOW CONNECTOR OFFSETS name`
-    ShowConnectorOffsets {
-        name: Name,
-    },
+    ShowConnectorOffsets { name: Name },
     /// `ALTER CONNECTOR name SET OFFSET PARTITION (k=v, ...) TO (k=v, ...)`; `TO NULL` resets it.
     AlterConnectorOffset {
         name: Name,
@@ -212,13 +191,9 @@ pub enum Statement {
         offset: Option<Vec<Property>>,
     },
     /// `ALTER CONNECTOR name RESET OFFSETS`
-    ResetConnectorOffsets {
-        name: Name,
-    },
+    ResetConnectorOffsets { name: Name },
     /// `ALTER CONNECTOR name RESET TOPICS`
-    ResetConnectorTopics {
-        name: Name,
-    },
+    ResetConnectorTopics { name: Name },
     /// `WAIT FOR CONNECTOR name [TIMEOUT n SECONDS]`
     WaitForConnector {
         name: Name,
@@ -227,9 +202,7 @@ pub enum Statement {
     /// `SHOW CLUSTER`
     ShowCluster,
     /// `SHOW LOGGERS [LIKE 'pattern']`
-    ShowLoggers {
-        like: Option<String>,
-    },
+    ShowLoggers { like: Option<String> },
     /// `SET LOGGER 'name' = 'LEVEL' [FOR CLUSTER]`
     SetLogger {
         logger: String,
@@ -239,7 +212,15 @@ pub enum Statement {
     /// `EXPLAIN statement`
     Explain(Box<Statement>),
 
-    // ---- client statements and commands ----
+    /// A statement kcsh handles itself, without the cluster.
+    Client(ClientStatement),
+}
+
+/// Client statements and commands: session properties, variables, scripts, output, help.
+/// Kept apart from [`Statement`] so the executor, the planner and traversals treat them as one
+/// case instead of listing every variant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientStatement {
     /// `SET 'prop' = 'value'`
     SetProperty {
         name: String,
@@ -276,6 +257,28 @@ pub enum Statement {
     Clear,
     /// `EXIT` or `QUIT`
     Exit,
+}
+
+impl ClientStatement {
+    /// Client commands may end at the end of their line without `;` (LANGUAGE.md).
+    pub fn may_omit_semicolon(&self) -> bool {
+        matches!(
+            self,
+            ClientStatement::RunScript { .. }
+                | ClientStatement::Output(_)
+                | ClientStatement::Server(_)
+                | ClientStatement::Help(_)
+                | ClientStatement::History
+                | ClientStatement::Clear
+                | ClientStatement::Exit
+        )
+    }
+}
+
+impl From<ClientStatement> for Statement {
+    fn from(c: ClientStatement) -> Statement {
+        Statement::Client(c)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -595,26 +598,34 @@ impl fmt::Display for Statement {
                     write!(f, "EXPLAIN {inner}")
                 }
             }
-            Statement::SetProperty { name, value } => {
+            Statement::Client(c) => c.fmt(f),
+        }
+    }
+}
+
+impl fmt::Display for ClientStatement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientStatement::SetProperty { name, value } => {
                 write!(f, "SET {} = {}", quote_string(name), quote_string(value))
             }
-            Statement::UnsetProperty { name } => write!(f, "UNSET {}", quote_string(name)),
-            Statement::ShowProperties => f.write_str("SHOW PROPERTIES"),
-            Statement::Define { name, value } => {
+            ClientStatement::UnsetProperty { name } => write!(f, "UNSET {}", quote_string(name)),
+            ClientStatement::ShowProperties => f.write_str("SHOW PROPERTIES"),
+            ClientStatement::Define { name, value } => {
                 write!(f, "DEFINE {name} = {}", quote_string(value))
             }
-            Statement::Undefine { name } => write!(f, "UNDEFINE {name}"),
-            Statement::ShowVariables => f.write_str("SHOW VARIABLES"),
-            Statement::RunScript { path } => write!(f, "RUN SCRIPT {}", quote_string(path)),
-            Statement::Output(None) => f.write_str("OUTPUT"),
-            Statement::Output(Some(format)) => write!(f, "OUTPUT {format}"),
-            Statement::Server(None) => f.write_str("SERVER"),
-            Statement::Server(Some(url)) => write!(f, "SERVER {}", quote_string(url)),
-            Statement::Help(None) => f.write_str("HELP"),
-            Statement::Help(Some(topic)) => write!(f, "HELP {}", help_topic(topic)),
-            Statement::History => f.write_str("HISTORY"),
-            Statement::Clear => f.write_str("CLEAR"),
-            Statement::Exit => f.write_str("EXIT"),
+            ClientStatement::Undefine { name } => write!(f, "UNDEFINE {name}"),
+            ClientStatement::ShowVariables => f.write_str("SHOW VARIABLES"),
+            ClientStatement::RunScript { path } => write!(f, "RUN SCRIPT {}", quote_string(path)),
+            ClientStatement::Output(None) => f.write_str("OUTPUT"),
+            ClientStatement::Output(Some(format)) => write!(f, "OUTPUT {format}"),
+            ClientStatement::Server(None) => f.write_str("SERVER"),
+            ClientStatement::Server(Some(url)) => write!(f, "SERVER {}", quote_string(url)),
+            ClientStatement::Help(None) => f.write_str("HELP"),
+            ClientStatement::Help(Some(topic)) => write!(f, "HELP {}", help_topic(topic)),
+            ClientStatement::History => f.write_str("HISTORY"),
+            ClientStatement::Clear => f.write_str("CLEAR"),
+            ClientStatement::Exit => f.write_str("EXIT"),
         }
     }
 }

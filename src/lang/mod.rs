@@ -79,19 +79,7 @@ pub fn for_each_name_mut(statement: &mut Statement, f: &mut dyn FnMut(&mut Name)
         | Statement::ShowCluster
         | Statement::ShowLoggers { .. }
         | Statement::SetLogger { .. }
-        | Statement::SetProperty { .. }
-        | Statement::UnsetProperty { .. }
-        | Statement::ShowProperties
-        | Statement::Define { .. }
-        | Statement::Undefine { .. }
-        | Statement::ShowVariables
-        | Statement::RunScript { .. }
-        | Statement::Output(_)
-        | Statement::Server(_)
-        | Statement::Help(_)
-        | Statement::History
-        | Statement::Clear
-        | Statement::Exit => {}
+        | Statement::Client(_) => {}
     }
 }
 

@@ -11,8 +11,8 @@ use std::cell::Cell;
 use std::collections::HashMap;
 
 use super::ast::{
-    ConnectorType, Lifecycle, Literal, Located, Name, OutputFormat, Property, Span, Statement,
-    Target,
+    ClientStatement, ConnectorType, Lifecycle, Literal, Located, Name, OutputFormat, Property,
+    Span, Statement, Target,
 };
 use super::error::ParseError;
 use super::lexer::{self, Token, TokenKind, Unterminated};
@@ -87,31 +87,12 @@ pub fn parse_statement(src: &str, opts: &ParseOptions) -> Result<Statement, Pars
 
 /// True for the client commands that may end at the end of their line without `;`.
 pub(crate) fn may_omit_semicolon(s: &Statement) -> bool {
-    matches!(
-        s,
-        Statement::RunScript { .. }
-            | Statement::Output(_)
-            | Statement::Server(_)
-            | Statement::Help(_)
-            | Statement::History
-            | Statement::Clear
-            | Statement::Exit
-    )
+    matches!(s, Statement::Client(c) if c.may_omit_semicolon())
 }
 
 /// True for statements that only the shell runs (not allowed under EXPLAIN).
 fn is_client_statement(s: &Statement) -> bool {
-    may_omit_semicolon(s)
-        || matches!(
-            s,
-            Statement::SetProperty { .. }
-                | Statement::UnsetProperty { .. }
-                | Statement::ShowProperties
-                | Statement::Define { .. }
-                | Statement::Undefine { .. }
-                | Statement::ShowVariables
-                | Statement::Explain(_)
-        )
+    matches!(s, Statement::Client(_) | Statement::Explain(_))
 }
 
 /// Line starts of the source, with a cursor so that positions asked in increasing order on one
@@ -613,9 +594,9 @@ impl<'a> Parser<'a> {
             "HISTORY" | "CLEAR" | "EXIT" | "QUIT" => {
                 self.bump();
                 Ok(match word.as_str() {
-                    "HISTORY" => Statement::History,
-                    "CLEAR" => Statement::Clear,
-                    _ => Statement::Exit,
+                    "HISTORY" => Statement::Client(ClientStatement::History),
+                    "CLEAR" => Statement::Client(ClientStatement::Clear),
+                    _ => Statement::Client(ClientStatement::Exit),
                 })
             }
             _ if is_ksql_only(&word) => Err(ParseError::at(
@@ -840,10 +821,10 @@ impl<'a> Parser<'a> {
             return Ok(Statement::ShowLoggers { like });
         }
         if self.eat("PROPERTIES") {
-            return Ok(Statement::ShowProperties);
+            return Ok(Statement::Client(ClientStatement::ShowProperties));
         }
         if self.eat("VARIABLES") {
-            return Ok(Statement::ShowVariables);
+            return Ok(Statement::Client(ClientStatement::ShowVariables));
         }
         Err(self.expected_keywords(
             &[
@@ -1100,14 +1081,17 @@ impl<'a> Parser<'a> {
         let after = format!("SET {}", super::ast::quote_string(&name));
         self.expect_punct("=", &after)?;
         let value = self.text_value("a 'value'", &format!("{after} ="))?;
-        Ok(Statement::SetProperty { name, value })
+        Ok(Statement::Client(ClientStatement::SetProperty {
+            name,
+            value,
+        }))
     }
 
     /// unset := UNSET 'prop'
     fn unset(&mut self) -> PResult<Statement> {
         self.bump();
         let name = self.text_value("a 'property'", "UNSET")?;
-        Ok(Statement::UnsetProperty { name })
+        Ok(Statement::Client(ClientStatement::UnsetProperty { name }))
     }
 
     /// A variable name: `[A-Za-z_][A-Za-z0-9_]*`.
@@ -1153,14 +1137,14 @@ impl<'a> Parser<'a> {
             }
             _ => return Err(self.expected("a 'string' value", &format!("DEFINE {name} ="))),
         };
-        Ok(Statement::Define { name, value })
+        Ok(Statement::Client(ClientStatement::Define { name, value }))
     }
 
     /// undefine := UNDEFINE name
     fn undefine(&mut self) -> PResult<Statement> {
         self.bump();
         let name = self.variable_name("UNDEFINE")?;
-        Ok(Statement::Undefine { name })
+        Ok(Statement::Client(ClientStatement::Undefine { name }))
     }
 
     /// run_script := RUN SCRIPT ('path' | path to the end of the line)
@@ -1168,7 +1152,7 @@ impl<'a> Parser<'a> {
         self.bump();
         self.expect("SCRIPT", "RUN")?;
         match self.rest_of_line(self.last_end)? {
-            Some(path) => Ok(Statement::RunScript { path }),
+            Some(path) => Ok(Statement::Client(ClientStatement::RunScript { path })),
             None => Err(self.expected("a 'path'", "RUN SCRIPT")),
         }
     }
@@ -1177,9 +1161,13 @@ impl<'a> Parser<'a> {
     fn output(&mut self) -> PResult<Statement> {
         self.bump();
         if self.eat("JSON") {
-            Ok(Statement::Output(Some(OutputFormat::Json)))
+            Ok(Statement::Client(ClientStatement::Output(Some(
+                OutputFormat::Json,
+            ))))
         } else if self.eat("TABULAR") {
-            Ok(Statement::Output(Some(OutputFormat::Tabular)))
+            Ok(Statement::Client(ClientStatement::Output(Some(
+                OutputFormat::Tabular,
+            ))))
         } else if self.peek().is_none()
             || self.peek_kind() == Some(TokenKind::Semicolon)
             || self
@@ -1187,7 +1175,7 @@ impl<'a> Parser<'a> {
                 .line_index(self.peek().map_or(0, |t| t.span.start))
                 != self.lines.line_index(self.last_end - 1)
         {
-            Ok(Statement::Output(None))
+            Ok(Statement::Client(ClientStatement::Output(None)))
         } else {
             Err(self.expected_keywords(&["JSON", "TABULAR"], "OUTPUT"))
         }
@@ -1196,13 +1184,17 @@ impl<'a> Parser<'a> {
     /// server := SERVER ['url' | url to the end of the line]
     fn server(&mut self) -> PResult<Statement> {
         self.bump();
-        Ok(Statement::Server(self.rest_of_line(self.last_end)?))
+        Ok(Statement::Client(ClientStatement::Server(
+            self.rest_of_line(self.last_end)?,
+        )))
     }
 
     /// help := HELP [topic to the end of the line | 'topic']
     fn help(&mut self) -> PResult<Statement> {
         self.bump();
-        Ok(Statement::Help(self.rest_of_line(self.last_end)?))
+        Ok(Statement::Client(ClientStatement::Help(
+            self.rest_of_line(self.last_end)?,
+        )))
     }
 }
 

@@ -179,22 +179,29 @@ fn connector_statement() -> BoxedStrategy<Statement> {
 
 fn client_statement() -> BoxedStrategy<Statement> {
     prop_oneof![
-        (any_text(), any_text()).prop_map(|(name, value)| Statement::SetProperty { name, value }),
-        any_text().prop_map(|name| Statement::UnsetProperty { name }),
-        Just(Statement::ShowProperties),
-        (var_name(), any_text()).prop_map(|(name, value)| Statement::Define { name, value }),
-        var_name().prop_map(|name| Statement::Undefine { name }),
-        Just(Statement::ShowVariables),
-        any_text().prop_map(|path| Statement::RunScript { path }),
+        (any_text(), any_text()).prop_map(|(name, value)| Statement::Client(
+            ClientStatement::SetProperty { name, value }
+        )),
+        any_text().prop_map(|name| Statement::Client(ClientStatement::UnsetProperty { name })),
+        Just(Statement::Client(ClientStatement::ShowProperties)),
+        (var_name(), any_text())
+            .prop_map(|(name, value)| Statement::Client(ClientStatement::Define { name, value })),
+        var_name().prop_map(|name| Statement::Client(ClientStatement::Undefine { name })),
+        Just(Statement::Client(ClientStatement::ShowVariables)),
+        any_text().prop_map(|path| Statement::Client(ClientStatement::RunScript { path })),
         prop::option::of(prop::sample::select(vec![
             OutputFormat::Json,
             OutputFormat::Tabular
         ]))
-        .prop_map(Statement::Output),
-        prop::option::of(any_text()).prop_map(Statement::Server),
+        .prop_map(|x| Statement::Client(ClientStatement::Output(x))),
+        prop::option::of(any_text()).prop_map(|x| Statement::Client(ClientStatement::Server(x))),
         prop::option::of(prop_oneof![any_text(), "[a-z]{1,5}( [a-z-]{1,5}){0,2}"])
-            .prop_map(Statement::Help),
-        prop::sample::select(vec![Statement::History, Statement::Clear, Statement::Exit]),
+            .prop_map(|x| Statement::Client(ClientStatement::Help(x))),
+        prop::sample::select(vec![
+            Statement::Client(ClientStatement::History),
+            Statement::Client(ClientStatement::Clear),
+            Statement::Client(ClientStatement::Exit)
+        ]),
     ]
     .boxed()
 }

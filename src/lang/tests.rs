@@ -615,7 +615,7 @@ fn client_statements() {
     accepts("history", "HISTORY");
     accepts("clear", "CLEAR");
     accepts("exit", "EXIT");
-    assert_eq!(parse("QUIT"), Statement::Exit);
+    assert_eq!(parse("QUIT"), Statement::Client(ClientStatement::Exit));
 
     assert_parse_error!("SET 'a'", 1, 8, "expected '=' after SET 'a'");
     assert_parse_error!(

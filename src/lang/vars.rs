@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ast::{Literal, Name, Property, Statement, Target};
+use super::ast::{ClientStatement, Literal, Name, Property, Statement, Target};
 use super::lexer::{next_token, TokenKind};
 use super::parser::{is_variable_name, unquote};
 
@@ -312,26 +312,32 @@ pub fn resolve(statement: &Statement, vars: &Variables) -> Result<Statement, Str
             cluster: *cluster,
         },
         S::Explain(inner) => S::Explain(Box::new(resolve(inner, vars)?)),
-        S::SetProperty { name, value } => S::SetProperty {
+        S::Client(client) => S::Client(resolve_client(client, &s)),
+        other @ (S::ShowConnectorPlugins | S::ShowPlugins | S::ShowCluster) => other.clone(),
+    })
+}
+
+/// Client statements hold plain strings: variables are substituted inside them.
+fn resolve_client(client: &ClientStatement, s: &dyn Fn(&String) -> String) -> ClientStatement {
+    use ClientStatement as C;
+    match client {
+        C::SetProperty { name, value } => C::SetProperty {
             name: s(name),
             value: s(value),
         },
-        S::UnsetProperty { name } => S::UnsetProperty { name: s(name) },
-        S::RunScript { path } => S::RunScript { path: s(path) },
-        S::Server(url) => S::Server(url.as_ref().map(s)),
-        other @ (S::ShowConnectorPlugins
-        | S::ShowPlugins
-        | S::ShowCluster
-        | S::ShowProperties
-        | S::Define { .. }
-        | S::Undefine { .. }
-        | S::ShowVariables
-        | S::Output(_)
-        | S::Help(_)
-        | S::History
-        | S::Clear
-        | S::Exit) => other.clone(),
-    })
+        C::UnsetProperty { name } => C::UnsetProperty { name: s(name) },
+        C::RunScript { path } => C::RunScript { path: s(path) },
+        C::Server(url) => C::Server(url.as_ref().map(s)),
+        other @ (C::ShowProperties
+        | C::Define { .. }
+        | C::Undefine { .. }
+        | C::ShowVariables
+        | C::Output(_)
+        | C::Help(_)
+        | C::History
+        | C::Clear
+        | C::Exit) => other.clone(),
+    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use rustyline::history::{DefaultHistory, History};
 use rustyline::{Config, Editor};
 
 use crate::error::Error;
-use crate::lang::ast::Statement;
+use crate::lang::ast::{ClientStatement, Statement};
 use crate::lang::{self, lexer};
 use crate::output::{Block, Output};
 use crate::render::style::{paint, Colour};
@@ -135,18 +135,18 @@ fn run_text(
     };
     for located in statements {
         let result = match &located.statement {
-            Statement::History => {
+            Statement::Client(ClientStatement::History) => {
                 let output = history_output(editor.history());
                 shell
                     .renderer
                     .render(&output, &Default::default(), &mut out)
                     .map(|()| Ok(Flow::Continue))
             }
-            Statement::Clear => {
+            Statement::Client(ClientStatement::Clear) => {
                 let _ = editor.clear_screen();
                 Ok(Ok(Flow::Continue))
             }
-            Statement::Exit => return Flow::Exit,
+            Statement::Client(ClientStatement::Exit) => return Flow::Exit,
             stmt => shell.run(stmt, &mut out),
         };
         match result {
