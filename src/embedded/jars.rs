@@ -217,29 +217,16 @@ fn fetch_into(version: &str, staging: &Path) -> Result<(), Error> {
     let copy_deps = format!("{DEPENDENCY_PLUGIN}:copy-dependencies");
     let copy = format!("{DEPENDENCY_PLUGIN}:copy");
     let connect_file = format!("-Dartifact=org.apache.kafka:connect-file:{version}");
+    // Both steps run quietly, without colour, against our pom: `copy` needs no project, but
+    // -f keeps Maven from picking up a pom in the current directory.
+    let common = ["-B", "-q", "-Dstyle.color=never", "-f", pom_arg.as_str()];
     let steps: [Vec<&str>; 2] = [
-        vec![
-            "-B",
-            "-q",
-            "-Dstyle.color=never",
-            "-f",
-            &pom_arg,
-            &kafka_version,
-            &copy_deps,
-            "-DincludeScope=runtime",
-            &libs,
-        ],
-        // `copy` needs no project; -f keeps Maven from picking up a pom in the current directory.
-        vec![
-            "-B",
-            "-q",
-            "-Dstyle.color=never",
-            "-f",
-            &pom_arg,
-            &copy,
-            &connect_file,
-            &plugins,
-        ],
+        [
+            &common[..],
+            &[&kafka_version, &copy_deps, "-DincludeScope=runtime", &libs],
+        ]
+        .concat(),
+        [&common[..], &[&copy, &connect_file, &plugins]].concat(),
     ];
     for args in steps {
         run_maven(&args, &log, version, staging)?;

@@ -109,6 +109,15 @@ impl KcshHelper {
         }
     }
 
+    /// The worker's plugin classes as they are written in a statement: `'class'`.
+    fn quoted_plugin_classes(&self) -> Vec<String> {
+        self.source
+            .plugin_classes()
+            .iter()
+            .map(|c| format!("'{c}'"))
+            .collect()
+    }
+
     fn config_keys(&self, class: &str) -> Vec<String> {
         if let Some(keys) = self.keys_cache.borrow().get(class) {
             return keys.clone();
@@ -205,13 +214,7 @@ impl KcshHelper {
                 return matching(&props, prefix, false);
             }
             ["DESCRIBE", "PLUGIN"] => {
-                let classes: Vec<String> = self
-                    .source
-                    .plugin_classes()
-                    .iter()
-                    .map(|c| format!("'{c}'"))
-                    .collect();
-                return matching(&classes, prefix, false);
+                return matching(&self.quoted_plugin_classes(), prefix, false);
             }
             _ => {}
         }
@@ -262,13 +265,7 @@ impl KcshHelper {
                     .checked_sub(2)
                     .map(|i| unquote(list[i].text(context)));
                 if key.as_deref() == Some("connector.class") {
-                    let classes: Vec<String> = self
-                        .source
-                        .plugin_classes()
-                        .iter()
-                        .map(|c| format!("'{c}'"))
-                        .collect();
-                    matching(&classes, prefix, false)
+                    matching(&self.quoted_plugin_classes(), prefix, false)
                 } else {
                     Vec::new()
                 }
