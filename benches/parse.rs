@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use kcsh::lang::{parse_script, ParseOptions};
+use kcsh::lang::{ParseOptions, parse_script};
 
 /// The statement mix; `{i}` is replaced by the statement number.
 const TEMPLATES: &[&str] = &[

@@ -136,10 +136,10 @@ impl Session {
     /// Connector names for completion (cached for a few seconds, refreshed after changes).
     pub fn connector_names(&self) -> Result<Vec<String>, Error> {
         let mut cache = self.names.lock().unwrap();
-        if let Some((at, names)) = cache.as_ref() {
-            if at.elapsed() < NAMES_TTL {
-                return Ok(names.clone());
-            }
+        if let Some((at, names)) = cache.as_ref()
+            && at.elapsed() < NAMES_TTL
+        {
+            return Ok(names.clone());
         }
         let mut names: Vec<String> = self.client.send_json(&Request::get("/connectors"))?;
         names.sort();
@@ -367,14 +367,14 @@ impl Session {
     /// A masker that also hides the keys the plugin declares as PASSWORD (best effort).
     fn masker_for(&self, class: Option<&str>) -> Masker {
         let mut m = self.masker();
-        if let (false, Some(class)) = (m.show, class) {
-            if let Ok(keys) = self.plugin_definitions(class) {
-                m.password_keys = keys
-                    .into_iter()
-                    .filter(|k| k.kind.eq_ignore_ascii_case("PASSWORD"))
-                    .map(|k| k.name)
-                    .collect();
-            }
+        if let (false, Some(class)) = (m.show, class)
+            && let Ok(keys) = self.plugin_definitions(class)
+        {
+            m.password_keys = keys
+                .into_iter()
+                .filter(|k| k.kind.eq_ignore_ascii_case("PASSWORD"))
+                .map(|k| k.name)
+                .collect();
         }
         m
     }

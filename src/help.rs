@@ -586,16 +586,22 @@ mod tests {
 
     #[test]
     fn lookup_finds_topics_by_their_words() {
-        assert!(lookup("CREATE CONNECTOR")
-            .unwrap()
-            .starts_with("CREATE CONNECTOR"));
+        assert!(
+            lookup("CREATE CONNECTOR")
+                .unwrap()
+                .starts_with("CREATE CONNECTOR")
+        );
         assert!(lookup("create").unwrap().starts_with("CREATE CONNECTOR"));
-        assert!(lookup("list connectors;")
-            .unwrap()
-            .starts_with("SHOW CONNECTORS"));
-        assert!(lookup("create source connector")
-            .unwrap()
-            .starts_with("CREATE CONNECTOR"));
+        assert!(
+            lookup("list connectors;")
+                .unwrap()
+                .starts_with("SHOW CONNECTORS")
+        );
+        assert!(
+            lookup("create source connector")
+                .unwrap()
+                .starts_with("CREATE CONNECTOR")
+        );
         assert!(lookup("output").unwrap().contains("OUTPUT [JSON|TABULAR]"));
         let alter = lookup("ALTER").unwrap();
         assert!(alter.contains("RESET OFFSETS") && alter.contains("SET OFFSET"));
@@ -622,7 +628,7 @@ mod tests {
     /// Help can never show an example the parser rejects, nor miss a statement kind.
     #[test]
     fn every_example_parses() {
-        use crate::lang::{parse_script, ParseOptions};
+        use crate::lang::{ParseOptions, parse_script};
         let opts = ParseOptions {
             allow_missing_semicolon: true,
             ..Default::default()

@@ -21,7 +21,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::error::Error;
-use crate::render::{style, Format, Renderer};
+use crate::render::{Format, Renderer, style};
 
 /// Run kcsh as the command line asks. An `Err` is printed by `main` and becomes its exit code
 /// ([`Error::exit_code`]); statement failures inside a script come back as `Ok(code)` after

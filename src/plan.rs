@@ -4,8 +4,8 @@
 
 use std::fmt;
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde_json::{json, Map, Value};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::{Map, Value, json};
 
 use crate::error::Error;
 use crate::lang::ast::{Lifecycle, Literal, Name, Property, Statement, Target};
@@ -89,20 +89,25 @@ impl Request {
     }
 }
 
+impl Request {
+    /// The path with its encoded query string: what goes after the worker's base URL. The one
+    /// place a query is encoded, so what EXPLAIN prints is what is sent.
+    pub fn target(&self) -> String {
+        let mut target = self.path.clone();
+        for (i, (k, v)) in self.query.iter().enumerate() {
+            target.push(if i == 0 { '?' } else { '&' });
+            target.push_str(&utf8_percent_encode(k, QUERY).to_string());
+            target.push('=');
+            target.push_str(&utf8_percent_encode(v, QUERY).to_string());
+        }
+        target
+    }
+}
+
 impl fmt::Display for Request {
     /// `PUT /connectors/fs%20src/pause`, with the query string if any.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.method, self.path)?;
-        for (i, (k, v)) in self.query.iter().enumerate() {
-            let sep = if i == 0 { '?' } else { '&' };
-            write!(
-                f,
-                "{sep}{}={}",
-                utf8_percent_encode(k, QUERY),
-                utf8_percent_encode(v, QUERY)
-            )?;
-        }
-        Ok(())
+        write!(f, "{} {}", self.method, self.target())
     }
 }
 
@@ -394,8 +399,10 @@ pub fn plan_with(stmt: &Statement, opts: &PlanOptions) -> Result<Vec<Request>, E
             let n = name(n)?;
             let mut config = properties_text(properties, opts)?;
             config.retain(|(k, _)| k != "name");
-            vec![Request::new(Method::Patch, connector_path(&n, "/config")?)
-                .body(config_json(&config))]
+            vec![
+                Request::new(Method::Patch, connector_path(&n, "/config")?)
+                    .body(config_json(&config)),
+            ]
         }
         Statement::AlterConnectorUnset { name: n, keys } => {
             let n = name(n)?;
@@ -403,8 +410,10 @@ pub fn plan_with(stmt: &Statement, opts: &PlanOptions) -> Result<Vec<Request>, E
             for k in keys {
                 body.insert(name(k)?, Value::Null);
             }
-            vec![Request::new(Method::Patch, connector_path(&n, "/config")?)
-                .body(Value::Object(body))]
+            vec![
+                Request::new(Method::Patch, connector_path(&n, "/config")?)
+                    .body(Value::Object(body)),
+            ]
         }
         Statement::ShowCreateConnector { name: n } => {
             vec![Request::get(connector_path(&name(n)?, "")?)]
@@ -605,10 +614,12 @@ mod tests {
             name: Name::Plain("fs".into()),
             properties: vec![prop("topic", s("t"))],
         };
-        assert!(plan(&stmt)
-            .unwrap_err()
-            .to_string()
-            .contains("connector.class"));
+        assert!(
+            plan(&stmt)
+                .unwrap_err()
+                .to_string()
+                .contains("connector.class")
+        );
     }
 
     #[test]
@@ -667,12 +678,16 @@ mod tests {
             if_exists: false,
             name: Name::Plain("x".into()),
         };
-        assert!(plan(&Statement::Explain(Box::new(inner)))
-            .unwrap()
-            .is_empty());
-        assert!(plan(&Statement::Client(ClientStatement::ShowProperties))
-            .unwrap()
-            .is_empty());
+        assert!(
+            plan(&Statement::Explain(Box::new(inner)))
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            plan(&Statement::Client(ClientStatement::ShowProperties))
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

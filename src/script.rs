@@ -12,7 +12,7 @@ use crate::lang::ast::{ClientStatement, Located, Statement};
 use crate::lang::vars::{self, Variables};
 use crate::lang::{self, ParseError, ParseOptions};
 use crate::render::style;
-use crate::shell::{Flow, Shell, MAX_SCRIPT_DEPTH};
+use crate::shell::{Flow, MAX_SCRIPT_DEPTH, Shell};
 
 /// One script text and where it came from (for messages).
 #[derive(Debug, Clone)]

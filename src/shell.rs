@@ -5,20 +5,20 @@
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::cli::OnError;
-use crate::connect::config::{parse_urls, Settings};
+use crate::connect::config::{Settings, parse_urls};
 use crate::error::Error;
 use crate::exec::{self, Session};
 use crate::lang::ast::{ClientStatement, Statement};
 use crate::lang::vars::{self, Variables};
 use crate::lang::{self, ParseOptions};
 use crate::output::{Block, Output};
-use crate::render::{self, style, Format, Renderer};
+use crate::render::{self, Format, Renderer, style};
 
 /// RUN SCRIPT may nest this deep (a script running itself would otherwise never end).
 pub(crate) const MAX_SCRIPT_DEPTH: usize = 16;
@@ -131,10 +131,10 @@ impl Shell {
         if output.blocks.is_empty() && self.renderer.format == Format::Tabular {
             return Ok(());
         }
-        if self.fit_terminal {
-            if let Some((width, _)) = terminal_size::terminal_size() {
-                self.renderer.width = Some(width.0);
-            }
+        if self.fit_terminal
+            && let Some((width, _)) = terminal_size::terminal_size()
+        {
+            self.renderer.width = Some(width.0);
         }
         if self.renderer.format == Format::Tabular {
             let block = output.blocks.iter().any(|b| {
@@ -262,7 +262,7 @@ impl Shell {
                     _ => {
                         return Err(Error::Usage(format!(
                             "'on.error' takes stop or continue, not '{value}'"
-                        )))
+                        )));
                     }
                 };
             }
@@ -408,7 +408,7 @@ impl Shell {
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
                     return Err(Error::Statement(
                         "internal error: the request's thread ended without an answer".into(),
-                    ))
+                    ));
                 }
             }
         }

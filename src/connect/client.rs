@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::blocking::{Client as Http, RequestBuilder};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 
 use super::config::Settings;
@@ -74,6 +74,7 @@ impl Client {
     /// Builds the HTTP client. Fails only on bad local settings (unreadable certificate files,
     /// invalid header names), never because the cluster is down.
     pub fn new(settings: &Settings) -> Result<Client, Error> {
+        install_crypto_provider();
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         for (name, value) in &settings.headers {
@@ -88,7 +89,7 @@ impl Client {
             .default_headers(headers)
             .timeout(settings.timeout)
             .connect_timeout(Duration::from_secs(10))
-            .use_rustls_tls();
+            .tls_backend_rustls();
         if let Some(ca) = &settings.ca_cert {
             let pem = read_file(ca, "CA certificate")?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
@@ -100,9 +101,7 @@ impl Client {
                     ca.display()
                 )));
             }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
+            builder = builder.tls_certs_merge(certs);
         }
         match (&settings.client_cert, &settings.client_key) {
             (Some(cert), Some(key)) => {
@@ -122,11 +121,11 @@ impl Client {
             _ => {
                 return Err(Error::Usage(
                     "--client-cert and --client-key go together".into(),
-                ))
+                ));
             }
         }
         if settings.insecure {
-            builder = builder.danger_accept_invalid_certs(true);
+            builder = builder.tls_danger_accept_invalid_certs(true);
         }
         let http = builder
             .build()
@@ -227,7 +226,7 @@ impl Client {
                         req.method,
                         req.path,
                         self.timeout().as_secs()
-                    )))
+                    )));
                 }
                 Err(e) => return Err(ApiError::Other(format!("{base}: {}", root_cause(&e)))),
             }
@@ -236,7 +235,7 @@ impl Client {
     }
 
     fn build(&self, base: &str, req: &Request) -> RequestBuilder {
-        let url = format!("{base}{}", req.path);
+        let url = format!("{base}{}", req.target());
         let method = match req.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -245,9 +244,6 @@ impl Client {
             Method::Delete => reqwest::Method::DELETE,
         };
         let mut b = self.http.request(method, url).timeout(self.timeout());
-        if !req.query.is_empty() {
-            b = b.query(&req.query);
-        }
         if let Some(body) = &req.body {
             b = b
                 .header(CONTENT_TYPE, "application/json")
@@ -261,6 +257,15 @@ impl Client {
         }
         b
     }
+}
+
+/// reqwest is built without a crypto provider of its own (see Cargo.toml): rustls's `ring`
+/// provider becomes the process default once. An error only means one is already installed.
+fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
 }
 
 fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, Error> {

@@ -33,19 +33,19 @@ impl ApiError {
     /// `{"error_code", "message"}` becomes its message; anything else (an HTML page from Jetty
     /// or a proxy) becomes the status line and a short excerpt.
     pub fn from_response(status: u16, reason: &str, body: &str) -> ApiError {
-        if let Ok(value) = serde_json::from_str::<serde_json::Value>(body) {
-            if let Some(message) = value.get("message").and_then(|m| m.as_str()) {
-                // Config errors end with a pointer to the validate endpoint: noise for a shell
-                // user, who has VALIDATE.
-                let message = match message.find("\nYou can also find the above list of errors") {
-                    Some(i) => &message[..i],
-                    None => message,
-                };
-                return ApiError::Status {
-                    status,
-                    message: message.trim_end().to_string(),
-                };
-            }
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(body)
+            && let Some(message) = value.get("message").and_then(|m| m.as_str())
+        {
+            // Config errors end with a pointer to the validate endpoint: noise for a shell
+            // user, who has VALIDATE.
+            let message = match message.find("\nYou can also find the above list of errors") {
+                Some(i) => &message[..i],
+                None => message,
+            };
+            return ApiError::Status {
+                status,
+                message: message.trim_end().to_string(),
+            };
         }
         let excerpt = excerpt(body);
         let message = if excerpt.is_empty() {

@@ -242,21 +242,26 @@ mod tests {
         assert_eq!((l.url.as_str(), l.port), ("http://localhost:9000", 9000));
         let l = worker_listener(&props("listeners=https://[::]:8443/")).unwrap();
         assert_eq!(l.url, "https://[::1]:8443");
-        assert!(worker_listener(&props("listeners=localhost:80"))
-            .unwrap_err()
-            .contains("no scheme"));
-        assert!(worker_listener(&props("listeners=http://h:port"))
-            .unwrap_err()
-            .contains("invalid port"));
+        assert!(
+            worker_listener(&props("listeners=localhost:80"))
+                .unwrap_err()
+                .contains("no scheme")
+        );
+        assert!(
+            worker_listener(&props("listeners=http://h:port"))
+                .unwrap_err()
+                .contains("invalid port")
+        );
     }
 
     #[test]
     fn cluster_ids_look_like_kafka_uuids() {
         let id = random_cluster_id();
         assert_eq!(id.len(), 22);
-        assert!(id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(
+            id.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
         assert_ne!(id, random_cluster_id());
         assert_eq!(base64_url(b"\xff\xfe\xfd\x00"), "__79AA");
     }

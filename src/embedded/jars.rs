@@ -259,13 +259,13 @@ fn run_maven(args: &[&str], log: &Path, version: &str, cwd: &Path) -> Result<(),
                  uses it once to fetch Apache Kafka {version}'s jars from Maven Central. Fix: \
                  install it (on Debian/Ubuntu `apt-get install maven`), or pass --kafka-home DIR \
                  (or set KAFKA_HOME) to an unpacked Kafka 4.x release."
-            )))
+            )));
         }
         Err(e) => {
             return Err(Error::Unreachable(format!(
                 "cannot start the embedded cluster: running Maven failed: {e}. Fix: check the \
                  Maven installation, or pass --kafka-home DIR."
-            )))
+            )));
         }
     };
     if status.success() {

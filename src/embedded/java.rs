@@ -31,14 +31,14 @@ pub fn find() -> Result<Java, Error> {
                  $JAVA_HOME/bin/java and `java` on PATH); Kafka 4.x needs Java {MIN_MAJOR} or \
                  newer. Fix: install it (on Debian/Ubuntu `apt-get install openjdk-17-jre-headless`) \
                  or set JAVA_HOME to a JDK {MIN_MAJOR}+ installation."
-            )))
+            )));
         }
         Err(e) => {
             return Err(Error::Unreachable(format!(
                 "cannot start the embedded cluster: running `{} -version` failed: {e}. Fix: \
                  check the Java installation or point JAVA_HOME at a JDK {MIN_MAJOR}+.",
                 path.display()
-            )))
+            )));
         }
     };
     let text = String::from_utf8_lossy(&output.stderr).into_owned()

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Once, Weak};
 use std::time::{Duration, Instant};
 
-pub use jars::{KafkaJars, DEFAULT_KAFKA_VERSION};
+pub use jars::{DEFAULT_KAFKA_VERSION, KafkaJars};
 pub use process::Lifetime;
 
 use crate::cli::{Cli, EmbeddedArgs, OutputArg};
@@ -387,13 +387,13 @@ impl Boot<'_> {
         // names no plugin.path; the worker runs in the current directory so that relative
         // paths in the file keep their meaning.
         let mut effective = text.clone();
-        if config::get(&props, "plugin.path").is_none() {
-            if let Some(plugins) = self.jars.plugin_path() {
-                effective.push_str(&format!(
-                    "\n# added by kcsh: Kafka's file connectors\nplugin.path={}\n",
-                    plugins.display()
-                ));
-            }
+        if config::get(&props, "plugin.path").is_none()
+            && let Some(plugins) = self.jars.plugin_path()
+        {
+            effective.push_str(&format!(
+                "\n# added by kcsh: Kafka's file connectors\nplugin.path={}\n",
+                plugins.display()
+            ));
         }
         let copy = self.run_dir.join("worker.properties");
         write(&copy, &effective)?;

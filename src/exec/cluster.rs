@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::Session;
-use crate::connect::model::{LoggerLevel, WorkerStatus};
 use crate::connect::ApiError;
+use crate::connect::model::{LoggerLevel, WorkerStatus};
 use crate::error::Error;
 use crate::output::{Block, Output};
 use crate::plan::{self, Request};

@@ -3,16 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::Session;
-use crate::connect::model::{ConfigInfos, ConnectorInfo};
 use crate::connect::ApiError;
+use crate::connect::model::{ConfigInfos, ConnectorInfo};
 use crate::error::Error;
 use crate::lang::ast::{ConnectorType, Literal, Name, Property, Span, Statement};
 use crate::output::{Block, Output};
 use crate::plan::{self, Method, Request};
-use crate::secrets::{Masker, HIDDEN};
+use crate::secrets::{HIDDEN, Masker};
 
 fn s(text: impl Into<String>) -> Value {
     Value::String(text.into())
@@ -376,10 +376,11 @@ fn keep_hidden_secrets(
     masker: &Masker,
 ) {
     for (k, v) in config.iter_mut() {
-        if v == HIDDEN && masker.is_secret(k) {
-            if let Some(live_value) = live.get(k) {
-                *v = live_value.clone();
-            }
+        if v == HIDDEN
+            && masker.is_secret(k)
+            && let Some(live_value) = live.get(k)
+        {
+            *v = live_value.clone();
         }
     }
 }

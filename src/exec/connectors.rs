@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{not_found_text, plugin_error, type_upper, Session};
+use super::{Session, not_found_text, plugin_error, type_upper};
+use crate::connect::ApiError;
 use crate::connect::model::{
     ActiveTopics, ConfigKeyInfo, ConnectorInfo, ConnectorStatus, ExpandedConnector, PluginInfo,
     TaskInfo,
 };
-use crate::connect::ApiError;
 use crate::error::Error;
 use crate::lang::ast::{ConnectorType, Name};
 use crate::output::{Block, Output};
@@ -35,10 +35,10 @@ impl Session {
         });
         let mut rows = Vec::new();
         for (name, c) in &all {
-            if let Some(p) = like {
-                if !plan::like(p, name) {
-                    continue;
-                }
+            if let Some(p) = like
+                && !plan::like(p, name)
+            {
+                continue;
             }
             let ctype = c
                 .info

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::Session;
-use crate::connect::model::{ConnectorOffsets, ConnectorStatus, ExpandedConnector, MessageBody};
 use crate::connect::ApiError;
+use crate::connect::model::{ConnectorOffsets, ConnectorStatus, ExpandedConnector, MessageBody};
 use crate::error::Error;
 use crate::lang::ast::{Lifecycle, Name, Property, Target};
 use crate::output::{Block, Output};

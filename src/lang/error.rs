@@ -172,7 +172,10 @@ pub fn source_from_bytes(bytes: &[u8]) -> Result<String, ParseError> {
                 span: Span::new(offset, offset + e.error_len().unwrap_or(1)),
                 line,
                 column,
-                hint: Some("kcsh reads scripts as UTF-8; convert the file, e.g. with `iconv -t UTF-8`".into()),
+                hint: Some(
+                    "kcsh reads scripts as UTF-8; convert the file, e.g. with `iconv -t UTF-8`"
+                        .into(),
+                ),
             })
         }
     }
@@ -202,9 +205,10 @@ mod tests {
     fn renders_at_end_of_input_and_long_lines() {
         let src = "DROP CONNECTOR";
         let e = ParseError::at(src, Span::new(14, 14), "expected a name");
-        assert!(e
-            .render(src, None)
-            .ends_with("1 | DROP CONNECTOR\n  |               ^"));
+        assert!(
+            e.render(src, None)
+                .ends_with("1 | DROP CONNECTOR\n  |               ^")
+        );
         let long = format!("{}x", "a ".repeat(100_000));
         let e = ParseError::at(&long, Span::new(200_000, 200_001), "bad");
         let shown = e.render(&long, None);

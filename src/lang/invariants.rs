@@ -6,7 +6,7 @@
 //! a canonical text that parses back to the same statement; resolving variables never panics.
 
 use super::vars::Variables;
-use super::{lexer, parse_script, parse_statement, source_from_bytes, vars, ParseOptions};
+use super::{ParseOptions, lexer, parse_script, parse_statement, source_from_bytes, vars};
 
 /// Runs the whole text path over `data`; panics with the failing text when an invariant breaks.
 pub fn check(data: &[u8]) {

@@ -20,8 +20,8 @@ pub mod parser;
 pub mod templates;
 pub mod vars;
 
-pub use error::{source_from_bytes, ParseError};
-pub use parser::{parse_script, parse_statement, ParseOptions};
+pub use error::{ParseError, source_from_bytes};
+pub use parser::{ParseOptions, parse_script, parse_statement};
 
 use ast::{Name, Statement, Target};
 

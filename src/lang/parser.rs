@@ -264,10 +264,11 @@ impl<'a> Parser<'a> {
     fn expected_keywords(&self, kws: &[&str], after: &str) -> ParseError {
         let what = one_of(kws);
         let err = self.expected(&what, after);
-        if let Some(t) = self.peek() {
-            if t.is_word() && is_ksql_only(self.text(t)) {
-                return err.with_hint(KSQL_ONLY_HINT);
-            }
+        if let Some(t) = self.peek()
+            && t.is_word()
+            && is_ksql_only(self.text(t))
+        {
+            return err.with_hint(KSQL_ONLY_HINT);
         }
         match self.peek() {
             Some(t) if t.is_word() => match closest(self.text(t), kws) {
@@ -910,14 +911,14 @@ impl<'a> Parser<'a> {
         self.bump();
         let target = self.target("RESTART")?;
         let after = format!("RESTART {target}");
-        if let Target::One(name) = &target {
-            if self.eat("TASK") {
-                let task = self.integer("a task number", &format!("{after} TASK"))?;
-                return Ok(Statement::RestartTask {
-                    name: name.clone(),
-                    task,
-                });
-            }
+        if let Target::One(name) = &target
+            && self.eat("TASK")
+        {
+            let task = self.integer("a task number", &format!("{after} TASK"))?;
+            return Ok(Statement::RestartTask {
+                name: name.clone(),
+                task,
+            });
         }
         let (mut include_tasks, mut only_failed) = (false, false);
         loop {

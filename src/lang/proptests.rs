@@ -283,11 +283,10 @@ proptest! {
         let text = stmt.to_string();
         let mut vars = super::vars::Variables::new();
         for piece in text.split("${").skip(1) {
-            if let Some(end) = piece.find('}') {
-                if super::parser::is_variable_name(&piece[..end]) {
+            if let Some(end) = piece.find('}')
+                && super::parser::is_variable_name(&piece[..end]) {
                     vars.define(&piece[..end], &value);
                 }
-            }
         }
         let resolved = match super::vars::resolve(&stmt, &vars) {
             Ok(r) => r,

@@ -680,9 +680,10 @@ fn missing_final_semicolon() {
     let strict = ParseOptions::default();
     let e = parse_script("SHOW CONNECTORS; DROP CONNECTOR x", &strict).unwrap_err();
     assert_eq!((e.line, e.column), (1, 34));
-    assert!(e
-        .message
-        .contains("expected ';' after DROP CONNECTOR x, found end of input"));
+    assert!(
+        e.message
+            .contains("expected ';' after DROP CONNECTOR x, found end of input")
+    );
     assert_eq!(parse_script("DROP CONNECTOR x", &opts()).unwrap().len(), 1);
     // A forgotten `;` before the next statement is reported where it belongs.
     let e = parse_script("DROP CONNECTOR x\n\nshow connectors;", &strict).unwrap_err();

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::ast::{ClientStatement, Literal, Name, Property, Statement, Target};
-use super::lexer::{next_token, TokenKind};
+use super::lexer::{TokenKind, next_token};
 use super::parser::{is_variable_name, unquote};
 
 /// The session's variables: names compare case-insensitively and keep the case they were
@@ -343,7 +343,7 @@ fn resolve_client(client: &ClientStatement, s: &dyn Fn(&String) -> String) -> Cl
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{parse_statement, ParseOptions};
+    use crate::lang::{ParseOptions, parse_statement};
 
     fn vars(pairs: &[(&str, &str)]) -> Variables {
         let mut v = Variables::new();

@@ -110,9 +110,11 @@ mod tests {
     fn format_parses_case_insensitively() {
         assert_eq!("json".parse::<Format>(), Ok(Format::Json));
         assert_eq!("TABULAR".parse::<Format>(), Ok(Format::Tabular));
-        assert!("xml"
-            .parse::<Format>()
-            .unwrap_err()
-            .contains("TABULAR or JSON"));
+        assert!(
+            "xml"
+                .parse::<Format>()
+                .unwrap_err()
+                .contains("TABULAR or JSON")
+        );
     }
 }

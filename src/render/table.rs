@@ -4,10 +4,13 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, TableComponent};
+use comfy_table::{
+    Cell, Color, ColumnConstraint, ContentArrangement, ContentLineStyle, LineStyle, Table,
+    TableStyle,
+};
 use serde_json::Value;
 
-use super::style::{paint, state_colour, Colour};
+use super::style::{Colour, paint, state_colour};
 use super::{Context, Renderer};
 use crate::output::{Block, Output};
 
@@ -117,10 +120,11 @@ fn build_table(
                 text = short;
             }
             let mut cell = Cell::new(&text);
-            if r.color && is_state_column(column) {
-                if let Some(c) = state_colour(&text) {
-                    cell = cell.fg(table_colour(c));
-                }
+            if r.color
+                && is_state_column(column)
+                && let Some(c) = state_colour(&text)
+            {
+                cell = cell.fg(table_colour(c));
             }
             cell
         });
@@ -164,14 +168,14 @@ fn keep_short_columns_whole(table: &mut Table, width: u16) {
 }
 
 /// ksqlDB's table look: no outer frame, `|` between columns, dashes under the header and at the end.
+const KSQL_STYLE: TableStyle = TableStyle::new()
+    .header_lines(ContentLineStyle::none().junction('|'))
+    .header_separator(LineStyle::none().fill('-').junction('-'))
+    .content_lines(ContentLineStyle::none().junction('|'))
+    .bottom_border(LineStyle::none().fill('-').junction('-'));
+
 fn ksql_style(table: &mut Table) {
-    table.load_preset(comfy_table::presets::NOTHING);
-    table
-        .set_style(TableComponent::VerticalLines, '|')
-        .set_style(TableComponent::HeaderLines, '-')
-        .set_style(TableComponent::MiddleHeaderIntersections, '-')
-        .set_style(TableComponent::BottomBorder, '-')
-        .set_style(TableComponent::BottomBorderIntersections, '-');
+    table.load_style(KSQL_STYLE);
 }
 
 fn table_colour(c: Colour) -> Color {

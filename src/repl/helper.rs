@@ -14,9 +14,9 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
-use crate::lang::lexer::{is_plain_identifier, tokenize, Token, TokenKind, KEYWORDS};
+use crate::lang::lexer::{KEYWORDS, Token, TokenKind, is_plain_identifier, tokenize};
 use crate::lang::parser::STATEMENT_KEYWORDS;
-use crate::render::style::{paint, Colour};
+use crate::render::style::{Colour, paint};
 use crate::shell::SessionHandle;
 
 /// Where completion gets live names from.
@@ -561,7 +561,9 @@ mod tests {
 
     #[test]
     fn plugin_classes_after_connector_class() {
-        let (_, found) = complete("CREATE CONNECTOR x WITH ('connector.class' = 'org.apache.kafka.connect.file.FileStreamSo");
+        let (_, found) = complete(
+            "CREATE CONNECTOR x WITH ('connector.class' = 'org.apache.kafka.connect.file.FileStreamSo",
+        );
         assert_eq!(
             found,
             vec!["'org.apache.kafka.connect.file.FileStreamSourceConnector'"]

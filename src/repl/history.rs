@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::lang::lexer::{tokenize, TokenKind};
+use crate::lang::lexer::{TokenKind, tokenize};
 use crate::secrets::is_secret_key;
 
 /// Where history is kept: `KCSH_HISTORY` if set (empty disables history), else

@@ -14,7 +14,7 @@ pub mod history;
 use std::io::{self, Write};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
-use std::sync::{mpsc, Arc};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use rustyline::config::{BellStyle, ColorMode, CompletionType};
@@ -26,8 +26,8 @@ use crate::error::Error;
 use crate::lang::ast::{ClientStatement, Statement};
 use crate::lang::{self, lexer};
 use crate::output::{Block, Output};
-use crate::render::style::{paint, Colour};
-use crate::shell::{lock, Flow, Shell};
+use crate::render::style::{Colour, paint};
+use crate::shell::{Flow, Shell, lock};
 use helper::{KcshHelper, LiveSource};
 
 const MAX_HISTORY: usize = 10_000;
@@ -66,10 +66,10 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
     editor.set_helper(Some(KcshHelper::new(color, Box::new(source))));
 
     let history_path = history::path();
-    if let Some(path) = &history_path {
-        if history::prepare(path).is_ok() {
-            let _ = editor.load_history(path);
-        }
+    if let Some(path) = &history_path
+        && history::prepare(path).is_ok()
+    {
+        let _ = editor.load_history(path);
     }
 
     let mut buffer = String::new();
@@ -90,12 +90,11 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
                     continue;
                 }
                 let entry = history::mask_secrets(text.trim_end());
-                if editor.add_history_entry(entry).unwrap_or(false) {
-                    if let Some(path) = &history_path {
-                        if editor.append_history(path).is_ok() {
-                            let _ = history::restrict(path);
-                        }
-                    }
+                if editor.add_history_entry(entry).unwrap_or(false)
+                    && let Some(path) = &history_path
+                    && editor.append_history(path).is_ok()
+                {
+                    let _ = history::restrict(path);
                 }
                 shell.start_input();
                 let flow = run_text(&mut shell, &mut editor, &text);

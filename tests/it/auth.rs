@@ -12,7 +12,7 @@ use kcsh::error::Error;
 use kcsh::exec::{Options, Session};
 
 use crate::exec_util::{field, ok, run};
-use crate::harness::{basic_auth_worker, kcsh, ExtraWorker};
+use crate::harness::{ExtraWorker, basic_auth_worker, kcsh};
 
 const PASS: &str = "changeit";
 
@@ -40,7 +40,7 @@ impl Pki {
     fn new() -> Pki {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let gen = |alias: &str, dname: &str, store: &str, ext: &[&str]| {
+        let keygen = |alias: &str, dname: &str, store: &str, ext: &[&str]| {
             let mut args = vec![
                 "-genkeypair",
                 "-alias",
@@ -65,7 +65,7 @@ impl Pki {
             args.extend_from_slice(ext);
             keytool(d, &args);
         };
-        gen("ca", "CN=kcsh-test-ca", "ca.p12", &["-ext", "bc:c"]);
+        keygen("ca", "CN=kcsh-test-ca", "ca.p12", &["-ext", "bc:c"]);
         keytool(
             d,
             &[
@@ -90,7 +90,7 @@ impl Pki {
             ("client", "clientAuth", None),
         ] {
             let store = format!("{who}.p12");
-            gen(who, &format!("CN=kcsh-test-{who}"), &store, &[]);
+            keygen(who, &format!("CN=kcsh-test-{who}"), &store, &[]);
             keytool(
                 d,
                 &[

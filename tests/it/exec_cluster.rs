@@ -91,7 +91,9 @@ fn explain_sends_nothing_that_changes_state() {
     let name = unique("it explain");
     let out = ok(
         &mut s,
-        &format!("EXPLAIN CREATE SOURCE CONNECTOR \"{name}\" WITH ('connector.class' = 'FileStreamSource', 'topic' = 't')"),
+        &format!(
+            "EXPLAIN CREATE SOURCE CONNECTOR \"{name}\" WITH ('connector.class' = 'FileStreamSource', 'topic' = 't')"
+        ),
     );
     let t = text(&out, "requests");
     let encoded = name.replace(' ', "%20");

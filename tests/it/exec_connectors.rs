@@ -80,9 +80,11 @@ fn create_show_describe_drop_file_source() {
     let config = rows(&out, "config");
     assert!(config.contains(&vec!["topic".to_string(), topic.clone()]));
     assert!(config.contains(&vec!["name".to_string(), name.clone()]));
-    assert!(rows(&out, "task_configs")
-        .iter()
-        .any(|r| r[1] == "task.class"));
+    assert!(
+        rows(&out, "task_configs")
+            .iter()
+            .any(|r| r[1] == "task.class")
+    );
 
     let out = ok(&mut s, &format!("DROP CONNECTOR \"{name}\""));
     assert_eq!(message(&out), format!("Dropped connector \"{name}\""));
@@ -218,7 +220,9 @@ fn error_paths_unknown_connector_bad_config_wrong_type_unknown_class() {
     let _c2 = Cleanup(vec![bad.clone()]);
     let e = err(
         &mut s,
-        &format!("CREATE SOURCE CONNECTOR \"{bad}\" WITH ('connector.class' = 'FileStreamSource', 'batch.size' = 'lots')"),
+        &format!(
+            "CREATE SOURCE CONNECTOR \"{bad}\" WITH ('connector.class' = 'FileStreamSource', 'batch.size' = 'lots')"
+        ),
     );
     let text = e.to_string();
     assert!(
@@ -247,7 +251,9 @@ fn error_paths_unknown_connector_bad_config_wrong_type_unknown_class() {
     // Unknown class.
     let e = err(
         &mut s,
-        &format!("CREATE CONNECTOR \"{bad}\" WITH ('connector.class' = 'FileStreamSauce', 'topic' = 't')"),
+        &format!(
+            "CREATE CONNECTOR \"{bad}\" WITH ('connector.class' = 'FileStreamSauce', 'topic' = 't')"
+        ),
     );
     assert!(
         e.to_string()
@@ -323,7 +329,9 @@ fn alter_set_unset_and_dry_run_diffs() {
     });
     let out = ok(
         &mut dry,
-        &format!("ALTER CONNECTOR \"{name}\" SET ('topics' = 'it-alter-c', 'y.password' = 'pw', 'new.key' = 'v')"),
+        &format!(
+            "ALTER CONNECTOR \"{name}\" SET ('topics' = 'it-alter-c', 'y.password' = 'pw', 'new.key' = 'v')"
+        ),
     );
     assert_eq!(
         messages(&out),

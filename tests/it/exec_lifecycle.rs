@@ -196,7 +196,9 @@ fn source_offsets_show_alter_reset() {
     // Offsets change only when STOPPED: say so.
     let e = err(
         &mut s,
-        &format!("ALTER CONNECTOR \"{name}\" SET OFFSET PARTITION ('filename' = '{file}') TO ('position' = 2)"),
+        &format!(
+            "ALTER CONNECTOR \"{name}\" SET OFFSET PARTITION ('filename' = '{file}') TO ('position' = 2)"
+        ),
     );
     assert!(
         e.to_string().starts_with(&format!(
@@ -223,7 +225,9 @@ fn source_offsets_show_alter_reset() {
     wait_state(&mut s, &name, "STOPPED");
     let out = ok(
         &mut s,
-        &format!("ALTER CONNECTOR \"{name}\" SET OFFSET PARTITION ('filename' = '{file}') TO ('position' = 2)"),
+        &format!(
+            "ALTER CONNECTOR \"{name}\" SET OFFSET PARTITION ('filename' = '{file}') TO ('position' = 2)"
+        ),
     );
     assert!(message(&out).contains("altered successfully"), "{out:?}");
     let out = ok(&mut s, &format!("SHOW CONNECTOR OFFSETS \"{name}\""));

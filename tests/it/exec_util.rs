@@ -110,10 +110,9 @@ pub fn table(out: &Output, name: &str) -> (Vec<String>, Vec<Vec<Value>>) {
             rows,
             ..
         } = b
+            && n == name
         {
-            if n == name {
-                return (columns.clone(), rows.clone());
-            }
+            return (columns.clone(), rows.clone());
         }
     }
     panic!("no table {name} in {out:?}")
@@ -155,10 +154,10 @@ pub fn field(out: &Output, label: &str) -> String {
 
 pub fn text(out: &Output, name: &str) -> String {
     for b in &out.blocks {
-        if let Block::Text { name: n, text } = b {
-            if n == name {
-                return text.clone();
-            }
+        if let Block::Text { name: n, text } = b
+            && n == name
+        {
+            return text.clone();
         }
     }
     panic!("no text {name} in {out:?}")
@@ -195,11 +194,15 @@ impl Drop for Cleanup {
 
 /// A FileStreamSource config WITH list reading `file` into `topic`.
 pub fn fs_source_with(file: &str, topic: &str) -> String {
-    format!("('connector.class' = 'FileStreamSource', 'file' = '{file}', 'topic' = '{topic}', 'tasks.max' = 1)")
+    format!(
+        "('connector.class' = 'FileStreamSource', 'file' = '{file}', 'topic' = '{topic}', 'tasks.max' = 1)"
+    )
 }
 
 pub fn fs_sink_with(file: &str, topics: &str) -> String {
-    format!("('connector.class' = 'FileStreamSink', 'file' = '{file}', 'topics' = '{topics}', 'tasks.max' = 1)")
+    format!(
+        "('connector.class' = 'FileStreamSink', 'file' = '{file}', 'topics' = '{topics}', 'tasks.max' = 1)"
+    )
 }
 
 pub fn heartbeat_with() -> String {

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -103,7 +103,9 @@ pub fn request_to(url: &str, method: &str, path: &str, body: Option<&Value>) -> 
     let method = reqwest::Method::from_bytes(method.as_bytes()).expect("HTTP method");
     let mut req = http().request(method, format!("{url}{path}"));
     if let Some(body) = body {
-        req = req.json(body);
+        req = req
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string());
     }
     let resp = req
         .send()

@@ -5,9 +5,11 @@
 use std::process::Command;
 use std::time::Duration;
 
-use expectrl::{Regex, Session, WaitStatus};
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession as Session;
+use expectrl::{Expect, Regex};
 
-use crate::shell_common::{cluster_url, Env};
+use crate::shell_common::{Env, cluster_url};
 
 const UP: &str = "\x1b[A";
 

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::Stdio;
 
-use crate::shell_common::{filters, transcript, Env};
+use crate::shell_common::{Env, filters, transcript};
 
 fn run_e(env: &Env, statements: &[&str]) -> std::process::Output {
     let mut cmd = env.kcsh();
