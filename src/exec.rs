@@ -187,7 +187,7 @@ impl Session {
         let flag = |v: &str| match v.to_ascii_lowercase().as_str() {
             "true" | "on" | "yes" | "1" => Ok(true),
             "false" | "off" | "no" | "0" => Ok(false),
-            _ => Err(Error::Usage(format!(
+            _ => Err(Error::usage(format!(
                 "'{name}' takes true or false, not '{v}'"
             ))),
         };
@@ -195,7 +195,7 @@ impl Session {
             v.trim()
                 .parse::<u64>()
                 .map(Duration::from_secs)
-                .map_err(|_| Error::Usage(format!("'{name}' takes a number of seconds, not '{v}'")))
+                .map_err(|_| Error::usage(format!("'{name}' takes a number of seconds, not '{v}'")))
         };
         match name.as_str() {
             "dry.run" => self.opts.dry_run = flag(value)?,
@@ -287,8 +287,8 @@ impl Session {
                 cluster,
             } => self.set_logger(logger, level, *cluster),
             Statement::Explain(inner) => self.explain(inner),
-            Statement::Client(_) => Err(Error::Usage(
-                "this is a client command: the shell runs it, not the session".into(),
+            Statement::Client(_) => Err(Error::usage(
+                "this is a client command: the shell runs it, not the session",
             )),
         }
     }
@@ -327,7 +327,7 @@ impl Session {
         if info.at_least(major, minor) {
             Ok(())
         } else {
-            Err(Error::Statement(format!(
+            Err(Error::statement(format!(
                 "{what} needs Kafka Connect {major}.{minor} or later; this worker runs {}",
                 info.version
             )))
@@ -391,7 +391,7 @@ impl Session {
             ApiError::Status {
                 status: 400,
                 message,
-            } if message.contains("Ambiguous URI") => Error::Statement(format!(
+            } if message.contains("Ambiguous URI") => Error::statement(format!(
                 "Kafka Connect cannot address connector \"{name}\" by URL: its web server \
                      rejects the encoded '%' or '\\' in the name"
             )),
@@ -404,7 +404,7 @@ impl Session {
         if let Some(similar) = self.similar_name(name) {
             text.push_str(&format!("\nhint: did you mean \"{similar}\"?"));
         }
-        Error::Statement(text)
+        Error::statement(text)
     }
 
     /// An existing connector whose name equals `name` but for case.
@@ -445,13 +445,13 @@ impl Session {
                 text.push_str("\nhint: SHOW CONNECTOR PLUGINS lists the classes this worker has");
             }
         }
-        Error::Statement(text)
+        Error::statement(text)
     }
 }
 
 fn unknown_property(name: &str) -> Error {
     let valid: Vec<&str> = PROPERTIES.iter().map(|(n, _)| *n).collect();
-    Error::Usage(format!(
+    Error::usage(format!(
         "unknown property '{name}'; valid properties: {}",
         valid.join(", ")
     ))
@@ -477,7 +477,7 @@ fn is_connector_not_found(e: &ApiError) -> bool {
 /// Errors of plugin endpoints: 404 "Unknown plugin" or 400 "Invalid plugin class".
 fn plugin_error(class: &str, e: ApiError) -> Error {
     match &e {
-        ApiError::Status { status: 404, .. } => Error::Statement(format!(
+        ApiError::Status { status: 404, .. } => Error::statement(format!(
             "Unknown plugin '{class}'\nhint: SHOW PLUGINS lists them"
         )),
         _ => e.into(),
@@ -812,6 +812,6 @@ mod tests {
                 like: None,
             })
             .unwrap_err();
-        assert!(matches!(e, Error::Unreachable(_)), "{e:?}");
+        assert!(e.is(crate::error::ErrorKind::Unreachable), "{e:?}");
     }
 }

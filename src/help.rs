@@ -488,7 +488,7 @@ pub fn lookup(query: &str) -> Result<String, Error> {
             let hint = closest(&wanted.join(" "))
                 .map(|n| format!(" Did you mean HELP {n}?"))
                 .unwrap_or_default();
-            Err(Error::Usage(format!(
+            Err(Error::usage(format!(
                 "No help for '{}'.{hint} HELP lists every statement.",
                 query.trim()
             )))

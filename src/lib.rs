@@ -35,14 +35,13 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
     let err_color = style::use_color_env(cli.color, std::io::stderr().is_terminal());
     let mut vars = lang::vars::Variables::new();
     for arg in &cli.define {
-        let (name, value) = lang::vars::parse_define_arg(arg).map_err(Error::Usage)?;
+        let (name, value) = lang::vars::parse_define_arg(arg).map_err(Error::usage)?;
         vars.define(&name, &value);
     }
     if cli.check {
         let Some(sources) = script::sources(&cli)? else {
-            return Err(Error::Usage(
-                "--check needs statements: -e STATEMENT, -f FILE, or a script on standard input"
-                    .into(),
+            return Err(Error::usage(
+                "--check needs statements: -e STATEMENT, -f FILE, or a script on standard input",
             ));
         };
         let code = exit_quietly_on_broken_pipe(script::check(
@@ -110,7 +109,7 @@ fn exit_quietly_on_broken_pipe(result: std::io::Result<u8>) -> Result<u8, Error>
     match result {
         Ok(code) => Ok(code),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-        Err(e) => Err(Error::Usage(format!("cannot write output: {e}"))),
+        Err(e) => Err(Error::usage(format!("cannot write output: {e}"))),
     }
 }
 

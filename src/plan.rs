@@ -119,10 +119,10 @@ pub fn encode_segment(s: &str) -> String {
 /// `/connectors/{name}{suffix}`. A name with `/` is refused: Connect cannot address it by URL.
 pub fn connector_path(name: &str, suffix: &str) -> Result<String, Error> {
     if name.is_empty() {
-        return Err(Error::Statement("a connector name cannot be empty".into()));
+        return Err(Error::statement("a connector name cannot be empty"));
     }
     if name.contains('/') {
-        return Err(Error::Statement(format!(
+        return Err(Error::statement(format!(
             "connector name \"{name}\" contains '/', which Kafka Connect cannot address in a URL; \
              use a name without '/'"
         )));
@@ -133,7 +133,7 @@ pub fn connector_path(name: &str, suffix: &str) -> Result<String, Error> {
 /// Plugin paths accept class names and aliases; `/` never occurs in them.
 pub fn plugin_path(class: &str, suffix: &str) -> Result<String, Error> {
     if class.trim().is_empty() || class.contains('/') {
-        return Err(Error::Statement(format!(
+        return Err(Error::statement(format!(
             "invalid plugin class \"{class}\""
         )));
     }
@@ -155,7 +155,7 @@ pub fn name_text(name: &Name, opts: &PlanOptions) -> Result<String, Error> {
     match name {
         Name::Plain(s) if opts.ksql_compat => Ok(s.to_uppercase()),
         Name::Plain(s) | Name::Quoted(s) => Ok(s.clone()),
-        Name::Var(v) => Err(Error::Statement(format!("undefined variable ${{{v}}}"))),
+        Name::Var(v) => Err(Error::statement(format!("undefined variable ${{{v}}}"))),
     }
 }
 
@@ -166,7 +166,7 @@ pub fn literal_text(lit: &Literal) -> Result<String, Error> {
         Literal::String(s) | Literal::Number(s) => Ok(s.clone()),
         Literal::Boolean(b) => Ok(b.to_string()),
         Literal::Null => Ok("null".into()),
-        Literal::Var(v) => Err(Error::Statement(format!("undefined variable ${{{v}}}"))),
+        Literal::Var(v) => Err(Error::statement(format!("undefined variable ${{{v}}}"))),
     }
 }
 
@@ -180,7 +180,7 @@ pub fn literal_json(lit: &Literal) -> Result<Value, Error> {
             .unwrap_or_else(|| Value::String(n.clone()))),
         Literal::Boolean(b) => Ok(Value::Bool(*b)),
         Literal::Null => Ok(Value::Null),
-        Literal::Var(v) => Err(Error::Statement(format!("undefined variable ${{{v}}}"))),
+        Literal::Var(v) => Err(Error::statement(format!("undefined variable ${{{v}}}"))),
     }
 }
 
@@ -228,7 +228,7 @@ pub fn connector_class(config: &[(String, String)], what: &str) -> Result<String
         .find(|(k, _)| k == "connector.class")
         .map(|(_, v)| v.clone())
         .ok_or_else(|| {
-            Error::Statement(format!(
+            Error::statement(format!(
                 "{what} needs 'connector.class' in its WITH (...) list"
             ))
         })
@@ -473,7 +473,7 @@ pub fn offsets_body(
 /// `PUT /admin/loggers/{logger}` with `scope=cluster` when asked.
 pub fn logger_request(logger: &str, level: &str, cluster: bool) -> Result<Request, Error> {
     if logger.is_empty() || logger.contains('/') {
-        return Err(Error::Statement(format!(
+        return Err(Error::statement(format!(
             "invalid logger name \"{logger}\""
         )));
     }

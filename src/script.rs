@@ -32,7 +32,7 @@ impl Source {
             return Source::stdin();
         }
         let bytes = std::fs::read(path)
-            .map_err(|e| Error::Usage(format!("cannot read {}: {e}", path.display())))?;
+            .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
         let origin = path.display().to_string();
         Source::from_bytes(&bytes, origin)
     }
@@ -43,7 +43,7 @@ impl Source {
         io::stdin()
             .lock()
             .read_to_end(&mut bytes)
-            .map_err(|e| Error::Usage(format!("cannot read standard input: {e}")))?;
+            .map_err(|e| Error::usage(format!("cannot read standard input: {e}")))?;
         Source::from_bytes(&bytes, "<stdin>".into())
     }
 
@@ -54,7 +54,7 @@ impl Source {
                 origin: Some(origin),
                 allow_missing_semicolon: false,
             }),
-            Err(e) => Err(Error::Syntax(
+            Err(e) => Err(Error::syntax(
                 e.render(&String::from_utf8_lossy(bytes), Some(&origin)),
             )),
         }
@@ -122,7 +122,7 @@ pub fn run_sources(
             Err(e) => {
                 let report = e.render(&source.text, source.origin.as_deref());
                 style::print_error(err, &report, shell.err_color)?;
-                return Ok(Error::Syntax(String::new()).exit_code());
+                return Ok(Error::syntax(String::new()).exit_code());
             }
         }
     }
@@ -161,7 +161,8 @@ pub fn run_sources(
                         3 if applied => 1,
                         c => c,
                     });
-                    if matches!(e, Error::Unreachable(_)) || shell.on_error == OnError::Stop {
+                    if e.is(crate::error::ErrorKind::Unreachable) || shell.on_error == OnError::Stop
+                    {
                         stopped = true;
                     }
                     Status::Failed
@@ -225,9 +226,9 @@ fn summary(err: &mut dyn Write, records: &[Record]) -> io::Result<()> {
 pub fn nested_failure(path: &str, code: u8) -> Error {
     let message = format!("RUN SCRIPT '{path}' did not complete");
     match code {
-        3 => Error::Unreachable(message),
-        2 => Error::Usage(message),
-        _ => Error::Statement(message),
+        3 => Error::unreachable(message),
+        2 => Error::usage(message),
+        _ => Error::statement(message),
     }
 }
 

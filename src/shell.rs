@@ -179,9 +179,11 @@ impl Shell {
                 Ok(Ok(flow_of(&resolved)))
             }
             Ok(None) => Ok(Ok(flow_of(&resolved))),
-            Err(Error::Failed { message, output }) => {
-                self.print(&output, &ctx, out)?;
-                Ok(Err(Error::Failed { message, output }))
+            Err(mut e) if e.output.is_some() => {
+                if let Some(output) = e.output.take() {
+                    self.print(&output, &ctx, out)?;
+                }
+                Ok(Err(e))
             }
             Err(e) => Ok(Err(e)),
         }
@@ -190,7 +192,7 @@ impl Shell {
     /// Variables substituted (DEFINE, UNDEFINE and HELP stay as written), then ksqlDB's
     /// upper-casing when it is on (resolved names come back unquoted).
     pub fn resolve(&self, stmt: &Statement) -> Result<Statement, Error> {
-        let mut resolved = vars::resolve(stmt, &self.vars).map_err(Error::Usage)?;
+        let mut resolved = vars::resolve(stmt, &self.vars).map_err(Error::usage)?;
         if lock(&self.session).options().ksql_compat {
             lang::apply_ksql_compat(&mut resolved);
         }
@@ -240,8 +242,8 @@ impl Shell {
             ClientStatement::RunScript { path } => {
                 return self.run_script(path, out).map(|r| Some(r.map(|()| None)));
             }
-            ClientStatement::History => Err(Error::Usage(
-                "HISTORY is only available in the interactive shell".into(),
+            ClientStatement::History => Err(Error::usage(
+                "HISTORY is only available in the interactive shell",
             )),
             // Nothing to clear in a script; the REPL clears the screen itself.
             ClientStatement::Clear | ClientStatement::Exit => Ok(None),
@@ -253,14 +255,14 @@ impl Shell {
         let key = name.to_ascii_lowercase();
         match key.as_str() {
             "output" => {
-                self.renderer.format = value.parse::<Format>().map_err(Error::Usage)?;
+                self.renderer.format = value.parse::<Format>().map_err(Error::usage)?;
             }
             "on.error" => {
                 self.on_error = match value.to_ascii_lowercase().as_str() {
                     "stop" => OnError::Stop,
                     "continue" => OnError::Continue,
                     _ => {
-                        return Err(Error::Usage(format!(
+                        return Err(Error::usage(format!(
                             "'on.error' takes stop or continue, not '{value}'"
                         )));
                     }
@@ -406,8 +408,8 @@ impl Shell {
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    return Err(Error::Statement(
-                        "internal error: the request's thread ended without an answer".into(),
+                    return Err(Error::statement(
+                        "internal error: the request's thread ended without an answer",
                     ));
                 }
             }
@@ -426,14 +428,12 @@ impl Shell {
                 Err(e) => return e,
             }
         }
-        Error::Statement(
-            "Cancelled. A request already sent may still take effect on the worker.".into(),
-        )
+        Error::statement("Cancelled. A request already sent may still take effect on the worker.")
     }
 
     fn run_script(&mut self, path: &str, out: &mut dyn Write) -> io::Result<Result<(), Error>> {
         if self.script_depth >= MAX_SCRIPT_DEPTH {
-            return Ok(Err(Error::Usage(format!(
+            return Ok(Err(Error::usage(format!(
                 "RUN SCRIPT '{path}': scripts nested more than {MAX_SCRIPT_DEPTH} deep (does a script run itself?)"
             ))));
         }
@@ -488,7 +488,7 @@ fn unknown_property(name: &str) -> Error {
         .map(|(n, _)| *n)
         .collect();
     names.sort_unstable();
-    Error::Usage(format!(
+    Error::usage(format!(
         "unknown property '{name}'; valid properties: {}",
         names.join(", ")
     ))

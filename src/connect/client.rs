@@ -79,9 +79,9 @@ impl Client {
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         for (name, value) in &settings.headers {
             let n = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Usage(format!("invalid header name \"{name}\"")))?;
+                .map_err(|_| Error::usage(format!("invalid header name \"{name}\"")))?;
             let v = HeaderValue::from_str(value)
-                .map_err(|_| Error::Usage(format!("invalid value for header \"{name}\"")))?;
+                .map_err(|_| Error::usage(format!("invalid value for header \"{name}\"")))?;
             headers.append(n, v);
         }
         let mut builder = Http::builder()
@@ -93,10 +93,10 @@ impl Client {
         if let Some(ca) = &settings.ca_cert {
             let pem = read_file(ca, "CA certificate")?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::Usage(format!("invalid CA certificate {}: {e}", ca.display()))
+                Error::usage(format!("invalid CA certificate {}: {e}", ca.display()))
             })?;
             if certs.is_empty() {
-                return Err(Error::Usage(format!(
+                return Err(Error::usage(format!(
                     "no PEM certificate in {}",
                     ca.display()
                 )));
@@ -109,7 +109,7 @@ impl Client {
                 pem.push(b'\n');
                 pem.extend(read_file(cert, "client certificate")?);
                 let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
-                    Error::Usage(format!(
+                    Error::usage(format!(
                         "invalid client certificate/key ({}, {}): {e}",
                         cert.display(),
                         key.display()
@@ -119,9 +119,7 @@ impl Client {
             }
             (None, None) => {}
             _ => {
-                return Err(Error::Usage(
-                    "--client-cert and --client-key go together".into(),
-                ));
+                return Err(Error::usage("--client-cert and --client-key go together"));
             }
         }
         if settings.insecure {
@@ -129,7 +127,7 @@ impl Client {
         }
         let http = builder
             .build()
-            .map_err(|e| Error::Usage(format!("cannot set up the HTTP client: {e}")))?;
+            .map_err(|e| Error::usage(format!("cannot set up the HTTP client: {e}")))?;
         Ok(Client {
             http,
             urls: settings.urls.clone(),
@@ -270,7 +268,7 @@ fn install_crypto_provider() {
 
 fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, Error> {
     std::fs::read(path)
-        .map_err(|e| Error::Usage(format!("cannot read {what} {}: {e}", path.display())))
+        .map_err(|e| Error::usage(format!("cannot read {what} {}: {e}", path.display())))
 }
 
 /// The innermost cause of an error, which is where "Connection refused" or the TLS reason is.
@@ -434,6 +432,6 @@ mod tests {
     fn bad_header_name_is_a_usage_error() {
         let mut s = settings(vec!["http://x".into()]);
         s.headers = vec![("bad name".into(), "v".into())];
-        assert!(matches!(Client::new(&s), Err(Error::Usage(_))));
+        assert!(matches!(Client::new(&s), Err(e) if e.is(crate::error::ErrorKind::Usage)));
     }
 }

@@ -90,9 +90,9 @@ pub fn default_config_path() -> Option<PathBuf> {
 pub fn load_config(path: &Path) -> Result<ConfigFile, Error> {
     match std::fs::read_to_string(path) {
         Ok(text) => toml::from_str(&text)
-            .map_err(|e| Error::Usage(format!("invalid config file {}: {e}", path.display()))),
+            .map_err(|e| Error::usage(format!("invalid config file {}: {e}", path.display()))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile::default()),
-        Err(e) => Err(Error::Usage(format!(
+        Err(e) => Err(Error::usage(format!(
             "cannot read config file {}: {e}",
             path.display()
         ))),
@@ -107,7 +107,7 @@ pub fn resolve(args: &ConnectionArgs, prompt: bool) -> Result<Settings, Error> {
             let path = match &args.config {
                 Some(p) => p.clone(),
                 None => default_config_path().ok_or_else(|| {
-                    Error::Usage("no config directory on this system for --context".into())
+                    Error::usage("no config directory on this system for --context")
                 })?,
             };
             let file = load_config(&path)?;
@@ -115,7 +115,7 @@ pub fn resolve(args: &ConnectionArgs, prompt: bool) -> Result<Settings, Error> {
                 Some(c) => c.clone(),
                 None => {
                     let known: Vec<&str> = file.contexts.keys().map(String::as_str).collect();
-                    return Err(Error::Usage(format!(
+                    return Err(Error::usage(format!(
                         "no context \"{name}\" in {}{}",
                         path.display(),
                         if known.is_empty() {
@@ -160,9 +160,9 @@ pub fn resolve_with(
                 read_password_file(file)?
             } else if prompt && std::io::stdin().is_terminal() {
                 rpassword::prompt_password(format!("Password for {user}: "))
-                    .map_err(|e| Error::Usage(format!("cannot read the password: {e}")))?
+                    .map_err(|e| Error::usage(format!("cannot read the password: {e}")))?
             } else {
-                return Err(Error::Usage(format!(
+                return Err(Error::usage(format!(
                     "no password for user \"{user}\": set KCSH_PASSWORD or --password-file \
                      (a prompt needs a terminal)"
                 )));
@@ -210,14 +210,14 @@ pub fn parse_urls(list: &str) -> Result<Vec<String>, Error> {
             format!("http://{part}")
         };
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(Error::Usage(format!(
+            return Err(Error::usage(format!(
                 "unsupported URL \"{url}\": use http:// or https://"
             )));
         }
         urls.push(url);
     }
     if urls.is_empty() {
-        return Err(Error::Usage(format!("no URL in \"{list}\"")));
+        return Err(Error::usage(format!("no URL in \"{list}\"")));
     }
     Ok(urls)
 }
@@ -228,7 +228,7 @@ pub fn parse_header(h: &str) -> Result<(String, String), Error> {
         Some((name, value)) if !name.trim().is_empty() => {
             Ok((name.trim().to_string(), value.trim().to_string()))
         }
-        _ => Err(Error::Usage(format!(
+        _ => Err(Error::usage(format!(
             "invalid header \"{h}\": expected 'Name: value'"
         ))),
     }
@@ -236,7 +236,7 @@ pub fn parse_header(h: &str) -> Result<(String, String), Error> {
 
 fn read_password_file(path: &Path) -> Result<String, Error> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Usage(format!("cannot read password file {}: {e}", path.display())))?;
+        .map_err(|e| Error::usage(format!("cannot read password file {}: {e}", path.display())))?;
     Ok(text.lines().next().unwrap_or("").to_string())
 }
 

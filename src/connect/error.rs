@@ -105,8 +105,8 @@ impl std::error::Error for ApiError {}
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Error {
         match e {
-            ApiError::Unreachable(m) => Error::Unreachable(m),
-            other => Error::Statement(other.to_string()),
+            ApiError::Unreachable(m) => Error::unreachable(m),
+            other => Error::statement(other.to_string()),
         }
     }
 }

@@ -73,10 +73,9 @@ pub fn resolve(args: &EmbeddedArgs, progress: &dyn Fn(&str)) -> Result<KafkaJars
 /// `<cache dir>/kcsh` (`~/.cache/kcsh` on Linux, honouring `XDG_CACHE_HOME`).
 pub fn cache_root() -> Result<PathBuf, Error> {
     dirs::cache_dir().map(|d| d.join("kcsh")).ok_or_else(|| {
-        Error::Unreachable(
+        Error::unreachable(
             "cannot start the embedded cluster: no cache directory is known for this user \
-             (HOME is unset?). Fix: set HOME or XDG_CACHE_HOME, or pass --kafka-home DIR."
-                .into(),
+             (HOME is unset?). Fix: set HOME or XDG_CACHE_HOME, or pass --kafka-home DIR.",
         )
     })
 }
@@ -87,12 +86,12 @@ fn check_version(version: &str) -> Result<(), Error> {
             .split('.')
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
     if !well_formed {
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "--kafka-version {version:?} is not a version number like {DEFAULT_KAFKA_VERSION}"
         )));
     }
     if !version.starts_with("4.") {
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "--kafka-version {version}: the embedded cluster runs Kafka 4.x only (it is set up \
              for KRaft and log4j2); use e.g. --kafka-version {DEFAULT_KAFKA_VERSION}"
         )));
@@ -103,7 +102,7 @@ fn check_version(version: &str) -> Result<(), Error> {
 fn from_home(home: &Path) -> Result<KafkaJars, Error> {
     let libs = home.join("libs");
     let entries = std::fs::read_dir(&libs).map_err(|e| {
-        Error::Unreachable(format!(
+        Error::unreachable(format!(
             "cannot start the embedded cluster: the Kafka home {} has no readable libs/ \
              directory ({e}). Fix: point --kafka-home (or KAFKA_HOME) at an unpacked Apache \
              Kafka 4.x release, or unset it to let kcsh fetch the jars.",
@@ -119,7 +118,7 @@ fn from_home(home: &Path) -> Result<KafkaJars, Error> {
         })
         .next()
         .ok_or_else(|| {
-            Error::Unreachable(format!(
+            Error::unreachable(format!(
                 "cannot start the embedded cluster: {} holds no kafka-clients jar, so it is not \
                  a Kafka installation. Fix: point --kafka-home (or KAFKA_HOME) at an unpacked \
                  Apache Kafka 4.x release, or unset it to let kcsh fetch the jars.",
@@ -127,7 +126,7 @@ fn from_home(home: &Path) -> Result<KafkaJars, Error> {
             ))
         })?;
     if !version.starts_with("4.") {
-        return Err(Error::Unreachable(format!(
+        return Err(Error::unreachable(format!(
             "cannot start the embedded cluster: {} is Kafka {version}, but the embedded cluster \
              runs Kafka 4.x only. Fix: point --kafka-home at a Kafka 4.x release, or unset it \
              (and KAFKA_HOME) to let kcsh fetch Kafka {DEFAULT_KAFKA_VERSION}.",
@@ -145,7 +144,7 @@ fn from_home(home: &Path) -> Result<KafkaJars, Error> {
 fn fetch(version: &str, dest: &Path) -> Result<(), Error> {
     let parent = dest.parent().expect("cache entries have a parent");
     std::fs::create_dir_all(parent).map_err(|e| {
-        Error::Unreachable(format!(
+        Error::unreachable(format!(
             "cannot start the embedded cluster: cannot create the cache directory {} ({e}). \
              Fix: make it writable, or pass --kafka-home DIR.",
             parent.display()
@@ -165,7 +164,7 @@ fn fetch(version: &str, dest: &Path) -> Result<(), Error> {
         // Another kcsh finished the same fetch first; keep theirs.
         let _ = std::fs::remove_dir_all(&staging);
         if !dest.join("libs").is_dir() {
-            return Err(Error::Unreachable(format!(
+            return Err(Error::unreachable(format!(
                 "cannot start the embedded cluster: could not move the fetched jars into {}. \
                  Fix: remove that directory and try again.",
                 dest.display()
@@ -193,7 +192,7 @@ fn remove_abandoned_fetches(cache: &Path) {
 
 fn fetch_into(version: &str, staging: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(staging.join("plugins/connect-file")).map_err(|e| {
-        Error::Unreachable(format!(
+        Error::unreachable(format!(
             "cannot start the embedded cluster: cannot create {} ({e}). Fix: make the cache \
              directory writable, or pass --kafka-home DIR.",
             staging.display()
@@ -202,7 +201,7 @@ fn fetch_into(version: &str, staging: &Path) -> Result<(), Error> {
     let pom = staging.join("pom.xml");
     let log = staging.join("maven.log");
     std::fs::write(&pom, POM).map_err(|e| {
-        Error::Unreachable(format!(
+        Error::unreachable(format!(
             "cannot start the embedded cluster: cannot write {} ({e}).",
             pom.display()
         ))
@@ -239,7 +238,7 @@ fn run_maven(args: &[&str], log: &Path, version: &str, cwd: &Path) -> Result<(),
         .create(true)
         .append(true)
         .open(log)
-        .map_err(|e| Error::Unreachable(format!("cannot write {} ({e})", log.display())))?;
+        .map_err(|e| Error::unreachable(format!("cannot write {} ({e})", log.display())))?;
     let status = Command::new(maven_command())
         .args(args)
         .current_dir(cwd)
@@ -247,14 +246,14 @@ fn run_maven(args: &[&str], log: &Path, version: &str, cwd: &Path) -> Result<(),
         .stdout(
             log_file
                 .try_clone()
-                .map_err(|e| Error::Unreachable(e.to_string()))?,
+                .map_err(|e| Error::unreachable(e.to_string()))?,
         )
         .stderr(log_file)
         .status();
     let status = match status {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::Unreachable(format!(
+            return Err(Error::unreachable(format!(
                 "cannot start the embedded cluster: Maven (`mvn`) was not found on PATH; kcsh \
                  uses it once to fetch Apache Kafka {version}'s jars from Maven Central. Fix: \
                  install it (on Debian/Ubuntu `apt-get install maven`), or pass --kafka-home DIR \
@@ -262,7 +261,7 @@ fn run_maven(args: &[&str], log: &Path, version: &str, cwd: &Path) -> Result<(),
             )));
         }
         Err(e) => {
-            return Err(Error::Unreachable(format!(
+            return Err(Error::unreachable(format!(
                 "cannot start the embedded cluster: running Maven failed: {e}. Fix: check the \
                  Maven installation, or pass --kafka-home DIR."
             )));
@@ -293,7 +292,7 @@ fn run_maven(args: &[&str], log: &Path, version: &str, cwd: &Path) -> Result<(),
          unpacked Kafka 4.x release."
             .to_string()
     };
-    Err(Error::Unreachable(format!(
+    Err(Error::unreachable(format!(
         "cannot start the embedded cluster: fetching Apache Kafka {version}'s jars with Maven \
          failed ({status}). {cause}\nMaven's errors:\n{}",
         super::process::indent(&maven_errors(&output))
@@ -350,9 +349,13 @@ mod tests {
     fn versions_are_checked_before_any_fetch() {
         assert!(check_version("4.3.0").is_ok());
         assert!(check_version("4.1.0-rc1").is_ok());
-        assert!(matches!(check_version("3.9.0"), Err(Error::Usage(m)) if m.contains("4.x only")));
-        assert!(matches!(check_version("4..0"), Err(Error::Usage(_))));
-        assert!(matches!(check_version("4.0/../x"), Err(Error::Usage(_))));
+        assert!(
+            matches!(check_version("3.9.0"), Err(e) if e.is(crate::error::ErrorKind::Usage) && e.message.contains("4.x only"))
+        );
+        assert!(matches!(check_version("4..0"), Err(e) if e.is(crate::error::ErrorKind::Usage)));
+        assert!(
+            matches!(check_version("4.0/../x"), Err(e) if e.is(crate::error::ErrorKind::Usage))
+        );
     }
 
     #[test]
@@ -377,12 +380,14 @@ mod tests {
     #[test]
     fn a_kafka_home_needs_libs_with_kafka_clients() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(matches!(from_home(dir.path()), Err(Error::Unreachable(m)) if m.contains("libs/")));
+        assert!(
+            matches!(from_home(dir.path()), Err(e) if e.is(crate::error::ErrorKind::Unreachable) && e.message.contains("libs/"))
+        );
         std::fs::create_dir(dir.path().join("libs")).unwrap();
         assert!(from_home(dir.path()).is_err());
         std::fs::write(dir.path().join("libs/kafka-clients-3.9.1.jar"), b"").unwrap();
         assert!(
-            matches!(from_home(dir.path()), Err(Error::Unreachable(m)) if m.contains("4.x only"))
+            matches!(from_home(dir.path()), Err(e) if e.is(crate::error::ErrorKind::Unreachable) && e.message.contains("4.x only"))
         );
         std::fs::remove_file(dir.path().join("libs/kafka-clients-3.9.1.jar")).unwrap();
         std::fs::write(dir.path().join("libs/kafka-clients-4.1.0.jar"), b"").unwrap();

@@ -26,7 +26,7 @@ pub fn find() -> Result<Java, Error> {
     let output = match Command::new(&path).arg("-version").output() {
         Ok(o) => o,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::Unreachable(format!(
+            return Err(Error::unreachable(format!(
                 "cannot start the embedded cluster: Java was not found (looked for \
                  $JAVA_HOME/bin/java and `java` on PATH); Kafka 4.x needs Java {MIN_MAJOR} or \
                  newer. Fix: install it (on Debian/Ubuntu `apt-get install openjdk-17-jre-headless`) \
@@ -34,7 +34,7 @@ pub fn find() -> Result<Java, Error> {
             )));
         }
         Err(e) => {
-            return Err(Error::Unreachable(format!(
+            return Err(Error::unreachable(format!(
                 "cannot start the embedded cluster: running `{} -version` failed: {e}. Fix: \
                  check the Java installation or point JAVA_HOME at a JDK {MIN_MAJOR}+.",
                 path.display()
@@ -44,7 +44,7 @@ pub fn find() -> Result<Java, Error> {
     let text = String::from_utf8_lossy(&output.stderr).into_owned()
         + &String::from_utf8_lossy(&output.stdout);
     let Some((version, major)) = parse_version(&text) else {
-        return Err(Error::Unreachable(format!(
+        return Err(Error::unreachable(format!(
             "cannot start the embedded cluster: could not read the Java version from `{} \
              -version` (it printed {:?}). Fix: point JAVA_HOME at a JDK {MIN_MAJOR}+.",
             path.display(),
@@ -52,7 +52,7 @@ pub fn find() -> Result<Java, Error> {
         )));
     };
     if major < MIN_MAJOR {
-        return Err(Error::Unreachable(format!(
+        return Err(Error::unreachable(format!(
             "cannot start the embedded cluster: {} is Java {version}, but Kafka 4.x needs Java \
              {MIN_MAJOR} or newer. Fix: install Java {MIN_MAJOR}+ (on Debian/Ubuntu `apt-get \
              install openjdk-17-jre-headless`) and set JAVA_HOME to it.",

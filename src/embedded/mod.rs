@@ -249,7 +249,7 @@ fn print_detached(cluster: &Cluster, json: bool) {
 /// `--stop RUN_DIR`: stop a detached cluster's worker, then its broker, and remove the run dir.
 pub fn stop_detached(dir: &Path) -> Result<(), Error> {
     let not_ours = || {
-        Error::Usage(format!(
+        Error::usage(format!(
             "{} is not the run dir of a cluster started with `kcsh --embedded --detach` (it has \
              no {STATE_FILE}); pass the run_dir that --detach printed",
             dir.display()
@@ -263,7 +263,7 @@ pub fn stop_detached(dir: &Path) -> Result<(), Error> {
         }
     }
     std::fs::remove_dir_all(&dir).map_err(|e| {
-        Error::Statement(format!(
+        Error::statement(format!(
             "stopped the cluster but could not remove {} ({e})",
             dir.display()
         ))
@@ -296,10 +296,9 @@ impl Boot<'_> {
             .ok()
             .and_then(|p| p.try_into().ok())
             .ok_or_else(|| {
-                Error::Unreachable(
+                Error::unreachable(
                     "cannot start the embedded cluster: no free TCP port on 127.0.0.1. Fix: \
-                     check that the loopback interface is up."
-                        .into(),
+                     check that the loopback interface is up.",
                 )
             })?;
         let bootstrap = format!("127.0.0.1:{broker_port}");
@@ -347,7 +346,7 @@ impl Boot<'_> {
 
     fn worker_only(&self, file: &Path) -> Result<(String, String), Error> {
         let text = std::fs::read_to_string(file).map_err(|e| {
-            Error::Unreachable(format!(
+            Error::unreachable(format!(
                 "cannot start the Connect worker: cannot read the worker config {} ({e}). Fix: \
                  pass the path of a readable Connect worker properties file.",
                 file.display()
@@ -355,14 +354,14 @@ impl Boot<'_> {
         })?;
         let props = config::parse_properties(&text);
         let listener = config::worker_listener(&props).map_err(|m| {
-            Error::Unreachable(format!(
+            Error::unreachable(format!(
                 "cannot start the Connect worker: {} has an unusable `listeners`: {m}. Fix: set \
                  e.g. listeners=http://127.0.0.1:8083 in that file.",
                 file.display()
             ))
         })?;
         if ports::is_taken(&listener.bind_host, listener.port) {
-            return Err(Error::Unreachable(format!(
+            return Err(Error::unreachable(format!(
                 "cannot start the Connect worker: port {} (listeners in {}) is already in use, \
                  perhaps by a Connect worker that is already running. Fix: stop that process, \
                  or set listeners=http://127.0.0.1:<free port> in the file; to use a worker that \
@@ -376,7 +375,7 @@ impl Boot<'_> {
             .unwrap_or("localhost:9092")
             .to_string();
         if !any_broker_answers(&bootstrap) {
-            return Err(Error::Unreachable(format!(
+            return Err(Error::unreachable(format!(
                 "cannot start the Connect worker: no Kafka broker answers at \
                  bootstrap.servers={bootstrap} (from {}). Fix: start Kafka, or correct \
                  bootstrap.servers in the file; `kcsh --embedded` starts a throwaway Kafka too.",
@@ -461,7 +460,7 @@ impl Boot<'_> {
             cwd.to_path_buf(),
         );
         process::spawn(name, &spec, self.lifetime).map_err(|e| {
-            Error::Unreachable(format!(
+            Error::unreachable(format!(
                 "cannot start the embedded cluster: starting the {name} ({}) failed: {e}. Fix: \
                  check the Java installation (JAVA_HOME).",
                 self.java.path.display()
@@ -541,7 +540,7 @@ impl Boot<'_> {
             .timeout(Duration::from_secs(5))
             .danger_accept_invalid_certs(true)
             .build()
-            .map_err(|e| Error::Unreachable(format!("cannot create an HTTP client: {e}")))?;
+            .map_err(|e| Error::unreachable(format!("cannot create an HTTP client: {e}")))?;
         let health = format!("{url}/health");
         let started = Instant::now();
         let mut next_note = Duration::from_secs(30);
@@ -661,21 +660,22 @@ fn start_failure(what: &str, logs: &[&Path], mode: &Mode) -> Error {
             ));
         }
     }
-    Error::Unreachable(message)
+    Error::unreachable(message)
 }
 
 /// The run dir is removed after a failed start; copy its logs to the cache dir first (the
 /// last five failures are kept) and point the message at the copies.
 fn keep_logs_for(err: Error, run_dir: &Path) -> Error {
-    let Error::Unreachable(message) = err else {
+    if !err.is(crate::error::ErrorKind::Unreachable) {
         return err;
-    };
+    }
+    let message = err.message;
     let run = run_dir.display().to_string();
     if !message.contains(&run) {
-        return Error::Unreachable(message);
+        return Error::unreachable(message);
     }
     let Ok(root) = jars::cache_root().map(|c| c.join("failed-starts")) else {
-        return Error::Unreachable(message);
+        return Error::unreachable(message);
     };
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -683,7 +683,7 @@ fn keep_logs_for(err: Error, run_dir: &Path) -> Error {
         .unwrap_or(0);
     let dest = root.join(format!("{stamp}-{}", std::process::id()));
     if std::fs::create_dir_all(&dest).is_err() {
-        return Error::Unreachable(message);
+        return Error::unreachable(message);
     }
     if let Ok(entries) = std::fs::read_dir(run_dir) {
         for entry in entries.flatten() {
@@ -703,7 +703,7 @@ fn keep_logs_for(err: Error, run_dir: &Path) -> Error {
             let _ = std::fs::remove_dir_all(old);
         }
     }
-    Error::Unreachable(message.replace(&run, &dest.display().to_string()))
+    Error::unreachable(message.replace(&run, &dest.display().to_string()))
 }
 
 fn any_broker_answers(bootstrap: &str) -> bool {
@@ -730,7 +730,7 @@ fn note(message: &str) {
 
 fn write(path: &Path, text: &str) -> Result<(), Error> {
     std::fs::write(path, text).map_err(|e| {
-        Error::Unreachable(format!(
+        Error::unreachable(format!(
             "cannot start the embedded cluster: cannot write {} ({e}). Fix: check free space \
              and permissions of the temp directory (TMPDIR).",
             path.display()
@@ -766,7 +766,7 @@ fn create_run_dir() -> Result<PathBuf, Error> {
             Err(e) => last_err = Some(e),
         }
     }
-    Err(Error::Unreachable(format!(
+    Err(Error::unreachable(format!(
         "cannot start the embedded cluster: cannot create a run dir in {} ({}). Fix: make the \
          temp directory writable or point TMPDIR at one that is.",
         base.display(),
@@ -908,8 +908,8 @@ impl Guard {
             }
             None => {
                 jvm.stop(Duration::from_secs(1));
-                Err(Error::Unreachable(
-                    "the embedded cluster was stopped while starting".into(),
+                Err(Error::unreachable(
+                    "the embedded cluster was stopped while starting",
                 ))
             }
         }
@@ -1036,10 +1036,12 @@ mod tests {
             file: Path::new("/etc/w.properties"),
             bootstrap: "b:9092",
         };
-        let Error::Unreachable(m) = start_failure("the Connect worker exited", &[&log], &mode)
-        else {
-            panic!("exit code 3 expected")
-        };
+        let e = start_failure("the Connect worker exited", &[&log], &mode);
+        assert!(
+            e.is(crate::error::ErrorKind::Unreachable),
+            "exit code 3 expected"
+        );
+        let m = e.message;
         assert!(m.starts_with("cannot start the Connect worker: the Connect worker exited."));
         assert!(m.contains("The worker config is invalid: Missing required configuration"));
         assert!(m.contains("Fix: correct /etc/w.properties."));
@@ -1052,7 +1054,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("keep"), "x").unwrap();
         assert!(
-            matches!(stop_detached(dir.path()), Err(Error::Usage(m)) if m.contains(STATE_FILE))
+            matches!(stop_detached(dir.path()), Err(e) if e.is(crate::error::ErrorKind::Usage) && e.message.contains(STATE_FILE))
         );
         assert!(dir.path().join("keep").exists(), "nothing removed");
     }

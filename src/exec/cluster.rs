@@ -132,10 +132,9 @@ fn admin_error(e: ApiError) -> Error {
         ApiError::Status {
             status: 404,
             message,
-        } if message.starts_with("HTTP 404") => Error::Statement(
+        } if message.starts_with("HTTP 404") => Error::statement(
             "the logger endpoints (/admin/loggers) are not available on this worker: \
-                 they may be disabled or on another listener (admin.listeners)"
-                .into(),
+                 they may be disabled or on another listener (admin.listeners)",
         ),
         _ => e.into(),
     }

@@ -39,8 +39,8 @@ impl Session {
             unreachable!("create() is only called for CREATE CONNECTOR")
         };
         if *or_replace && *if_not_exists {
-            return Err(Error::Statement(
-                "CREATE OR REPLACE cannot be combined with IF NOT EXISTS".into(),
+            return Err(Error::statement(
+                "CREATE OR REPLACE cannot be combined with IF NOT EXISTS",
             ));
         }
         let name = self.name(name)?;
@@ -49,7 +49,7 @@ impl Session {
         let class = plan::connector_class(&config, "CREATE CONNECTOR")?;
         if name.contains(['%', '\\']) && self.server_info()?.at_least(4, 0) {
             // Connect would create it (the name travels in the body) but never address it again.
-            return Err(Error::Statement(format!(
+            return Err(Error::statement(format!(
                 "connector name \"{name}\" contains '%' or '\\', which Kafka Connect 4.x cannot \
                  address in a URL (its web server rejects them); choose another name"
             )));
@@ -69,7 +69,7 @@ impl Session {
             return if *if_not_exists {
                 Ok(Output::warning(text))
             } else {
-                Err(Error::Statement(text))
+                Err(Error::statement(text))
             };
         }
         if let Some(live) = &live {
@@ -161,13 +161,13 @@ impl Session {
             columns: vec!["Property".into(), "Value".into(), "Error".into()],
             rows,
         });
-        Err(Error::Failed {
-            message: format!(
+        Err(Error::failed(
+            format!(
                 "Connector configuration is invalid: {} error(s)",
                 errors.len()
             ),
-            output: Box::new(output),
-        })
+            output,
+        ))
     }
 
     /// `ALTER CONNECTOR name SET (k = v, ...)`: PATCH on 3.8+, else read, merge, PUT.
@@ -176,8 +176,8 @@ impl Session {
         let masker = self.masker();
         let mut set = plan::properties_text(properties, &self.plan_options())?;
         if set.iter().any(|(k, v)| k == "name" && *v != name) {
-            return Err(Error::Statement(
-                "ALTER CONNECTOR cannot change the connector's name".into(),
+            return Err(Error::statement(
+                "ALTER CONNECTOR cannot change the connector's name",
             ));
         }
         // `[hidden]` (from SHOW CREATE output) means "keep the current secret".
@@ -194,7 +194,7 @@ impl Session {
         for k in keys {
             let k = self.name(k)?;
             if k == "name" || k == "connector.class" {
-                return Err(Error::Statement(format!(
+                return Err(Error::statement(format!(
                     "ALTER CONNECTOR cannot unset '{k}'"
                 )));
             }
@@ -277,7 +277,7 @@ impl Session {
             .ok_or_else(|| self.unknown_class(class))?;
         let want = kind_name(kind);
         if plugin.kind != want {
-            return Err(Error::Statement(format!(
+            return Err(Error::statement(format!(
                 "'{class}' is a {} connector, not a {want} connector\nhint: write {} CONNECTOR, \
                  or leave out SOURCE/SINK and kcsh takes the type from the class",
                 plugin.kind,
@@ -324,7 +324,7 @@ impl Session {
         for (key, err) in errors {
             text.push_str(&format!("\n  {key}: {err}"));
         }
-        Err(Error::Statement(text))
+        Err(Error::statement(text))
     }
 
     /// `--dry-run` of an update: the per-key diff, or "no change".

@@ -94,7 +94,7 @@ impl Session {
             Err(ApiError::Status {
                 status: 404,
                 message,
-            }) if message.starts_with("Unknown task") => Err(Error::Statement(format!(
+            }) if message.starts_with("Unknown task") => Err(Error::statement(format!(
                 "Connector {name} has no task {task}"
             ))),
             Err(e) => Err(self.connector_error(&name, e)),
@@ -164,10 +164,10 @@ impl Session {
                     rows,
                 });
                 if failed > 0 {
-                    Err(Error::Failed {
-                        message: format!("{word} failed for {failed} of {total} connector(s)"),
-                        output: Box::new(output),
-                    })
+                    Err(Error::failed(
+                        format!("{word} failed for {failed} of {total} connector(s)"),
+                        output,
+                    ))
                 } else {
                     Ok(output)
                 }
@@ -248,7 +248,7 @@ impl Session {
                     .status(name)
                     .map(|s| s.connector.state)
                     .unwrap_or_else(|_| "not STOPPED".into());
-                Err(Error::Statement(format!(
+                Err(Error::statement(format!(
                     "Connector {name} must be STOPPED before its offsets can be changed (it is {state})\n\
                      hint: run STOP CONNECTOR {name}; first, and RESUME CONNECTOR {name}; afterwards"
                 )))
@@ -297,14 +297,14 @@ impl Session {
                 Ok(st) => {
                     if st.connector.state == "FAILED" {
                         progress.clear();
-                        return Err(Error::Statement(format!(
+                        return Err(Error::statement(format!(
                             "Connector {name} FAILED{}",
                             trace_suffix(st.connector.trace.as_deref())
                         )));
                     }
                     if let Some(t) = st.tasks.iter().find(|t| t.state == "FAILED") {
                         progress.clear();
-                        return Err(Error::Statement(format!(
+                        return Err(Error::statement(format!(
                             "Task {} of connector {name} FAILED{}",
                             t.id,
                             trace_suffix(t.trace.as_deref())
@@ -348,11 +348,11 @@ impl Session {
             let elapsed = start.elapsed();
             if self.cancelled() {
                 progress.clear();
-                return Err(Error::Statement(format!("Cancelled waiting for {name}")));
+                return Err(Error::statement(format!("Cancelled waiting for {name}")));
             }
             if elapsed >= timeout {
                 progress.clear();
-                return Err(Error::Statement(format!(
+                return Err(Error::statement(format!(
                     "Timed out after {} s waiting for connector {name} to run; last state: {last}",
                     timeout.as_secs()
                 )));

@@ -40,7 +40,7 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
     let interrupt = Arc::new(AtomicBool::new(false));
     #[cfg(unix)]
     signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&interrupt))
-        .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
+        .map_err(|e| Error::usage(format!("cannot handle Ctrl-C: {e}")))?;
     shell.interrupt = Some(interrupt);
     shell.interactive = true;
 
@@ -50,7 +50,7 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
     let config = Config::builder()
         .max_history_size(MAX_HISTORY)
         .and_then(|b| b.history_ignore_dups(true))
-        .map_err(|e| Error::Usage(format!("cannot set up the line editor: {e}")))?
+        .map_err(|e| Error::usage(format!("cannot set up the line editor: {e}")))?
         .auto_add_history(false)
         .completion_type(CompletionType::List)
         .bell_style(BellStyle::None)
@@ -61,7 +61,7 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
         })
         .build();
     let mut editor: Editor<KcshHelper, DefaultHistory> = Editor::with_config(config)
-        .map_err(|e| Error::Usage(format!("cannot start the line editor: {e}")))?;
+        .map_err(|e| Error::usage(format!("cannot start the line editor: {e}")))?;
     let source = LiveSource::new(shell.session());
     editor.set_helper(Some(KcshHelper::new(color, Box::new(source))));
 
@@ -111,7 +111,7 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
                 buffer.clear();
             }
             Err(ReadlineError::Eof) => break,
-            Err(e) => return Err(Error::Usage(format!("cannot read input: {e}"))),
+            Err(e) => return Err(Error::usage(format!("cannot read input: {e}"))),
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -128,7 +128,7 @@ fn run_text(
     let statements = match lang::parse_script(text, &shell.parse_options(false)) {
         Ok(s) => s,
         Err(e) => {
-            let _ = shell.print_error(&mut err, &Error::Syntax(e.render(text, None)));
+            let _ = shell.print_error(&mut err, &Error::syntax(e.render(text, None)));
             return Flow::Continue;
         }
     };

@@ -8,7 +8,6 @@ use std::process::Command;
 use std::time::Duration;
 
 use kcsh::connect::config::Settings;
-use kcsh::error::Error;
 use kcsh::exec::{Options, Session};
 
 use crate::exec_util::{field, ok, run};
@@ -261,7 +260,7 @@ fn https_listener_with_custom_ca_and_mtls() {
     // Verification is on by default: an unknown CA is refused, with a hint.
     let mut s = session(settings(&https));
     let e = run(&mut s, "SHOW CLUSTER").unwrap_err();
-    assert!(matches!(e, Error::Unreachable(_)), "{e:?}");
+    assert!(e.is(kcsh::error::ErrorKind::Unreachable), "{e:?}");
     assert!(e.to_string().contains("--ca-cert"), "{e}");
 
     // The CA alone is not enough: the listener requires a client certificate.
@@ -269,7 +268,7 @@ fn https_listener_with_custom_ca_and_mtls() {
     st.ca_cert = Some(pki.path("ca.pem"));
     let mut s = session(st.clone());
     let e = run(&mut s, "SHOW CLUSTER").unwrap_err();
-    assert!(matches!(e, Error::Unreachable(_)), "{e:?}");
+    assert!(e.is(kcsh::error::ErrorKind::Unreachable), "{e:?}");
 
     // CA + client certificate: mTLS works.
     st.client_cert = Some(pki.path("client.pem"));
@@ -351,7 +350,7 @@ fn basic_auth_extension_and_contexts() {
 
     // Missing or wrong credentials: 401 with a hint on how to pass them.
     let e = run(&mut session(settings(&url)), "SHOW CONNECTORS").unwrap_err();
-    assert!(matches!(e, Error::Statement(_)), "{e:?}");
+    assert!(e.is(kcsh::error::ErrorKind::Statement), "{e:?}");
     assert!(
         e.to_string().contains("hint: the worker wants credentials"),
         "{e}"

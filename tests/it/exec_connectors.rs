@@ -1,7 +1,6 @@
 //! Connector statements against the real cluster: CREATE (all forms), SHOW, DESCRIBE, ALTER,
 //! SHOW CREATE, DROP, VALIDATE, dry runs and the error paths. Through `Session` directly.
 
-use kcsh::error::Error;
 use kcsh::exec::Options;
 
 use crate::exec_util::*;
@@ -202,7 +201,7 @@ fn error_paths_unknown_connector_bad_config_wrong_type_unknown_class() {
         format!("RESTART CONNECTOR \"{lower}\""),
     ] {
         let e = err(&mut s, &stmt);
-        assert!(matches!(e, Error::Statement(_)), "{stmt}: {e:?}");
+        assert!(e.is(kcsh::error::ErrorKind::Statement), "{stmt}: {e:?}");
         assert_eq!(
             e.to_string(),
             format!("Connector '{lower}' does not exist.\nhint: did you mean \"{name}\"?"),
@@ -461,13 +460,10 @@ fn validate_reports_a_table_and_fails_on_errors() {
         &mut s,
         "VALIDATE SOURCE CONNECTOR WITH ('connector.class' = 'FileStreamSource', 'batch.size' = 'x')",
     );
-    let Error::Failed {
-        message: msg,
-        output,
-    } = e
-    else {
-        panic!("expected Error::Failed, got {e:?}")
+    let Some(output) = e.output else {
+        panic!("expected a failure with output, got {e:?}")
     };
+    let msg = e.message;
     assert_eq!(msg, "Connector configuration is invalid: 2 error(s)");
     assert_eq!(
         table(&output, "errors").0,

@@ -1,8 +1,6 @@
 //! Lifecycle statements against the real cluster: PAUSE/RESUME/STOP (one and bulk), RESTART
 //! forms, WAIT FOR (success, failure, timeout), offsets (source and sink), RESET TOPICS.
 
-use kcsh::error::Error;
-
 use crate::exec_util::*;
 
 fn create_source(s: &mut kcsh::exec::Session, name: &str, dir: &std::path::Path) -> String {
@@ -282,7 +280,7 @@ fn sink_offsets_and_topics_reset() {
         format!("Reset the active topics of connector {name}")
     );
     let e = err(&mut s, "ALTER CONNECTOR it_missing_topics RESET TOPICS");
-    assert!(matches!(e, Error::Statement(_)));
+    assert!(e.is(kcsh::error::ErrorKind::Statement));
     assert_eq!(
         e.to_string(),
         "Connector 'it_missing_topics' does not exist."
