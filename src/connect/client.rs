@@ -257,9 +257,11 @@ impl Client {
     }
 }
 
-/// reqwest is built without a crypto provider of its own (see Cargo.toml): rustls's `ring`
-/// provider becomes the process default once. An error only means one is already installed.
-fn install_crypto_provider() {
+/// reqwest is built without a crypto provider of its own (see Cargo.toml), and panics when it
+/// builds a client without one: every reqwest client (this one, the embedded cluster's health
+/// check, the tests' own) calls this first. Installs rustls's `ring` provider as the process
+/// default once; an error only means one is already installed.
+pub fn install_crypto_provider() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();

@@ -536,6 +536,7 @@ impl Boot<'_> {
             .unwrap_or(DEFAULT_START_TIMEOUT);
         // Only a readiness probe of a worker we just started: a self-signed https listener is
         // fine here, and nothing secret is sent.
+        crate::connect::client::install_crypto_provider();
         let client = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(5))
             .danger_accept_invalid_certs(true)

@@ -84,6 +84,7 @@ pub fn http() -> reqwest::blocking::Client {
     static CLIENT: OnceLock<reqwest::blocking::Client> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
+            kcsh::connect::client::install_crypto_provider();
             reqwest::blocking::Client::builder()
                 .timeout(Duration::from_secs(120))
                 .build()
