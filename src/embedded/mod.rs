@@ -476,14 +476,7 @@ impl Boot<'_> {
             &self.jvm_options(("64m", "256m")),
             &self.jars.classpath(),
             "kafka.tools.StorageTool",
-            &[
-                "format".into(),
-                "--cluster-id".into(),
-                config::random_cluster_id(),
-                "--config".into(),
-                server_props.display().to_string(),
-                "--ignore-formatted".into(),
-            ],
+            &config::storage_format_args(&config::random_cluster_id(), server_props),
             log.clone(),
             self.run_dir.to_path_buf(),
         );
