@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::lang::ident::unquote;
 use crate::lang::lexer::{TokenKind, tokenize};
 use crate::secrets::is_secret_key;
 
@@ -79,17 +80,6 @@ pub fn mask_secrets(text: &str) -> String {
         out.replace_range(start..end, "'[hidden]'");
     }
     out
-}
-
-fn unquote(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(q @ ('\'' | '"' | '`')) => {
-            let inner = s[1..].strip_suffix(q).unwrap_or(&s[1..]);
-            inner.replace(&format!("{q}{q}"), &q.to_string())
-        }
-        _ => s.to_string(),
-    }
 }
 
 #[cfg(test)]
