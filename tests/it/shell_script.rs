@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::Stdio;
 
-use crate::shell_common::{Env, filters, transcript};
+use crate::harness::{Env, filters, transcript};
 
 fn run_e(env: &Env, statements: &[&str]) -> std::process::Output {
     let mut cmd = env.kcsh();
@@ -21,6 +21,7 @@ fn drop_quietly(env: &Env, name: &str) {
 
 #[test]
 fn execute_shows_plugins_in_ksql_layout() {
+    require_cluster!();
     let env = Env::new();
     let out = run_e(&env, &["SHOW CONNECTOR PLUGINS"]);
     assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
@@ -29,6 +30,7 @@ fn execute_shows_plugins_in_ksql_layout() {
 
 #[test]
 fn repeated_execute_runs_in_order() {
+    require_cluster!();
     let env = Env::new();
     drop_quietly(&env, "shell-e-src");
     let create = format!(
@@ -53,6 +55,7 @@ fn repeated_execute_runs_in_order() {
 
 #[test]
 fn file_stops_at_the_first_failure_and_reports() {
+    require_cluster!();
     let env = Env::new();
     drop_quietly(&env, "shell-f-src");
     let script = env.path("script.sql");
@@ -79,6 +82,7 @@ fn file_stops_at_the_first_failure_and_reports() {
 
 #[test]
 fn on_error_continue_runs_everything() {
+    require_cluster!();
     let env = Env::new();
     let out = env
         .kcsh()
@@ -93,6 +97,7 @@ fn on_error_continue_runs_everything() {
 
 #[test]
 fn stdin_script_with_json_output() {
+    require_cluster!();
     let env = Env::new();
     drop_quietly(&env, "shell-stdin-src");
     let mut child = env
