@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 pub use jars::{DEFAULT_KAFKA_VERSION, KafkaJars};
 pub use process::Lifetime;
 
-use crate::cli::{Cli, EmbeddedArgs, OutputArg};
+use crate::cli::{Cli, EmbeddedArgs};
 use crate::error::Error;
 use process::{Jvm, JvmSpec};
 
@@ -201,7 +201,7 @@ pub fn prepare(cli: &mut Cli) -> Result<Prepared, Error> {
     }
     let progress = std::io::stderr().is_terminal();
     if args.detach {
-        let json = cli.output == Some(OutputArg::Json);
+        let json = cli.output == Some(crate::output::Format::Json);
         let opts = StartOptions {
             lifetime: Lifetime::Detached,
             ..StartOptions::new(progress)
