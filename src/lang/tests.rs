@@ -860,17 +860,3 @@ fn ksqldb_corpus_parses() {
         "{names:?}"
     );
 }
-
-#[test]
-fn unquote_undoes_doubled_quotes() {
-    use super::parser::unquote;
-    assert_eq!(unquote("'it''s'"), "it's");
-    assert_eq!(unquote("''''''"), "''");
-    assert_eq!(unquote("\"a\"\"b\""), "a\"b");
-    assert_eq!(unquote("`c``d`"), "c`d");
-    assert_eq!(unquote("'plain'"), "plain");
-    assert_eq!(unquote("''"), "");
-    assert_eq!(unquote("'"), "");
-    assert_eq!(unquote("'é"), "é");
-    assert_eq!(unquote("x"), "x");
-}

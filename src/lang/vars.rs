@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::ast::{ClientStatement, Literal, Name, Property, Statement, Target};
+use super::ident::unquote;
 use super::lexer::{TokenKind, next_token};
-use super::parser::{is_variable_name, unquote};
+use super::parser::is_variable_name;
 
 /// The session's variables: names compare case-insensitively and keep the case they were
 /// defined with (for SHOW VARIABLES).

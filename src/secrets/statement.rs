@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use super::embedded::embedded_spans;
 use super::rule::SecretRule;
+use crate::lang::ident::unquote;
 use crate::lang::lexer::{TokenKind, Unterminated, tokenize};
 
 const QUOTED_HIDDEN: &str = "'[hidden]'";
@@ -134,18 +135,6 @@ pub fn mask_statement_with(text: &str, rule: &SecretRule) -> MaskedText {
         text: out,
         edits,
         hidden,
-    }
-}
-
-/// A quoted token's text without its quotes (doubled quotes undone); other tokens as they are.
-fn unquote(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(q @ ('\'' | '"' | '`')) => {
-            let inner = s[1..].strip_suffix(q).unwrap_or(&s[1..]);
-            inner.replace(&format!("{q}{q}"), &q.to_string())
-        }
-        _ => s.to_string(),
     }
 }
 
