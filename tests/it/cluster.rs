@@ -299,7 +299,8 @@ fn a_detached_cluster_survives_a_closed_stdout_and_its_jvms_inherit_no_kcsh_secr
         let env = environ(pid);
         assert!(!env.is_empty(), "environment of {key} {pid} readable");
         assert!(
-            !env.iter().any(|v| v.starts_with("KCSH_") || v.contains("must-not-leak")),
+            !env.iter()
+                .any(|v| v.starts_with("KCSH_") || v.contains("must-not-leak")),
             "{key} inherited a kcsh setting: {env:?}"
         );
     }
