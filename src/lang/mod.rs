@@ -5,6 +5,7 @@
 //! - [`parse_script`]`(src, &ParseOptions) -> Result<Vec<ast::Located>, ParseError>` and
 //!   [`parse_statement`] for exactly one statement; `ParseError::render` draws the report.
 //! - [`ident`]: what a plain name is, quoting and unquoting, `closest` for did-you-mean.
+//! - [`like::like`]: the `LIKE 'pattern'` match, bounded on any input.
 //! - [`lexer::tokenize`] (never fails) and [`lexer::statement_complete`] for the REPL.
 //! - [`vars::Variables`], [`vars::resolve`], [`vars::parse_define_arg`] for `${name}` and `-d`.
 //! - [`apply_ksql_compat`]: ksqlDB's upper-casing of unquoted names and keys, for statements
@@ -18,6 +19,7 @@ pub mod error;
 pub mod ident;
 pub mod invariants;
 pub mod lexer;
+pub mod like;
 pub mod parser;
 pub mod templates;
 pub mod vars;
