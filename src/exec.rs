@@ -387,11 +387,9 @@ impl Session {
         if let (false, Some(class)) = (m.show, class)
             && let Ok(keys) = self.plugin_definitions(class)
         {
-            m.password_keys = keys
-                .into_iter()
-                .filter(|k| k.kind.eq_ignore_ascii_case("PASSWORD"))
-                .map(|k| k.name)
-                .collect();
+            m.rule = crate::secrets::SecretRule::from_definitions(
+                keys.iter().map(|k| (&k.name, &k.kind)),
+            );
         }
         m
     }
