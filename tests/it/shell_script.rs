@@ -247,6 +247,7 @@ fn create_text(env: &Env, name: &str) -> String {
 /// an undefined variable, a syntax error in a nested RUN SCRIPT. Reads are not "applied".
 #[test]
 fn failures_after_an_applied_statement_exit_1() {
+    require_cluster!();
     let env = Env::new();
     drop_quietly(&env, "shell-truth-src");
     let out = run_e(
@@ -303,6 +304,7 @@ fn failures_after_an_applied_statement_exit_1() {
 /// The statements of a nested RUN SCRIPT are reported one by one, to the caller's stderr.
 #[test]
 fn nested_scripts_report_each_statement() {
+    require_cluster!();
     let env = Env::new();
     std::fs::write(
         env.path("inner.sql"),
@@ -329,6 +331,7 @@ fn nested_scripts_report_each_statement() {
 /// the report says what was applied and what was not run, and the exit code is 128+15.
 #[test]
 fn sigterm_during_a_script_reports_then_exits_143() {
+    require_cluster!();
     use std::io::{BufRead, BufReader};
     let env = Env::new();
     drop_quietly(&env, "shell-sig-src");
