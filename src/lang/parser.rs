@@ -1263,17 +1263,22 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// output := OUTPUT [JSON | TABULAR]
+    /// output := OUTPUT [JSON | TABULAR | TABLE] (the words `OutputFormat`'s `FromStr` takes)
     fn output(&mut self) -> PResult<Statement> {
         self.bump();
-        if self.eat("JSON") {
-            Ok(Statement::Client(ClientStatement::Output(Some(
-                OutputFormat::Json,
-            ))))
-        } else if self.eat("TABULAR") {
-            Ok(Statement::Client(ClientStatement::Output(Some(
-                OutputFormat::Tabular,
-            ))))
+        if self.at_end() {
+            let mut e = self.expected.borrow_mut();
+            OutputFormat::ALL
+                .iter()
+                .for_each(|f| e.keyword(f.keyword()));
+        }
+        let format = self
+            .peek()
+            .filter(|t| t.is_word())
+            .and_then(|t| self.text(t).parse::<OutputFormat>().ok());
+        if let Some(format) = format {
+            self.bump();
+            Ok(Statement::Client(ClientStatement::Output(Some(format))))
         } else if self.peek().is_none()
             || self.peek_kind() == Some(TokenKind::Semicolon)
             || self

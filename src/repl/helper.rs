@@ -1,12 +1,11 @@
 //! The rustyline helper: completion by position in the grammar (keywords, live connector names
 //! after CONNECTOR, plugin classes after `'connector.class' =`, config keys of the plugin named
 //! in the statement being typed) and syntax highlighting, both from the lexer's tokens.
-//! Knows the cluster only through [`CompletionSource`], so it is testable without one.
+//! Knows the cluster only through [`CompletionSource`] (in the REPL a bounded
+//! [`super::catalog::Lookup`]), so it is testable without one and never waits on the network.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
@@ -22,9 +21,10 @@ use crate::lang::lexer::{KEYWORDS, Token, TokenKind, tokenize};
 use crate::lang::parser::STATEMENT_KEYWORDS;
 use crate::lang::{ParseOptions, expected_after};
 use crate::render::style::{Colour, paint};
-use crate::shell::SessionHandle;
+use crate::shell::properties::Property;
 
-/// Where completion gets live names from. Each answers quickly or with nothing.
+/// Where completion gets live names from. Implementations answer within about a second,
+/// with nothing when the cluster does not.
 pub trait CompletionSource {
     fn connector_names(&self) -> Vec<String>;
     /// The worker's plugins with their type (`source`, `sink`, ...), for classes and aliases.
@@ -49,58 +49,6 @@ const COMMON_KEYS: &[&str] = &[
     "errors.deadletterqueue.topic.name",
     "config.action.reload",
 ];
-
-/// Completion against the live session. Each lookup gets a short deadline so a slow or
-/// unreachable worker never freezes the prompt (the session caches what it fetched).
-pub struct LiveSource {
-    session: SessionHandle,
-}
-
-impl LiveSource {
-    pub fn new(session: SessionHandle) -> Self {
-        LiveSource { session }
-    }
-
-    pub fn set_session(&mut self, session: SessionHandle) {
-        self.session = session;
-    }
-
-    fn ask<T: Send + 'static, F>(&self, f: F) -> Vec<T>
-    where
-        F: FnOnce(&crate::exec::Session) -> Result<Vec<T>, crate::error::Error> + Send + 'static,
-    {
-        let session = SessionHandle::clone(&self.session);
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let Ok(guard) = session.try_lock() else {
-                return; // a request is running (or was abandoned): no completion now
-            };
-            let _ = tx.send(f(&guard).unwrap_or_default());
-        });
-        rx.recv_timeout(Duration::from_secs(3)).unwrap_or_default()
-    }
-}
-
-impl CompletionSource for LiveSource {
-    fn connector_names(&self) -> Vec<String> {
-        self.ask(|s| s.connector_names())
-    }
-
-    fn plugins(&self) -> Vec<PluginInfo> {
-        self.ask(|s| s.plugins())
-    }
-
-    fn plugin_config_keys(&self, class: &str) -> Vec<String> {
-        let class = class.to_string();
-        self.ask(move |s| s.plugin_config_keys(&class))
-    }
-
-    fn connector_class(&self, name: &str) -> Option<String> {
-        let name = name.to_string();
-        self.ask(move |s| Ok(s.connector_class(&name)?.into_iter().collect()))
-            .pop()
-    }
-}
 
 pub struct KcshHelper {
     pub color: bool,
@@ -213,10 +161,9 @@ impl KcshHelper {
                 }
                 Slot::Value(_) => Vec::new(),
                 Slot::PluginClass => self.quoted_plugin_classes(&[]),
-                Slot::SessionProperty => crate::shell::SHELL_PROPERTIES
+                Slot::SessionProperty => Property::all()
                     .iter()
-                    .chain(crate::exec::PROPERTIES.iter())
-                    .map(|(name, _)| quote_string(name))
+                    .map(|p| quote_string(&p.to_string()))
                     .collect(),
                 Slot::HelpTopic => {
                     let words: Vec<String> =
