@@ -370,17 +370,15 @@ impl Session {
         if let (false, Some(class)) = (m.show, class)
             && let Ok(keys) = self.plugin_definitions(class)
         {
-            m.password_keys = keys
-                .into_iter()
-                .filter(|k| k.kind.eq_ignore_ascii_case("PASSWORD"))
-                .map(|k| k.name)
-                .collect();
+            m.rule = crate::secrets::SecretRule::from_definitions(
+                keys.iter().map(|k| (&k.name, &k.kind)),
+            );
         }
         m
     }
 
     /// Turns a failed call about connector `name` into the user's error: 404s become
-    /// `Connector 'X' does not exist.` with a `did you mean` hint when only the case differs.
+    /// `Connector 'X' does not exist.` with a `did you mean` hint naming the closest connector.
     fn connector_error(&self, name: &str, e: ApiError) -> Error {
         if is_connector_not_found(&e) {
             return self.not_found(name);
@@ -407,12 +405,10 @@ impl Session {
         Error::statement(text)
     }
 
-    /// An existing connector whose name equals `name` but for case.
+    /// The existing connector name closest to `name` (case, then edit distance).
     fn similar_name(&self, name: &str) -> Option<String> {
         let names: Vec<String> = self.client.send_json(&Request::get("/connectors")).ok()?;
-        names
-            .into_iter()
-            .find(|n| n != name && n.eq_ignore_ascii_case(name))
+        crate::lang::ident::closest(name, names.iter().map(String::as_str)).map(str::to_owned)
     }
 
     /// Finds the plugin a class name or alias refers to.
@@ -721,6 +717,24 @@ mod tests {
             .execute(&parse("DROP CONNECTOR IF EXISTS \"my-conn\""))
             .unwrap();
         assert_eq!(out, Output::warning("Connector 'my-conn' does not exist."));
+    }
+
+    #[test]
+    fn not_found_suggests_a_name_within_a_typo() {
+        let fake = Fake::start(vec![
+            ("GET /connectors", 200, r#"["orders-sink","orders-source"]"#),
+            (
+                "DELETE /connectors/order-sink",
+                404,
+                r#"{"error_code":404,"message":"Connector order-sink not found"}"#,
+            ),
+        ]);
+        let mut s = fake.session();
+        let e = s.execute(&parse("DROP CONNECTOR order-sink")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Connector 'order-sink' does not exist.\nhint: did you mean \"orders-sink\"?"
+        );
     }
 
     #[test]

@@ -59,7 +59,12 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
     // --stop / --detach end here; --embedded / --worker-config start a cluster, point the URL
     // at it, and stop it when `_cluster` drops at the end of this function (or on a signal).
     let _cluster = match embedded::prepare(&mut cli)? {
-        embedded::Prepared::Done(code) => return Ok(code),
+        embedded::Prepared::Stopped => return Ok(ExitCode::SUCCESS),
+        // The cluster already runs on its own: a closed stdout ends quietly and stops nothing.
+        embedded::Prepared::Detached(cluster) => {
+            let json = cli.output == Some(cli::OutputArg::Json);
+            return write_stdout(cluster.to_text(json).as_bytes()).map(|()| ExitCode::SUCCESS);
+        }
         embedded::Prepared::Continue(cluster) => cluster,
     };
     let sources = script::sources(&cli)?;

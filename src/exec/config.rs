@@ -432,9 +432,7 @@ pub(super) fn create_statement(
     ksql_compat: bool,
 ) -> Statement {
     let ident = |text: &str| {
-        if crate::lang::lexer::is_plain_identifier(text)
-            && (!ksql_compat || text == text.to_uppercase())
-        {
+        if crate::lang::ident::is_plain(text) && (!ksql_compat || text == text.to_uppercase()) {
             Name::Plain(text.to_string())
         } else {
             Name::Quoted(text.to_string())

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::lexer::is_plain_identifier;
+use super::ident::{is_plain, quote_ident, quote_string};
 
 /// A byte range in the source text a statement was parsed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -286,22 +286,12 @@ impl From<ClientStatement> for Statement {
 // same `Name`, strings with `''` escapes, no trailing `;`. `{:#}` puts each property of a list
 // on its own line (for SHOW CREATE CONNECTOR).
 
-/// `s` as a `'string'` literal.
-pub fn quote_string(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-/// `s` as a `"quoted identifier"`.
-pub fn quote_ident(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 impl fmt::Display for Name {
     /// As a name: `plain`, `"quoted"` or `${var}`. A `Plain` name that would not lex as one word
     /// (built in code, e.g. from a live connector) is quoted.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Name::Plain(s) if is_plain_identifier(s) => f.write_str(s),
+            Name::Plain(s) if is_plain(s) => f.write_str(s),
             Name::Plain(s) | Name::Quoted(s) => f.write_str(&quote_ident(s)),
             Name::Var(v) => write!(f, "${{{v}}}"),
         }
@@ -445,7 +435,7 @@ fn help_topic(topic: &str) -> String {
     let bare = !topic.is_empty()
         && topic
             .split(' ')
-            .all(|w| is_plain_identifier(w) && !w.eq_ignore_ascii_case("--"));
+            .all(|w| is_plain(w) && !w.eq_ignore_ascii_case("--"));
     if bare {
         topic.to_owned()
     } else {

@@ -4,6 +4,8 @@
 //! API used by the rest of the crate:
 //! - [`parse_script`]`(src, &ParseOptions) -> Result<Vec<ast::Located>, ParseError>` and
 //!   [`parse_statement`] for exactly one statement; `ParseError::render` draws the report.
+//! - [`ident`]: what a plain name is, quoting and unquoting, `closest` for did-you-mean.
+//! - [`like::like`]: the `LIKE 'pattern'` match, bounded on any input.
 //! - [`lexer::tokenize`] (never fails) and [`lexer::statement_complete`] for the REPL.
 //! - [`vars::Variables`], [`vars::resolve`], [`vars::parse_define_arg`] for `${name}` and `-d`.
 //! - [`apply_ksql_compat`]: ksqlDB's upper-casing of unquoted names and keys, for statements
@@ -14,8 +16,10 @@
 
 pub mod ast;
 pub mod error;
+pub mod ident;
 pub mod invariants;
 pub mod lexer;
+pub mod like;
 pub mod parser;
 pub mod templates;
 pub mod vars;

@@ -15,6 +15,7 @@ use super::ast::{
     Span, Statement, Target,
 };
 use super::error::ParseError;
+use super::ident::{closest, quote_string, unquote};
 use super::lexer::{self, Token, TokenKind, Unterminated};
 
 /// How to parse.
@@ -271,7 +272,7 @@ impl<'a> Parser<'a> {
             return err.with_hint(KSQL_ONLY_HINT);
         }
         match self.peek() {
-            Some(t) if t.is_word() => match closest(self.text(t), kws) {
+            Some(t) if t.is_word() => match closest(self.text(t), kws.iter().copied()) {
                 Some(kw) => err.with_hint(format!("did you mean {kw}?")),
                 None => err,
             },
@@ -549,7 +550,7 @@ impl<'a> Parser<'a> {
                 return Err(if t.is_word() || t.kind == TokenKind::QuotedIdent {
                     err.with_hint(format!(
                         "text values are 'single quoted': {}",
-                        super::ast::quote_string(&unquote(text))
+                        quote_string(&unquote(text))
                     ))
                 } else {
                     err
@@ -608,7 +609,7 @@ impl<'a> Parser<'a> {
             .with_hint(KSQL_ONLY_HINT)),
             _ => {
                 let text = self.text(t);
-                let message = match closest(text, STATEMENT_KEYWORDS) {
+                let message = match closest(text, STATEMENT_KEYWORDS.iter().copied()) {
                     Some(kw) => format!("unknown statement '{text}': did you mean {kw}?"),
                     None => format!("unknown statement '{text}'"),
                 };
@@ -1058,7 +1059,7 @@ impl<'a> Parser<'a> {
         if self.at("LOGGER") && !self.punct_is(self.peek_at(1), "=") {
             self.bump();
             let logger = self.text_value("a logger name", "SET LOGGER")?;
-            let after = format!("SET LOGGER {}", super::ast::quote_string(&logger));
+            let after = format!("SET LOGGER {}", quote_string(&logger));
             self.expect_punct("=", &after)?;
             let level = self.text_value("a log level", &format!("{after} ="))?;
             let cluster = if self.eat("FOR") {
@@ -1079,7 +1080,7 @@ impl<'a> Parser<'a> {
                 .with_hint("to change a connector's config: ALTER CONNECTOR name SET (...)"));
         }
         let name = self.text_value("a 'property' or LOGGER", "SET")?;
-        let after = format!("SET {}", super::ast::quote_string(&name));
+        let after = format!("SET {}", quote_string(&name));
         self.expect_punct("=", &after)?;
         let value = self.text_value("a 'value'", &format!("{after} ="))?;
         Ok(Statement::Client(ClientStatement::SetProperty {
@@ -1133,7 +1134,7 @@ impl<'a> Parser<'a> {
                     .expected("a 'string' value", &format!("DEFINE {name} ="))
                     .with_hint(format!(
                         "quote the value: DEFINE {name} = {}",
-                        super::ast::quote_string(&unquote(text))
+                        quote_string(&unquote(text))
                     )));
             }
             _ => return Err(self.expected("a 'string' value", &format!("DEFINE {name} ="))),
@@ -1206,37 +1207,6 @@ pub fn is_variable_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// The contents of a `'string'`, `"quoted"` or `` `quoted` `` token, doubled quotes undone.
-pub(crate) fn unquote(text: &str) -> String {
-    let Some(q) = text.chars().next() else {
-        return String::new();
-    };
-    if !matches!(q, '\'' | '"' | '`') {
-        return text.to_owned();
-    }
-    // Total on any text: a missing closing quote is simply not stripped.
-    let body = &text[1..];
-    let inner = body.strip_suffix(q).unwrap_or(body);
-    if !inner.contains(q) {
-        return inner.to_owned();
-    }
-    let mut out = String::with_capacity(inner.len());
-    let mut pending_quote = false;
-    for c in inner.chars() {
-        if c == q && !pending_quote {
-            // The first of a doubled quote: keep one.
-            out.push(c);
-            pending_quote = true;
-        } else if c == q {
-            pending_quote = false;
-        } else {
-            out.push(c);
-            pending_quote = false;
-        }
-    }
-    out
-}
-
 /// `x` from `${x}`.
 fn variable_name(text: &str) -> String {
     text.trim_start_matches("${")
@@ -1305,33 +1275,4 @@ fn is_ksql_only(word: &str) -> bool {
 
 fn statement_list_hint() -> String {
     "type HELP for the list of statements".to_owned()
-}
-
-/// The candidate closest to `word` (case-insensitive), if close enough to be a likely typo.
-pub(crate) fn closest<'k>(word: &str, candidates: &[&'k str]) -> Option<&'k str> {
-    let w = word.to_ascii_uppercase();
-    if w.chars().count() > 32 {
-        return None;
-    }
-    candidates
-        .iter()
-        .map(|c| (edit_distance(&w, c), *c))
-        .filter(|(d, c)| *d > 0 && *d <= 2 && *d < c.len().max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }

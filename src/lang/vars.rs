@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::ast::{ClientStatement, Literal, Name, Property, Statement, Target};
+use super::ident::unquote;
 use super::lexer::{TokenKind, next_token};
-use super::parser::{is_variable_name, unquote};
+use super::parser::is_variable_name;
 
 /// The session's variables: names compare case-insensitively and keep the case they were
 /// defined with (for SHOW VARIABLES).
@@ -98,11 +99,14 @@ pub fn substitute(text: &str, vars: &Variables) -> String {
     out
 }
 
-/// Length of a `${name}` reference at the start of `s`.
+/// Length of a `${name}` reference at the start of `s`. Looks only as far as a name can go,
+/// so `${${${...` costs linear time, not a scan to the end per `$`.
 fn reference_len(s: &str) -> Option<usize> {
     let inner = s.strip_prefix("${")?;
-    let end = inner.find('}')?;
-    is_variable_name(&inner[..end]).then_some(end + 3)
+    let end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    (inner[end..].starts_with('}') && is_variable_name(&inner[..end])).then_some(end + 3)
 }
 
 fn undefined(name: &str, used_as: &str) -> String {

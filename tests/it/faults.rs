@@ -551,7 +551,7 @@ fn an_unreachable_url_is_shown_without_its_userinfo() {
     let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert!(!all.contains("s3cret-pw"), "{all}");
     assert!(
-        all.contains(&format!("http://***@127.0.0.1:{port}")),
+        all.contains(&format!("http://admin:[hidden]@127.0.0.1:{port}")),
         "{all}"
     );
 }
