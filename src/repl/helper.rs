@@ -1,12 +1,11 @@
 //! The rustyline helper: completion by position in the grammar (keywords, live connector names
 //! after CONNECTOR, plugin classes after `'connector.class' =`, config keys of the plugin named
 //! in the statement being typed) and syntax highlighting, both from the lexer's tokens.
-//! Knows the cluster only through [`CompletionSource`], so it is testable without one.
+//! Knows the cluster only through [`CompletionSource`] (in the REPL a bounded
+//! [`super::catalog::Lookup`]), so it is testable without one and never waits on the network.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
@@ -18,9 +17,10 @@ use crate::lang::ident::{quote_name, unquote};
 use crate::lang::lexer::{KEYWORDS, Token, TokenKind, tokenize};
 use crate::lang::parser::STATEMENT_KEYWORDS;
 use crate::render::style::{Colour, paint};
-use crate::shell::SessionHandle;
+use crate::shell::properties::Property;
 
-/// Where completion gets live names from.
+/// Where completion gets live names from. Implementations answer within about a second,
+/// with nothing when the cluster does not.
 pub trait CompletionSource {
     fn connector_names(&self) -> Vec<String>;
     fn plugin_classes(&self) -> Vec<String>;
@@ -42,54 +42,6 @@ const COMMON_KEYS: &[&str] = &[
     "errors.deadletterqueue.topic.name",
     "config.action.reload",
 ];
-
-/// Completion against the live session. Each lookup gets a short deadline so a slow or
-/// unreachable worker never freezes the prompt (the session caches what it fetched).
-pub struct LiveSource {
-    session: SessionHandle,
-}
-
-impl LiveSource {
-    pub fn new(session: SessionHandle) -> Self {
-        LiveSource { session }
-    }
-
-    pub fn set_session(&mut self, session: SessionHandle) {
-        self.session = session;
-    }
-
-    fn ask<F>(&self, f: F) -> Vec<String>
-    where
-        F: FnOnce(&crate::exec::Session) -> Result<Vec<String>, crate::error::Error>
-            + Send
-            + 'static,
-    {
-        let session = SessionHandle::clone(&self.session);
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let Ok(guard) = session.try_lock() else {
-                return; // a request is running (or was abandoned): no completion now
-            };
-            let _ = tx.send(f(&guard).unwrap_or_default());
-        });
-        rx.recv_timeout(Duration::from_secs(3)).unwrap_or_default()
-    }
-}
-
-impl CompletionSource for LiveSource {
-    fn connector_names(&self) -> Vec<String> {
-        self.ask(|s| s.connector_names())
-    }
-
-    fn plugin_classes(&self) -> Vec<String> {
-        self.ask(|s| s.plugin_classes())
-    }
-
-    fn plugin_config_keys(&self, class: &str) -> Vec<String> {
-        let class = class.to_string();
-        self.ask(move |s| s.plugin_config_keys(&class))
-    }
-}
 
 pub struct KcshHelper {
     pub color: bool,
@@ -204,11 +156,8 @@ impl KcshHelper {
         let up: Vec<&str> = upper.iter().map(String::as_str).collect();
         match up.as_slice() {
             ["SET"] | ["UNSET"] => {
-                let mut props: Vec<String> = crate::shell::SHELL_PROPERTIES
-                    .iter()
-                    .chain(crate::exec::PROPERTIES.iter())
-                    .map(|(name, _)| format!("'{name}'"))
-                    .collect();
+                let mut props: Vec<String> =
+                    Property::all().iter().map(|p| format!("'{p}'")).collect();
                 if up[0] == "SET" {
                     props.push("LOGGER".into());
                 }
@@ -391,7 +340,7 @@ fn next_keywords(up: &[&str]) -> Vec<&'static str> {
         ["WAIT", "FOR", "CONNECTOR", _, "TIMEOUT", _] => vec!["SECONDS"],
         ["SET", "LOGGER", _, "=", _] => vec!["FOR"],
         ["SET", "LOGGER", .., "FOR"] => vec!["CLUSTER"],
-        ["OUTPUT"] => vec!["JSON", "TABULAR"],
+        ["OUTPUT"] => crate::output::Format::ALL.map(|f| f.keyword()).to_vec(),
         ["RUN"] => vec!["SCRIPT"],
         ["HELP"] => STATEMENT_KEYWORDS.to_vec(),
         _ => Vec::new(),
