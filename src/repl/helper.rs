@@ -15,7 +15,7 @@ use rustyline::{Context, Helper};
 
 use crate::lang::ident::{quote_name, unquote};
 use crate::lang::lexer::{KEYWORDS, Token, TokenKind, tokenize};
-use crate::lang::parser::STATEMENT_KEYWORDS;
+use crate::lang::parser::statement_keywords;
 use crate::render::style::{Colour, paint};
 use crate::shell::properties::Property;
 
@@ -289,7 +289,7 @@ fn next_keywords(up: &[&str]) -> Vec<&'static str> {
     let n = up.len();
     let last = up.last().copied().unwrap_or("");
     match up {
-        [] => STATEMENT_KEYWORDS.to_vec(),
+        [] => statement_keywords(),
         ["CREATE"] => vec!["SOURCE", "SINK", "CONNECTOR", "OR"],
         ["CREATE", "OR"] => vec!["REPLACE"],
         ["CREATE", "OR", "REPLACE"] => vec!["SOURCE", "SINK", "CONNECTOR"],
@@ -342,7 +342,7 @@ fn next_keywords(up: &[&str]) -> Vec<&'static str> {
         ["SET", "LOGGER", .., "FOR"] => vec!["CLUSTER"],
         ["OUTPUT"] => crate::output::Format::ALL.map(|f| f.keyword()).to_vec(),
         ["RUN"] => vec!["SCRIPT"],
-        ["HELP"] => STATEMENT_KEYWORDS.to_vec(),
+        ["HELP"] => statement_keywords(),
         _ => Vec::new(),
     }
 }
