@@ -10,6 +10,7 @@ pub mod embedded;
 pub mod error;
 pub mod exec;
 pub mod help;
+pub mod hints;
 pub mod lang;
 pub mod output;
 pub mod plan;
