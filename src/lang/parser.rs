@@ -614,7 +614,7 @@ impl<'a> Parser<'a> {
             .with_hint(KSQL_ONLY_HINT)),
             _ => {
                 let text = self.text(t);
-                let message = match closest(text, statement_keywords().into_iter()) {
+                let message = match closest(text, statement_keywords()) {
                     Some(kw) => format!("unknown statement '{text}': did you mean {kw}?"),
                     None => format!("unknown statement '{text}'"),
                 };
