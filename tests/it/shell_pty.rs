@@ -408,6 +408,7 @@ fn regex_lite_sgr() -> impl Fn(&str) -> bool {
 /// and, in ALTER ... SET (', the keys of that connector's own plugin (asked of the worker).
 #[test]
 fn tab_completes_class_aliases_and_the_altered_connectors_keys() {
+    require_cluster!();
     create("shell-pty-alterkeys");
     let mut repl = Repl::start(true);
     tab_until(

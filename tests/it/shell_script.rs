@@ -373,12 +373,13 @@ fn sigterm_during_a_script_reports_then_exits_143() {
 /// answer) is listed as "may have been applied", not FAILED, and the script stops: exit 1.
 #[test]
 fn a_lost_write_is_reported_as_may_have_been_applied() {
-    use crate::fault_proxy::{Fault, FaultProxy};
+    require_cluster!();
+    use crate::harness::{FakeConnect as FaultProxy, Fault};
     let env = Env::new();
     drop_quietly(&env, "shell-lost-src");
     let out = run_e(&env, &[&create_text(&env, "shell-lost-src")]);
     assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
-    let proxy = FaultProxy::start(&crate::shell_common::cluster_url());
+    let proxy = FaultProxy::start(&crate::harness::test_url());
     proxy.then_for(
         "PUT /connectors/shell-lost-src/pause",
         Fault::ForwardThenDrop,
