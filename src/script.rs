@@ -133,7 +133,7 @@ pub fn run_sources(
     for (source, statements) in &parsed {
         for located in statements {
             let place = place(source, located);
-            let text = first_line(&located.text);
+            let text = first_line(&crate::secrets::mask_statement(&located.text));
             if stopped {
                 records.push(Record {
                     place,

@@ -159,6 +159,7 @@ impl Shell {
         stmt: &Statement,
         out: &mut dyn Write,
     ) -> io::Result<Result<Flow, Error>> {
+        self.vars.mark_secrets_used_by(&stmt.to_string());
         let resolved = match self.resolve(stmt) {
             Ok(s) => s,
             Err(e) => return Ok(Err(e)),
@@ -332,7 +333,14 @@ impl Shell {
         let rows = self
             .vars
             .iter()
-            .map(|(n, v)| vec![Value::from(n), Value::from(v)])
+            .map(|(n, v)| {
+                let v = if self.vars.is_secret(n) {
+                    crate::secrets::HIDDEN
+                } else {
+                    v
+                };
+                vec![Value::from(n), Value::from(v)]
+            })
             .collect();
         Output::new("variables").with(Block::Table {
             name: "variables".into(),

@@ -295,7 +295,8 @@ fn unreachable(failures: &[(String, String)]) -> ApiError {
         if !text.is_empty() {
             text.push('\n');
         }
-        text.push_str(&format!("cannot reach Kafka Connect at {url}: {why}"));
+        let line = format!("cannot reach Kafka Connect at {url}: {why}");
+        text.push_str(&crate::secrets::redact_url(&line));
     }
     let tls = failures.iter().any(|(_, why)| is_tls_failure(why));
     if tls {

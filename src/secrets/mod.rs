@@ -16,8 +16,10 @@ use std::borrow::Cow;
 pub use embedded::{embedded_spans, embeds_mask, mask_embedded, redact_url};
 pub use files::warn_if_exposed;
 pub use rule::{FRAMEWORK_PASSWORD_KEYS, SecretRule, is_secret_name};
-pub use statement::{MaskedText, mask_statement, mask_statement_with, scrub_statement_echo};
-pub use text::{escape_control, scrub};
+pub use statement::{
+    MaskedText, mask_statement, mask_statement_with, scrub_statement_echo, secret_variables,
+};
+pub use text::{escape_control, file_error_text, scrub};
 
 /// What a masked value shows.
 pub const HIDDEN: &str = "[hidden]";

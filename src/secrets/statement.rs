@@ -45,7 +45,18 @@ impl MaskedText {
         (offset as isize + shift) as usize
     }
 
-    /// The original texts that the mask replaced (quotes removed where the whole value was).
+    /// [`MaskedText::map_offset`] for a span: an end inside a replaced value maps to the end of
+    /// its replacement, so a caret under a secret underlines the whole mask.
+    pub fn map_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let s = self.map_offset(start);
+        let e = match self.edits.iter().find(|(a, b, _)| *a < end && end <= *b) {
+            Some(&(a, _, len)) => self.map_offset(a) + len,
+            None => self.map_offset(end),
+        };
+        (s, e.max(s))
+    }
+
+    /// The original texts that the mask replaced (a whole value both quoted and unquoted).
     pub fn hidden(&self) -> &[String] {
         &self.hidden
     }
@@ -122,12 +133,12 @@ pub fn mask_statement_with(text: &str, rule: &SecretRule) -> MaskedText {
         out.push_str(&text[at..start]);
         out.push_str(with);
         edits.push((start, end, with.len()));
+        // Both spellings: messages echo a value quoted as typed (`'p''w'`) or as its text.
         let original = &text[start..end];
-        hidden.push(if with == QUOTED_HIDDEN {
-            unquote(original)
-        } else {
-            original.to_string()
-        });
+        if with == QUOTED_HIDDEN {
+            hidden.push(unquote(original));
+        }
+        hidden.push(original.to_string());
         at = end;
     }
     out.push_str(&text[at..]);
@@ -135,6 +146,61 @@ pub fn mask_statement_with(text: &str, rule: &SecretRule) -> MaskedText {
         text: out,
         edits,
         hidden,
+    }
+}
+
+/// The variables (lower case) that `text` uses as secret values: `${x}` as, or inside, the value
+/// of a secret key, or in a password embedded in a string (`'...password=${x}'`). The shell
+/// marks them so that SHOW VARIABLES hides their values.
+pub fn secret_variables(text: &str) -> Vec<String> {
+    let rule = SecretRule::new();
+    let tokens: Vec<_> = tokenize(text)
+        .into_iter()
+        .filter(|t| t.kind != TokenKind::Comment)
+        .collect();
+    let mut found = Vec::new();
+    for window in tokens.windows(3) {
+        let [key, eq, value] = window else { continue };
+        if eq.text(text) != "=" {
+            continue;
+        }
+        let value_text = value.text(text);
+        let secret_key = matches!(
+            key.kind,
+            TokenKind::String | TokenKind::QuotedIdent | TokenKind::Ident
+        ) && rule.is_secret(&unquote(key.text(text)));
+        match value.kind {
+            TokenKind::Variable if secret_key => variable_refs(value_text, &mut found),
+            TokenKind::String if secret_key => variable_refs(value_text, &mut found),
+            TokenKind::String => {
+                let inner = unquote(value_text);
+                for (s, e) in super::embedded::embedded_spans_with_references(&inner) {
+                    variable_refs(&inner[s..e], &mut found);
+                }
+            }
+            _ => {}
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Pushes the names of the `${name}` references in `text` (not `$${escaped}`), lower case.
+fn variable_refs(text: &str, out: &mut Vec<String>) {
+    let mut from = 0;
+    while let Some(i) = text[from..].find("${") {
+        let start = from + i;
+        from = start + 2;
+        if start > 0 && text.as_bytes()[start - 1] == b'$' {
+            continue;
+        }
+        if let Some(len) = text[from..].find('}') {
+            let name = &text[from..from + len];
+            if crate::lang::parser::is_variable_name(name) {
+                out.push(name.to_ascii_lowercase());
+            }
+        }
     }
 }
 
@@ -191,10 +257,95 @@ mod tests {
         assert_eq!(&m.text[m.map_offset(z)..m.map_offset(z) + 1], "z");
         let inside = src.find("hunter2").unwrap() + 2;
         assert_eq!(&m.text[m.map_offset(inside)..][..10], "'[hidden]'");
-        assert_eq!(m.hidden(), ["hunter2"]);
+        assert_eq!(m.hidden(), ["hunter2", "'hunter2'"]);
         assert_eq!(
             scrub_statement_echo("found 'hunter2'", src),
-            "found '[hidden]'"
+            "found [hidden]"
         );
+    }
+}
+
+#[cfg(test)]
+mod variable_tests {
+    use super::secret_variables;
+
+    #[test]
+    fn variables_used_as_secrets_are_found() {
+        assert_eq!(
+            secret_variables(
+                "CREATE CONNECTOR j WITH ('connection.password' = '${PW}', 'topic' = '${t}', \
+                 'ssl.keystore.key' = ${key}, 'connection.url' = 'jdbc:pg://h/d?password=${url_pw}&u=${user}', \
+                 'db.secret' = '$${escaped}-${b}');"
+            ),
+            ["b", "key", "pw", "url_pw"]
+        );
+        assert!(secret_variables("SHOW CONNECTORS;").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod caret_tests {
+    use crate::lang::ast::Span;
+    use crate::lang::error::ParseError;
+
+    #[test]
+    fn parse_error_reports_mask_the_echoed_line_and_keep_the_caret_under_the_token() {
+        let src = "CREATE CONNECTOR j WITH ('connection.password' = 'hunter2' 'x' = 'y');";
+        let at = src.find("'x'").unwrap();
+        let e = ParseError::at(
+            src,
+            Span {
+                start: at,
+                end: at + 3,
+            },
+            "expected ',' or ')', found 'x'",
+        );
+        let report = e.render(src, None);
+        assert!(!report.contains("hunter2"), "{report}");
+        let lines: Vec<&str> = report.lines().collect();
+        let shown = lines[3].split_once("| ").unwrap().1;
+        let caret = lines[4].split_once("| ").unwrap().1;
+        let col = caret.find('^').unwrap();
+        assert_eq!(&shown[col..col + 3], "'x'", "{report}");
+        assert_eq!(caret.trim(), "^^^");
+        // The position still names the user's own column.
+        assert!(report.contains(&format!("column {}", at + 1)), "{report}");
+    }
+
+    #[test]
+    fn a_caret_under_the_secret_itself_underlines_the_mask() {
+        let src = "DEFINE pw = 'hunter2\nSHOW CONNECTORS;";
+        let at = src.find('\'').unwrap();
+        let e = ParseError::at(
+            src,
+            Span {
+                start: at,
+                end: src.len(),
+            },
+            "unterminated string",
+        );
+        let report = e.render(src, None);
+        assert!(!report.contains("hunter2"), "{report}");
+    }
+}
+
+#[cfg(test)]
+mod parser_tests {
+    /// Through the real parser: whatever it echoes, the report holds no secret.
+    #[test]
+    fn real_parse_errors_never_echo_a_secret() {
+        for src in [
+            "DEFINE pw = 'hunter2",
+            "CREATE CONNECTOR j WITH ('connection.password' = 'hunter2' 'x' = 'y');",
+            "CREATE CONNECTOR j WITH ('connection.password' = hunter2 x);",
+            "ALTER CONNECTOR c SET ('db.password' = 'hu''nter2'  oops 'u');",
+            "CREATE CONNECTOR j WITH ('connection.url' = 'jdbc:pg://h/d?password=hunter2' extra);",
+            "CREATE CONNECTOR j WITH ('ssl.keystore.key' = 'hunter2', 'x' = );",
+        ] {
+            let opts = crate::lang::ParseOptions::default();
+            let e = crate::lang::parse_script(src, &opts).unwrap_err();
+            let report = e.render(src, None);
+            assert!(!report.contains("nter2"), "{report}");
+        }
     }
 }
