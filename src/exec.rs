@@ -18,6 +18,7 @@ use crate::connect::model::{ConfigKeyInfo, PluginInfo, ServerInfo};
 use crate::connect::{ApiError, Client};
 use crate::error::Error;
 use crate::lang::ast::{Name, Statement};
+use crate::lang::statement::*;
 use crate::output::Output;
 use crate::plan::{self, PlanOptions, Request};
 use crate::secrets::Masker;
@@ -244,49 +245,65 @@ impl Session {
 
     fn dispatch(&self, stmt: &Statement) -> Result<Output, Error> {
         match stmt {
-            Statement::CreateConnector { .. } => self.create(stmt),
-            Statement::ValidateConnector {
+            Statement::CreateConnector(CreateConnector { .. }) => self.create(stmt),
+            Statement::ValidateConnector(ValidateConnector {
                 kind,
                 name,
                 properties,
-            } => self.validate(*kind, name.as_ref(), properties),
-            Statement::AlterConnectorSet { name, properties } => self.alter_set(name, properties),
-            Statement::AlterConnectorUnset { name, keys } => self.alter_unset(name, keys),
-            Statement::ShowCreateConnector { name } => self.show_create(name),
-            Statement::DropConnector { if_exists, name } => self.drop_connector(name, *if_exists),
-            Statement::DescribeConnector { name, extended } => self.describe(name, *extended),
-            Statement::ShowConnectors { kind, like } => {
+            }) => self.validate(*kind, name.as_ref(), properties),
+            Statement::AlterConnectorSet(AlterConnectorSet { name, properties }) => {
+                self.alter_set(name, properties)
+            }
+            Statement::AlterConnectorUnset(AlterConnectorUnset { name, keys }) => {
+                self.alter_unset(name, keys)
+            }
+            Statement::ShowCreateConnector(ShowCreateConnector { name }) => self.show_create(name),
+            Statement::DropConnector(DropConnector { if_exists, name }) => {
+                self.drop_connector(name, *if_exists)
+            }
+            Statement::DescribeConnector(DescribeConnector { name, extended }) => {
+                self.describe(name, *extended)
+            }
+            Statement::ShowConnectors(ShowConnectors { kind, like }) => {
                 self.show_connectors(*kind, like.as_deref())
             }
-            Statement::ShowConnectorPlugins => self.show_plugins(true),
-            Statement::ShowPlugins => self.show_plugins(false),
-            Statement::DescribePlugin { plugin } => self.describe_plugin(plugin),
-            Statement::Lifecycle { action, target } => self.lifecycle(*action, target),
-            Statement::RestartConnector {
+            Statement::ShowConnectorPlugins(ShowConnectorPlugins) => self.show_plugins(true),
+            Statement::ShowPlugins(ShowPlugins) => self.show_plugins(false),
+            Statement::DescribePlugin(DescribePlugin { plugin }) => self.describe_plugin(plugin),
+            Statement::Lifecycle(LifecycleConnector { action, target }) => {
+                self.lifecycle(*action, target)
+            }
+            Statement::RestartConnector(RestartConnector {
                 target,
                 include_tasks,
                 only_failed,
-            } => self.restart(target, *include_tasks, *only_failed),
-            Statement::RestartTask { name, task } => self.restart_task(name, *task),
-            Statement::ShowConnectorOffsets { name } => self.show_offsets(name),
-            Statement::AlterConnectorOffset {
+            }) => self.restart(target, *include_tasks, *only_failed),
+            Statement::RestartTask(RestartTask { name, task }) => self.restart_task(name, *task),
+            Statement::ShowConnectorOffsets(ShowConnectorOffsets { name }) => {
+                self.show_offsets(name)
+            }
+            Statement::AlterConnectorOffset(AlterConnectorOffset {
                 name,
                 partition,
                 offset,
-            } => self.alter_offset(name, partition, offset.as_deref()),
-            Statement::ResetConnectorOffsets { name } => self.reset_offsets(name),
-            Statement::ResetConnectorTopics { name } => self.reset_topics(name),
-            Statement::WaitForConnector { name, timeout_secs } => {
+            }) => self.alter_offset(name, partition, offset.as_deref()),
+            Statement::ResetConnectorOffsets(ResetConnectorOffsets { name }) => {
+                self.reset_offsets(name)
+            }
+            Statement::ResetConnectorTopics(ResetConnectorTopics { name }) => {
+                self.reset_topics(name)
+            }
+            Statement::WaitForConnector(WaitForConnector { name, timeout_secs }) => {
                 self.wait_for(name, timeout_secs.map(Duration::from_secs))
             }
-            Statement::ShowCluster => self.show_cluster(),
-            Statement::ShowLoggers { like } => self.show_loggers(like.as_deref()),
-            Statement::SetLogger {
+            Statement::ShowCluster(ShowCluster) => self.show_cluster(),
+            Statement::ShowLoggers(ShowLoggers { like }) => self.show_loggers(like.as_deref()),
+            Statement::SetLogger(SetLogger {
                 logger,
                 level,
                 cluster,
-            } => self.set_logger(logger, level, *cluster),
-            Statement::Explain(inner) => self.explain(inner),
+            }) => self.set_logger(logger, level, *cluster),
+            Statement::Explain(Explain(inner)) => self.explain(inner),
             Statement::Client(_) => Err(Error::usage(
                 "this is a client command: the shell runs it, not the session",
             )),
@@ -516,10 +533,12 @@ mod tests {
     fn explain_sends_nothing() {
         let mut s = session();
         let out = s
-            .execute(&Statement::Explain(Box::new(Statement::DropConnector {
-                if_exists: false,
-                name: Name::Plain("fs src".into()),
-            })))
+            .execute(&Statement::Explain(Explain(Box::new(
+                Statement::DropConnector(DropConnector {
+                    if_exists: false,
+                    name: Name::Plain("fs src".into()),
+                }),
+            ))))
             .unwrap();
         assert_eq!(
             out.blocks,
@@ -821,10 +840,10 @@ mod tests {
     fn unreachable_cluster_is_reported_on_first_request() {
         let mut s = session();
         let e = s
-            .execute(&Statement::ShowConnectors {
+            .execute(&Statement::ShowConnectors(ShowConnectors {
                 kind: None,
                 like: None,
-            })
+            }))
             .unwrap_err();
         assert!(e.is(crate::error::ErrorKind::Unreachable), "{e:?}");
     }

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::Error;
 use crate::lang::ast::{Lifecycle, Literal, Name, Property, Statement, Target};
+use crate::lang::statement::*;
 
 pub use crate::connect::request::{Method, Request, connector_path, encode_segment, plugin_path};
 
@@ -18,9 +19,12 @@ pub struct PlanOptions {
 
 /// The text of a name. Variables must have been resolved by the caller.
 pub fn name_text(name: &Name, opts: &PlanOptions) -> Result<String, Error> {
+    let mut name = name.clone();
+    if opts.ksql_compat {
+        crate::lang::ident::ksql_compat(&mut name);
+    }
     match name {
-        Name::Plain(s) if opts.ksql_compat => Ok(s.to_uppercase()),
-        Name::Plain(s) | Name::Quoted(s) => Ok(s.clone()),
+        Name::Plain(s) | Name::Quoted(s) => Ok(s),
         Name::Var(v) => Err(Error::statement(format!("undefined variable ${{{v}}}"))),
     }
 }
@@ -162,13 +166,13 @@ pub fn plan_with(stmt: &Statement, opts: &PlanOptions) -> Result<Vec<Request>, E
     let name = |n: &Name| name_text(n, opts);
     let each = |suffix: &str| format!("/connectors/{EACH}{suffix}");
     Ok(match stmt {
-        Statement::CreateConnector {
+        Statement::CreateConnector(CreateConnector {
             or_replace,
             if_not_exists,
             kind,
             name: n,
             properties,
-        } => {
+        }) => {
             let n = name(n)?;
             let config = connector_config(Some(&n), properties, opts)?;
             let class = connector_class(&config, "CREATE CONNECTOR")?;
@@ -192,10 +196,10 @@ pub fn plan_with(stmt: &Statement, opts: &PlanOptions) -> Result<Vec<Request>, E
             }
             reqs
         }
-        Statement::DropConnector { name: n, .. } => {
+        Statement::DropConnector(DropConnector { name: n, .. }) => {
             vec![Request::new(Method::Delete, connector_path(&name(n)?, "")?)]
         }
-        Statement::DescribeConnector { name: n, extended } => {
+        Statement::DescribeConnector(DescribeConnector { name: n, extended }) => {
             let n = name(n)?;
             let mut reqs = vec![
                 Request::get(connector_path(&n, "")?),
@@ -207,17 +211,21 @@ pub fn plan_with(stmt: &Statement, opts: &PlanOptions) -> Result<Vec<Request>, E
             }
             reqs
         }
-        Statement::ShowConnectors { .. } => vec![list_request()],
-        Statement::ShowConnectorPlugins => vec![Request::get("/connector-plugins")],
-        Statement::ShowPlugins => {
+        Statement::ShowConnectors(ShowConnectors { .. }) => vec![list_request()],
+        Statement::ShowConnectorPlugins(ShowConnectorPlugins) => {
+            vec![Request::get("/connector-plugins")]
+        }
+        Statement::ShowPlugins(ShowPlugins) => {
             vec![Request::get("/connector-plugins").query("connectorsOnly", "false")]
         }
-        Statement::DescribePlugin { plugin } => vec![Request::get(plugin_path(plugin, "/config")?)],
-        Statement::ValidateConnector {
+        Statement::DescribePlugin(DescribePlugin { plugin }) => {
+            vec![Request::get(plugin_path(plugin, "/config")?)]
+        }
+        Statement::ValidateConnector(ValidateConnector {
             name: n,
             properties,
             kind,
-        } => {
+        }) => {
             let n = n.as_ref().map(name).transpose()?;
             let config = connector_config(n.as_deref(), properties, opts)?;
             let class = connector_class(&config, "VALIDATE CONNECTOR")?;
@@ -230,18 +238,18 @@ pub fn plan_with(stmt: &Statement, opts: &PlanOptions) -> Result<Vec<Request>, E
             );
             reqs
         }
-        Statement::Lifecycle { action, target } => match target {
+        Statement::Lifecycle(LifecycleConnector { action, target }) => match target {
             Target::One(n) => vec![lifecycle_request(&name(n)?, *action)?],
             Target::All { .. } => vec![
                 list_request(),
                 Request::put(each(lifecycle_suffix(*action))),
             ],
         },
-        Statement::RestartConnector {
+        Statement::RestartConnector(RestartConnector {
             target,
             include_tasks,
             only_failed,
-        } => match target {
+        }) => match target {
             Target::One(n) => vec![restart_request(&name(n)?, *include_tasks, *only_failed)?],
             Target::All { .. } => {
                 let mut r = Request::new(Method::Post, each("/restart"));
@@ -254,14 +262,14 @@ pub fn plan_with(stmt: &Statement, opts: &PlanOptions) -> Result<Vec<Request>, E
                 vec![list_request(), r]
             }
         },
-        Statement::RestartTask { name: n, task } => vec![Request::new(
+        Statement::RestartTask(RestartTask { name: n, task }) => vec![Request::new(
             Method::Post,
             connector_path(&name(n)?, &format!("/tasks/{task}/restart"))?,
         )],
-        Statement::AlterConnectorSet {
+        Statement::AlterConnectorSet(AlterConnectorSet {
             name: n,
             properties,
-        } => {
+        }) => {
             let n = name(n)?;
             let mut config = properties_text(properties, opts)?;
             config.retain(|(k, _)| k != "name");
@@ -270,7 +278,7 @@ pub fn plan_with(stmt: &Statement, opts: &PlanOptions) -> Result<Vec<Request>, E
                     .body(config_json(&config)),
             ]
         }
-        Statement::AlterConnectorUnset { name: n, keys } => {
+        Statement::AlterConnectorUnset(AlterConnectorUnset { name: n, keys }) => {
             let n = name(n)?;
             let mut body = Map::new();
             for k in keys {
@@ -281,40 +289,40 @@ pub fn plan_with(stmt: &Statement, opts: &PlanOptions) -> Result<Vec<Request>, E
                     .body(Value::Object(body)),
             ]
         }
-        Statement::ShowCreateConnector { name: n } => {
+        Statement::ShowCreateConnector(ShowCreateConnector { name: n }) => {
             vec![Request::get(connector_path(&name(n)?, "")?)]
         }
-        Statement::ShowConnectorOffsets { name: n } => {
+        Statement::ShowConnectorOffsets(ShowConnectorOffsets { name: n }) => {
             vec![Request::get(connector_path(&name(n)?, "/offsets")?)]
         }
-        Statement::AlterConnectorOffset {
+        Statement::AlterConnectorOffset(AlterConnectorOffset {
             name: n,
             partition,
             offset,
-        } => {
+        }) => {
             let body = offsets_body(partition, offset.as_deref(), opts)?;
             vec![Request::new(Method::Patch, connector_path(&name(n)?, "/offsets")?).body(body)]
         }
-        Statement::ResetConnectorOffsets { name: n } => {
+        Statement::ResetConnectorOffsets(ResetConnectorOffsets { name: n }) => {
             vec![Request::new(
                 Method::Delete,
                 connector_path(&name(n)?, "/offsets")?,
             )]
         }
-        Statement::ResetConnectorTopics { name: n } => {
+        Statement::ResetConnectorTopics(ResetConnectorTopics { name: n }) => {
             vec![Request::put(connector_path(&name(n)?, "/topics/reset")?)]
         }
-        Statement::WaitForConnector { name: n, .. } => {
+        Statement::WaitForConnector(WaitForConnector { name: n, .. }) => {
             vec![Request::get(connector_path(&name(n)?, "/status")?)]
         }
-        Statement::ShowCluster => vec![Request::get("/"), Request::get("/health")],
-        Statement::ShowLoggers { .. } => vec![Request::get("/admin/loggers")],
-        Statement::SetLogger {
+        Statement::ShowCluster(ShowCluster) => vec![Request::get("/"), Request::get("/health")],
+        Statement::ShowLoggers(ShowLoggers { .. }) => vec![Request::get("/admin/loggers")],
+        Statement::SetLogger(SetLogger {
             logger,
             level,
             cluster,
-        } => vec![logger_request(logger, level, *cluster)?],
-        Statement::Explain(inner) => {
+        }) => vec![logger_request(logger, level, *cluster)?],
+        Statement::Explain(Explain(inner)) => {
             // EXPLAIN sends nothing, but planning the inner statement checks it.
             plan_with(inner, opts)?;
             Vec::new()
@@ -427,7 +435,7 @@ mod tests {
 
     #[test]
     fn create_validates_then_posts_with_name_forced() {
-        let stmt = Statement::CreateConnector {
+        let stmt = Statement::CreateConnector(CreateConnector {
             or_replace: false,
             if_not_exists: false,
             kind: Some(ConnectorType::Source),
@@ -439,7 +447,7 @@ mod tests {
                 prop("x", Literal::Boolean(true)),
                 prop("y", Literal::Null),
             ],
-        };
+        });
         let reqs = plan(&stmt).unwrap();
         let lines: Vec<String> = reqs.iter().map(|r| r.to_string()).collect();
         assert_eq!(
@@ -461,13 +469,13 @@ mod tests {
 
     #[test]
     fn create_without_class_is_an_error() {
-        let stmt = Statement::CreateConnector {
+        let stmt = Statement::CreateConnector(CreateConnector {
             or_replace: true,
             if_not_exists: false,
             kind: None,
             name: Name::Plain("fs".into()),
             properties: vec![prop("topic", s("t"))],
-        };
+        });
         assert!(
             plan(&stmt)
                 .unwrap_err()
@@ -510,12 +518,12 @@ mod tests {
 
     #[test]
     fn bulk_statements_plan_a_listing_and_a_placeholder() {
-        let stmt = Statement::Lifecycle {
+        let stmt = Statement::Lifecycle(LifecycleConnector {
             action: Lifecycle::Stop,
             target: Target::All {
                 like: Some("fs%".into()),
             },
-        };
+        });
         let lines: Vec<String> = plan(&stmt).unwrap().iter().map(|r| r.to_string()).collect();
         assert_eq!(
             lines,
@@ -528,12 +536,12 @@ mod tests {
 
     #[test]
     fn explain_and_client_commands_send_nothing() {
-        let inner = Statement::DropConnector {
+        let inner = Statement::DropConnector(DropConnector {
             if_exists: false,
             name: Name::Plain("x".into()),
-        };
+        });
         assert!(
-            plan(&Statement::Explain(Box::new(inner)))
+            plan(&Statement::Explain(Explain(Box::new(inner))))
                 .unwrap()
                 .is_empty()
         );

@@ -9,7 +9,7 @@ use super::Session;
 use crate::connect::ApiError;
 use crate::connect::model::{ConfigInfos, ConnectorInfo};
 use crate::error::Error;
-use crate::lang::ast::{ConnectorType, Literal, Name, Property, Span, Statement};
+use crate::lang::ast::{ConnectorType, CreateConnector, Literal, Name, Property, Span, Statement};
 use crate::output::{Block, Output};
 use crate::plan::{self, Method, Request};
 use crate::secrets::{HIDDEN, Masker};
@@ -28,13 +28,13 @@ fn kind_name(kind: ConnectorType) -> &'static str {
 impl Session {
     /// `CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name WITH (...)`
     pub(super) fn create(&self, stmt: &Statement) -> Result<Output, Error> {
-        let Statement::CreateConnector {
+        let Statement::CreateConnector(CreateConnector {
             or_replace,
             if_not_exists,
             kind,
             name,
             properties,
-        } = stmt
+        }) = stmt
         else {
             unreachable!("create() is only called for CREATE CONNECTOR")
         };
@@ -431,13 +431,7 @@ pub(super) fn create_statement(
     masker: &Masker,
     ksql_compat: bool,
 ) -> Statement {
-    let ident = |text: &str| {
-        if crate::lang::ident::is_plain(text) && (!ksql_compat || text == text.to_uppercase()) {
-            Name::Plain(text.to_string())
-        } else {
-            Name::Quoted(text.to_string())
-        }
-    };
+    let ident = |text: &str| crate::lang::ident::exact_name(text, ksql_compat);
     let mut keys: Vec<&String> = info.config.keys().filter(|k| *k != "name").collect();
     keys.sort_by_key(|k| (*k != "connector.class", k.to_string()));
     let properties = keys
@@ -453,13 +447,13 @@ pub(super) fn create_statement(
         Some("sink") => Some(ConnectorType::Sink),
         _ => None,
     };
-    Statement::CreateConnector {
+    Statement::CreateConnector(CreateConnector {
         or_replace: true,
         if_not_exists: false,
         kind,
         name: ident(name),
         properties,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -518,13 +512,13 @@ mod tests {
             tasks: vec![],
             kind: Some("source".into()),
         };
-        let Statement::CreateConnector {
+        let Statement::CreateConnector(CreateConnector {
             name,
             properties,
             kind,
             or_replace,
             ..
-        } = create_statement("fs src", &info, &Masker::new(false), false)
+        }) = create_statement("fs src", &info, &Masker::new(false), false)
         else {
             panic!()
         };

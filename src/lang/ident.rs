@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::ast::Span;
+use super::ast::{Name, Span};
 use super::lexer::next_token;
 
 /// True if `s` lexes as exactly one unquoted word, so it can be typed and printed without quotes
@@ -36,11 +36,25 @@ pub fn quote_name(s: &str) -> Cow<'_, str> {
 
 /// Like [`quote_name`], for a session that upper-cases bare names (`--ksql-compat`): a name
 /// with lower-case letters is quoted so that it keeps its case.
-pub fn quote_name_compat(s: &str, ksql_compat: bool) -> Cow<'_, str> {
-    if ksql_compat && s != s.to_uppercase() {
-        Cow::Owned(quote_ident(s))
+pub fn quote_name_compat(s: &str, ksql_compat: bool) -> String {
+    exact_name(s, ksql_compat).to_string()
+}
+
+/// ksqlDB's rule (`--ksql-compat`), the one place it is written: an unquoted name is
+/// upper-cased; quoted names and variables are kept. Idempotent.
+pub fn ksql_compat(name: &mut Name) {
+    if let Name::Plain(s) = name {
+        *s = s.to_uppercase();
+    }
+}
+
+/// The `Name` that means exactly the text `s` (a live connector name or key): `Plain` when it
+/// reads back unchanged, else `Quoted`.
+pub fn exact_name(s: &str, ksql_compat: bool) -> Name {
+    if is_plain(s) && (!ksql_compat || s == s.to_uppercase()) {
+        Name::Plain(s.to_owned())
     } else {
-        quote_name(s)
+        Name::Quoted(s.to_owned())
     }
 }
 

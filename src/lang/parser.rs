@@ -17,6 +17,7 @@ use super::ast::{
 use super::error::ParseError;
 use super::ident::{closest, quote_string, unquote};
 use super::lexer::{self, Token, TokenKind, Unterminated};
+use super::statement::*;
 
 /// How to parse.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -93,7 +94,7 @@ pub(crate) fn may_omit_semicolon(s: &Statement) -> bool {
 
 /// True for statements that only the shell runs (not allowed under EXPLAIN).
 fn is_client_statement(s: &Statement) -> bool {
-    matches!(s, Statement::Client(_) | Statement::Explain(_))
+    matches!(s, Statement::Client(_) | Statement::Explain(Explain(_)))
 }
 
 /// Line starts of the source, with a cursor so that positions asked in increasing order on one
@@ -308,11 +309,11 @@ impl<'a> Parser<'a> {
 
     /// Upper-cases an unquoted name under `--ksql-compat`.
     fn plain(&self, text: &str) -> Name {
+        let mut name = Name::Plain(text.to_owned());
         if self.opts.ksql_compat {
-            Name::Plain(text.to_uppercase())
-        } else {
-            Name::Plain(text.to_owned())
+            super::ident::ksql_compat(&mut name);
         }
+        name
     }
 
     /// name := word | "quoted" | `quoted` | ${var}
@@ -715,13 +716,13 @@ impl<'a> Parser<'a> {
         after = format!("{after} {name}");
         self.expect("WITH", &after)?;
         let properties = self.property_list(&format!("{after} WITH"))?;
-        Ok(Statement::CreateConnector {
+        Ok(Statement::CreateConnector(CreateConnector {
             or_replace,
             if_not_exists,
             kind,
             name,
             properties,
-        })
+        }))
     }
 
     /// connector_type := SOURCE | SINK
@@ -759,7 +760,7 @@ impl<'a> Parser<'a> {
             "DROP CONNECTOR"
         };
         let name = self.name("a connector name", after)?;
-        Ok(Statement::DropConnector { if_exists, name })
+        Ok(Statement::DropConnector(DropConnector { if_exists, name }))
     }
 
     /// describe := DESCRIBE CONNECTOR name [EXTENDED] | DESCRIBE PLUGIN 'class-or-alias'
@@ -768,10 +769,13 @@ impl<'a> Parser<'a> {
         if self.eat("CONNECTOR") {
             let name = self.name("a connector name", "DESCRIBE CONNECTOR")?;
             let extended = self.eat("EXTENDED");
-            Ok(Statement::DescribeConnector { name, extended })
+            Ok(Statement::DescribeConnector(DescribeConnector {
+                name,
+                extended,
+            }))
         } else if self.eat("PLUGIN") {
             let plugin = self.text_value("a plugin class or alias", "DESCRIBE PLUGIN")?;
-            Ok(Statement::DescribePlugin { plugin })
+            Ok(Statement::DescribePlugin(DescribePlugin { plugin }))
         } else {
             Err(self.expected_keywords(&["CONNECTOR", "PLUGIN"], "DESCRIBE"))
         }
@@ -788,19 +792,24 @@ impl<'a> Parser<'a> {
             let after = format!("{verb} {k}");
             self.expect("CONNECTORS", &after)?;
             let like = self.like(&format!("{after} CONNECTORS"))?;
-            return Ok(Statement::ShowConnectors { kind, like });
+            return Ok(Statement::ShowConnectors(ShowConnectors { kind, like }));
         }
         if self.eat("CONNECTORS") {
             let like = self.like(&format!("{verb} CONNECTORS"))?;
-            return Ok(Statement::ShowConnectors { kind: None, like });
+            return Ok(Statement::ShowConnectors(ShowConnectors {
+                kind: None,
+                like,
+            }));
         }
         if self.eat("CONNECTOR") {
             if self.eat("PLUGINS") {
-                return Ok(Statement::ShowConnectorPlugins);
+                return Ok(Statement::ShowConnectorPlugins(ShowConnectorPlugins));
             }
             if self.eat("OFFSETS") {
                 let name = self.name("a connector name", &format!("{verb} CONNECTOR OFFSETS"))?;
-                return Ok(Statement::ShowConnectorOffsets { name });
+                return Ok(Statement::ShowConnectorOffsets(ShowConnectorOffsets {
+                    name,
+                }));
             }
             return Err(
                 self.expected_keywords(&["PLUGINS", "OFFSETS"], &format!("{verb} CONNECTOR"))
@@ -810,17 +819,17 @@ impl<'a> Parser<'a> {
             let after = format!("{verb} CREATE");
             self.expect("CONNECTOR", &after)?;
             let name = self.name("a connector name", &format!("{after} CONNECTOR"))?;
-            return Ok(Statement::ShowCreateConnector { name });
+            return Ok(Statement::ShowCreateConnector(ShowCreateConnector { name }));
         }
         if self.eat("PLUGINS") {
-            return Ok(Statement::ShowPlugins);
+            return Ok(Statement::ShowPlugins(ShowPlugins));
         }
         if self.eat("CLUSTER") {
-            return Ok(Statement::ShowCluster);
+            return Ok(Statement::ShowCluster(ShowCluster));
         }
         if self.eat("LOGGERS") {
             let like = self.like(&format!("{verb} LOGGERS"))?;
-            return Ok(Statement::ShowLoggers { like });
+            return Ok(Statement::ShowLoggers(ShowLoggers { like }));
         }
         if self.eat("PROPERTIES") {
             return Ok(Statement::Client(ClientStatement::ShowProperties));
@@ -872,11 +881,11 @@ impl<'a> Parser<'a> {
         };
         self.expect("WITH", &after)?;
         let properties = self.property_list(&format!("{after} WITH"))?;
-        Ok(Statement::ValidateConnector {
+        Ok(Statement::ValidateConnector(ValidateConnector {
             kind,
             name,
             properties,
-        })
+        }))
     }
 
     /// target := CONNECTOR name | CONNECTORS [LIKE 'pattern']
@@ -903,7 +912,7 @@ impl<'a> Parser<'a> {
             _ => Lifecycle::Stop,
         };
         let target = self.target(&verb)?;
-        Ok(Statement::Lifecycle { action, target })
+        Ok(Statement::Lifecycle(LifecycleConnector { action, target }))
     }
 
     /// restart := RESTART CONNECTOR name TASK n
@@ -916,10 +925,10 @@ impl<'a> Parser<'a> {
             && self.eat("TASK")
         {
             let task = self.integer("a task number", &format!("{after} TASK"))?;
-            return Ok(Statement::RestartTask {
+            return Ok(Statement::RestartTask(RestartTask {
                 name: name.clone(),
                 task,
-            });
+            }));
         }
         let (mut include_tasks, mut only_failed) = (false, false);
         loop {
@@ -933,11 +942,11 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        Ok(Statement::RestartConnector {
+        Ok(Statement::RestartConnector(RestartConnector {
             target,
             include_tasks,
             only_failed,
-        })
+        }))
     }
 
     /// alter_connector := ALTER CONNECTOR name ( SET property_list
@@ -959,17 +968,20 @@ impl<'a> Parser<'a> {
                 } else {
                     Some(self.property_list(&format!("{a} PARTITION (...) TO"))?)
                 };
-                return Ok(Statement::AlterConnectorOffset {
+                return Ok(Statement::AlterConnectorOffset(AlterConnectorOffset {
                     name,
                     partition,
                     offset,
-                });
+                }));
             }
             if !self.punct_is(self.peek(), "(") {
                 return Err(self.expected("'(' or OFFSET", &format!("{after} SET")));
             }
             let properties = self.property_list(&format!("{after} SET"))?;
-            return Ok(Statement::AlterConnectorSet { name, properties });
+            return Ok(Statement::AlterConnectorSet(AlterConnectorSet {
+                name,
+                properties,
+            }));
         }
         if self.eat("UNSET") {
             let a = format!("{after} UNSET");
@@ -987,14 +999,21 @@ impl<'a> Parser<'a> {
                     return Err(self.expected("',' or ')'", &last.unwrap_or_default()));
                 }
             }
-            return Ok(Statement::AlterConnectorUnset { name, keys });
+            return Ok(Statement::AlterConnectorUnset(AlterConnectorUnset {
+                name,
+                keys,
+            }));
         }
         if self.eat("RESET") {
             if self.eat("OFFSETS") {
-                return Ok(Statement::ResetConnectorOffsets { name });
+                return Ok(Statement::ResetConnectorOffsets(ResetConnectorOffsets {
+                    name,
+                }));
             }
             if self.eat("TOPICS") {
-                return Ok(Statement::ResetConnectorTopics { name });
+                return Ok(Statement::ResetConnectorTopics(ResetConnectorTopics {
+                    name,
+                }));
             }
             return Err(self.expected_keywords(&["OFFSETS", "TOPICS"], &format!("{after} RESET")));
         }
@@ -1019,7 +1038,10 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        Ok(Statement::WaitForConnector { name, timeout_secs })
+        Ok(Statement::WaitForConnector(WaitForConnector {
+            name,
+            timeout_secs,
+        }))
     }
 
     /// explain := EXPLAIN statement (not a client statement)
@@ -1050,7 +1072,7 @@ impl<'a> Parser<'a> {
                 ),
             ));
         }
-        Ok(Statement::Explain(Box::new(inner)))
+        Ok(Statement::Explain(Explain(Box::new(inner))))
     }
 
     /// set := SET LOGGER logger '=' level [FOR CLUSTER] | SET 'prop' '=' 'value'
@@ -1068,11 +1090,11 @@ impl<'a> Parser<'a> {
             } else {
                 false
             };
-            return Ok(Statement::SetLogger {
+            return Ok(Statement::SetLogger(SetLogger {
                 logger,
                 level,
                 cluster,
-            });
+            }));
         }
         if self.punct_is(self.peek(), "(") {
             return Err(self
