@@ -133,7 +133,8 @@ pub fn run_sources(
     for (source, statements) in &parsed {
         for located in statements {
             let place = place(source, located);
-            let text = first_line(&crate::secrets::mask_statement(&located.text));
+            let masked = crate::secrets::MaskedText::within(&located.text, &source.text);
+            let text = first_line(&masked.text);
             if stopped {
                 records.push(Record {
                     place,

@@ -203,6 +203,12 @@ pub fn unmask(value: &str, live: Option<&str>) -> Unmask {
     Unmask::Live(out)
 }
 
+/// Whether `value` carries the mask (whole, or where an embedded password goes): such a value
+/// must be resolved by [`unmask`] or refused, never sent.
+pub fn carries_mask(value: &str) -> bool {
+    value == HIDDEN || embeds_mask(value)
+}
+
 /// The error text for a statement that carries the mask where no live value exists.
 pub fn unresolved_mask_message(keys: &[String]) -> String {
     let list = keys

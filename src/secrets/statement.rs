@@ -1,8 +1,9 @@
 //! Statement text with its secrets masked, found through the lexer so quoting and layout stay as
 //! typed: values of secret keys (`'connection.password' = 'x'`), passwords embedded in any
-//! string (`'jdbc:...password=x'`), and every `DEFINE`'s value (when it is typed, kcsh cannot
-//! know whether a later statement uses the variable as a secret). Used by history, the script
-//! report and parse-error carets; keeps a map from original to masked offsets for carets.
+//! string (`'jdbc:...password=x'`), and the values `DEFINE` gives to variables used as secrets.
+//! In a script or a parse error the whole text says which variables those are; history gets one
+//! statement at a time and cannot know, so it hides every `DEFINE`'s value. Used by history, the
+//! script report and parse-error carets; keeps a map from original to masked offsets for carets.
 
 use std::borrow::Cow;
 
@@ -24,9 +25,20 @@ pub struct MaskedText {
 }
 
 impl MaskedText {
-    /// Masks `source` by the name rule (no plugin definitions are known for typed text).
+    /// Masks `source` by the name rule (no plugin definitions are known for typed text); a
+    /// `DEFINE` is masked when `source` uses its variable as a secret or its name looks secret.
     pub fn new(source: &str) -> MaskedText {
-        mask_statement_with(source, &SecretRule::new())
+        MaskedText::within(source, source)
+    }
+
+    /// Masks `statement`, one statement of `script`: the whole script decides which `DEFINE`s
+    /// give a secret value.
+    pub fn within(statement: &str, script: &str) -> MaskedText {
+        mask(
+            statement,
+            &SecretRule::new(),
+            Defines::Secret(secret_variables(script)),
+        )
     }
 
     /// Where byte `offset` of the original text is in the masked text (an offset inside a
@@ -62,13 +74,25 @@ impl MaskedText {
     }
 }
 
-/// The statement text with its secret values replaced by `'[hidden]'` (see the module doc).
-pub fn mask_statement(text: &str) -> String {
-    MaskedText::new(text).text
+/// Which `DEFINE` values to hide.
+enum Defines {
+    All,
+    /// These variables (lower case) and secret-looking names.
+    Secret(Vec<String>),
 }
 
-/// [`mask_statement`] with a given rule.
+/// The statement text as history keeps it: secret values replaced by `'[hidden]'`, and every
+/// `DEFINE`'s value (see the module doc).
+pub fn mask_statement(text: &str) -> String {
+    mask(text, &SecretRule::new(), Defines::All).text
+}
+
+/// [`MaskedText::new`] with a given rule.
 pub fn mask_statement_with(text: &str, rule: &SecretRule) -> MaskedText {
+    mask(text, rule, Defines::Secret(secret_variables(text)))
+}
+
+fn mask(text: &str, rule: &SecretRule, defines: Defines) -> MaskedText {
     let tokens: Vec<_> = tokenize(text)
         .into_iter()
         .filter(|t| t.kind != TokenKind::Comment)
@@ -91,7 +115,15 @@ pub fn mask_statement_with(text: &str, rule: &SecretRule) -> MaskedText {
         if eq.text(text) != "=" || !is_value(value.kind) {
             continue;
         }
-        let defines = i > 0 && tokens[i - 1].text(text).eq_ignore_ascii_case("DEFINE");
+        let defines = i > 0
+            && tokens[i - 1].text(text).eq_ignore_ascii_case("DEFINE")
+            && match &defines {
+                Defines::All => true,
+                Defines::Secret(vars) => {
+                    let name = key.text(text);
+                    rule.is_secret(name) || vars.iter().any(|v| v.eq_ignore_ascii_case(name))
+                }
+            };
         let is_key = matches!(
             key.kind,
             TokenKind::String | TokenKind::QuotedIdent | TokenKind::Ident | TokenKind::Keyword
@@ -280,6 +312,17 @@ mod variable_tests {
             ["b", "key", "pw", "url_pw"]
         );
         assert!(secret_variables("SHOW CONNECTORS;").is_empty());
+        // Only DEFINEs of secret variables are masked in a script's text.
+        let script = "DEFINE t = 'orders'; DEFINE pw = 'x'; CREATE CONNECTOR c WITH ('topic' = '${t}', 'db.password' = '${pw}');";
+        let masked = super::MaskedText::new(script).text;
+        assert!(
+            masked.starts_with("DEFINE t = 'orders'; DEFINE pw = '[hidden]';"),
+            "{masked}"
+        );
+        assert_eq!(
+            super::MaskedText::within("DEFINE pw = 'x';", script).text,
+            "DEFINE pw = '[hidden]';"
+        );
     }
 }
 
@@ -314,7 +357,7 @@ mod caret_tests {
 
     #[test]
     fn a_caret_under_the_secret_itself_underlines_the_mask() {
-        let src = "DEFINE pw = 'hunter2\nSHOW CONNECTORS;";
+        let src = "DEFINE db_password = 'hunter2\nSHOW CONNECTORS;";
         let at = src.find('\'').unwrap();
         let e = ParseError::at(
             src,
@@ -335,7 +378,9 @@ mod parser_tests {
     #[test]
     fn real_parse_errors_never_echo_a_secret() {
         for src in [
-            "DEFINE pw = 'hunter2",
+            "DEFINE db_password = 'hunter2",
+            "DEFINE pw = 'hunter2'; CREATE CONNECTOR j WITH ('connection.password' = '${pw}' oops);",
+            "DEFINE pw = 'hunter2'; ALTER CONNECTOR j SET ('connection.url' = 'jdbc:x://h?password=${pw}',);",
             "CREATE CONNECTOR j WITH ('connection.password' = 'hunter2' 'x' = 'y');",
             "CREATE CONNECTOR j WITH ('connection.password' = hunter2 x);",
             "ALTER CONNECTOR c SET ('db.password' = 'hu''nter2'  oops 'u');",
