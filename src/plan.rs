@@ -8,7 +8,9 @@ use crate::error::Error;
 use crate::lang::ast::{Lifecycle, Literal, Name, Property, Statement, Target};
 use crate::lang::statement::*;
 
-pub use crate::connect::request::{Method, Request, connector_path, encode_segment, plugin_path};
+pub use crate::connect::request::{
+    Method, Request, connector_path, encode_segment, logger_path, plugin_path,
+};
 
 /// Options that change how names are read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -346,13 +348,7 @@ pub fn offsets_body(
 
 /// `PUT /admin/loggers/{logger}` with `scope=cluster` when asked.
 pub fn logger_request(logger: &str, level: &str, cluster: bool) -> Result<Request, Error> {
-    if logger.is_empty() || logger.contains('/') {
-        return Err(Error::statement(format!(
-            "invalid logger name \"{logger}\""
-        )));
-    }
-    let mut r = Request::put(format!("/admin/loggers/{}", encode_segment(logger)))
-        .body(json!({"level": level.to_uppercase()}));
+    let mut r = Request::put(logger_path(logger)?).body(json!({"level": level.to_uppercase()}));
     if cluster {
         r = r.query("scope", "cluster");
     }

@@ -162,7 +162,11 @@ impl Session {
         let output = Output::new("validation").with(Block::Table {
             name: "errors".into(),
             title: None,
-            columns: vec!["Property".into(), "Value".into(), "Error".into()],
+            columns: crate::output::Column::list(&[
+                ("Property", "property"),
+                ("Value", "value"),
+                ("Error", "error"),
+            ]),
             rows,
         });
         Err(Error::failed(
@@ -358,7 +362,12 @@ impl Session {
             .with(Block::Table {
                 name: "changes".into(),
                 title: None,
-                columns: vec!["Change".into(), "Key".into(), "Old".into(), "New".into()],
+                columns: crate::output::Column::list(&[
+                    ("Change", "change"),
+                    ("Key", "key"),
+                    ("Old", "old"),
+                    ("New", "new"),
+                ]),
                 rows,
             })
     }
@@ -427,7 +436,7 @@ fn config_table(config: &[(String, String)], masker: &Masker) -> Block {
     Block::Table {
         name: "config".into(),
         title: None,
-        columns: vec!["Key".into(), "Value".into()],
+        columns: crate::output::Column::list(&[("Key", "key"), ("Value", "value")]),
         rows: config
             .iter()
             .map(|(k, v)| vec![s(k.clone()), s(masker.show(k, v))])

@@ -68,12 +68,12 @@ impl Session {
         Ok(Output::new("connector_list").with(Block::Table {
             name: "connectors".into(),
             title: None,
-            columns: vec![
-                "Connector Name".into(),
-                "Type".into(),
-                "Class".into(),
-                "Status".into(),
-            ],
+            columns: crate::output::Column::list(&[
+                ("Connector Name", "connector_name"),
+                ("Type", "type"),
+                ("Class", "class"),
+                ("Status", "status"),
+            ]),
             rows,
         }))
     }
@@ -158,7 +158,11 @@ impl Session {
         out = out.with(Block::Table {
             name: "tasks".into(),
             title: None,
-            columns: vec!["Task ID".into(), "State".into(), "Error Trace".into()],
+            columns: crate::output::Column::list(&[
+                ("Task ID", "task_id"),
+                ("State", "state"),
+                ("Error Trace", "error_trace"),
+            ]),
             rows: task_rows,
         });
         let topic_rows = match topics {
@@ -174,7 +178,7 @@ impl Session {
         out = out.with(Block::Table {
             name: "topics".into(),
             title: None,
-            columns: vec!["Related Topics".into()],
+            columns: crate::output::Column::list(&[("Related Topics", "related_topics")]),
             rows: topic_rows,
         });
 
@@ -188,7 +192,7 @@ impl Session {
             out = out.with(Block::Table {
                 name: "config".into(),
                 title: Some("Config".into()),
-                columns: vec!["Key".into(), "Value".into()],
+                columns: crate::output::Column::list(&[("Key", "key"), ("Value", "value")]),
                 rows,
             });
             let tasks = match tasks {
@@ -210,7 +214,11 @@ impl Session {
             out = out.with(Block::Table {
                 name: "task_configs".into(),
                 title: Some("Task Configs".into()),
-                columns: vec!["Task ID".into(), "Key".into(), "Value".into()],
+                columns: crate::output::Column::list(&[
+                    ("Task ID", "task_id"),
+                    ("Key", "key"),
+                    ("Value", "value"),
+                ]),
                 rows,
             });
         }
@@ -266,7 +274,11 @@ impl Session {
         Ok(Output::new("plugin_list").with(Block::Table {
             name: "plugins".into(),
             title: None,
-            columns: vec!["Class".into(), "Type".into(), "Version".into()],
+            columns: crate::output::Column::list(&[
+                ("Class", "class"),
+                ("Type", "type"),
+                ("Version", "version"),
+            ]),
             rows,
         }))
     }
@@ -293,13 +305,13 @@ impl Session {
         Ok(Output::new("plugin_description").with(Block::Table {
             name: "config_definitions".into(),
             title: Some(plugin.to_string()),
-            columns: vec![
-                "Name".into(),
-                "Type".into(),
-                "Default".into(),
-                "Importance".into(),
-                "Documentation".into(),
-            ],
+            columns: crate::output::Column::list(&[
+                ("Name", "name"),
+                ("Type", "type"),
+                ("Default", "default"),
+                ("Importance", "importance"),
+                ("Documentation", "documentation"),
+            ]),
             rows,
         }))
     }
