@@ -17,5 +17,6 @@ mod exec_connectors;
 mod exec_lifecycle;
 mod faults;
 mod fuzz_corpus;
+mod secrets;
 mod shell_pty;
 mod shell_script;
