@@ -148,9 +148,12 @@ impl Session {
         Ok(names)
     }
 
-    /// Connector plugin classes for completion (cached).
-    pub fn plugin_classes(&self) -> Result<Vec<String>, Error> {
-        Ok(self.plugins()?.into_iter().map(|p| p.class).collect())
+    /// The `connector.class` of connector `name`, for completing its config keys.
+    pub fn connector_class(&self, name: &str) -> Result<Option<String>, Error> {
+        let config: HashMap<String, String> = self
+            .client
+            .send_json(&Request::get(plan::connector_path(name, "/config")?))?;
+        Ok(config.get("connector.class").cloned())
     }
 
     /// The config keys a plugin defines, for completion (cached per class).
@@ -352,7 +355,7 @@ impl Session {
     }
 
     /// The worker's plugins (connectors only), cached.
-    fn plugins(&self) -> Result<Vec<PluginInfo>, Error> {
+    pub fn plugins(&self) -> Result<Vec<PluginInfo>, Error> {
         let mut cache = self.plugins.lock().unwrap();
         if let Some(p) = cache.as_ref() {
             return Ok(p.clone());

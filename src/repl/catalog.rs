@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::helper::CompletionSource;
+use crate::connect::model::PluginInfo;
 use crate::error::Error;
 use crate::exec::Session;
 
@@ -82,13 +83,24 @@ impl CompletionSource for Lookup {
         self.names(|s| s.connector_names())
     }
 
-    fn plugin_classes(&self) -> Vec<String> {
-        self.names(|s| s.plugin_classes())
+    fn plugins(&self) -> Vec<PluginInfo> {
+        match self.ask(COMPLETION_BOUND, |s| s.plugins()) {
+            Some(Ok(plugins)) => plugins,
+            _ => Vec::new(),
+        }
     }
 
     fn plugin_config_keys(&self, class: &str) -> Vec<String> {
         let class = class.to_string();
         self.names(move |s| s.plugin_config_keys(&class))
+    }
+
+    fn connector_class(&self, name: &str) -> Option<String> {
+        let name = name.to_string();
+        match self.ask(COMPLETION_BOUND, move |s| s.connector_class(&name)) {
+            Some(Ok(class)) => class,
+            _ => None,
+        }
     }
 }
 
@@ -123,7 +135,7 @@ mod tests {
         assert!(first < COMPLETION_BOUND * 3, "{first:?}");
         // The first look-up still waits on the network: the next ones answer at once.
         let start = Instant::now();
-        assert!(lookup.plugin_classes().is_empty());
+        assert!(lookup.plugins().is_empty());
         assert!(lookup.connector_names().is_empty());
         assert!(
             start.elapsed() < Duration::from_millis(200),
