@@ -46,7 +46,7 @@ impl Session {
         let fields = vec![
             (
                 crate::output::Column::new("URL", "url"),
-                s(self.client.url()),
+                s(crate::secrets::redact_url(self.client.url())),
             ),
             (
                 crate::output::Column::new("Version", "version"),
@@ -133,7 +133,7 @@ impl Session {
         let changed: Vec<String> = resp.json::<Option<Vec<String>>>()?.unwrap_or_default();
         Ok(Output::message(format!(
             "Set logger {logger} to {level} on {} ({} logger(s) changed)",
-            self.client.url(),
+            crate::secrets::redact_url(self.client.url()),
             changed.len()
         )))
     }

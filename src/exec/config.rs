@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::lang::ast::{ConnectorType, CreateConnector, Literal, Name, Property, Span, Statement};
 use crate::output::{Block, Output};
 use crate::plan::{self, Method, Request};
-use crate::secrets::{HIDDEN, Masker};
+use crate::secrets::{self, Masker};
 
 fn s(text: impl Into<String>) -> Value {
     Value::String(text.into())
@@ -54,10 +54,7 @@ impl Session {
                  address in a URL (its web server rejects them); choose another name"
             )));
         }
-        let masker = self.masker();
-        let has_hidden = config
-            .iter()
-            .any(|(k, v)| v == HIDDEN && masker.is_secret(k));
+        let has_hidden = config.iter().any(|(_, v)| secrets::carries_mask(v));
 
         let live = if *if_not_exists || self.opts.dry_run || has_hidden {
             self.live_connector(&name)?
@@ -73,8 +70,9 @@ impl Session {
             };
         }
         if let Some(live) = &live {
-            keep_hidden_secrets(&mut config, &live.config, &masker);
+            keep_hidden_secrets(&mut config, &live.config);
         }
+        refuse_masks(&config)?;
         if let Some(kind) = kind {
             self.check_kind(&class, *kind)?;
         }
@@ -134,13 +132,19 @@ impl Session {
             self.check_kind(&class, kind)?;
         }
         let infos = self.validate_config(&class, &config)?;
-        let errors = config_errors(&infos, name.is_some());
+        let errors = config_errors(&infos, name.is_some(), &config);
         if errors.is_empty() {
             return Ok(Output::message(format!(
                 "Connector configuration is valid ({class})"
             )));
         }
         let masker = self.masker_for(Some(&class));
+        // A value equal to a secret sent in the same config shows as the mask too.
+        let sent_secrets = if masker.show {
+            Vec::new()
+        } else {
+            masker.secret_values(config.iter().map(|(k, v)| (k, v)))
+        };
         let given: BTreeMap<&str, &str> = config
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -150,7 +154,7 @@ impl Session {
             .map(|(key, err)| {
                 let value = given
                     .get(key.as_str())
-                    .map(|v| s(masker.show(key, v)))
+                    .map(|v| s(secrets::scrub(&masker.show(key, v), &sent_secrets).into_owned()))
                     .unwrap_or(Value::Null);
                 vec![s(key.clone()), value, s(err.clone())]
             })
@@ -177,15 +181,23 @@ impl Session {
     /// `ALTER CONNECTOR name SET (k = v, ...)`: PATCH on 3.8+, else read, merge, PUT.
     pub(super) fn alter_set(&self, name: &Name, properties: &[Property]) -> Result<Output, Error> {
         let name = self.name(name)?;
-        let masker = self.masker();
         let mut set = plan::properties_text(properties, &self.plan_options())?;
         if set.iter().any(|(k, v)| k == "name" && *v != name) {
             return Err(Error::statement(
                 "ALTER CONNECTOR cannot change the connector's name",
             ));
         }
-        // `[hidden]` (from SHOW CREATE output) means "keep the current secret".
-        set.retain(|(k, v)| k != "name" && !(v == HIDDEN && masker.is_secret(k)));
+        set.retain(|(k, _)| k != "name");
+        // The mask (from SHOW CREATE output) means "keep the current secret"; a mask with no
+        // live value to stand for is refused before anything is sent.
+        if set.iter().any(|(_, v)| secrets::carries_mask(v)) {
+            let live: BTreeMap<String, String> = self
+                .client
+                .send_json(&Request::get(plan::connector_path(&name, "/config")?))
+                .map_err(|e| self.connector_error(&name, e))?;
+            keep_hidden_secrets(&mut set, &live);
+            refuse_masks(&set)?;
+        }
         let changes: Vec<(String, Option<String>)> =
             set.into_iter().map(|(k, v)| (k, Some(v))).collect();
         self.alter(&name, changes)
@@ -317,7 +329,7 @@ impl Session {
         named: bool,
     ) -> Result<(), Error> {
         let infos = self.validate_config(class, config)?;
-        let errors = config_errors(&infos, named);
+        let errors = config_errors(&infos, named, config);
         if errors.is_empty() {
             return Ok(());
         }
@@ -362,8 +374,22 @@ impl Session {
 }
 
 /// (key, message) for each validation error; without a connector name, errors about `name`
-/// are noise and dropped.
-fn config_errors(infos: &ConfigInfos, named: bool) -> Vec<(String, String)> {
+/// are noise and dropped. Connect echoes values in its messages ("Invalid value x for ..."):
+/// the secret values of the `sent` config are scrubbed from them, by the rule the validation
+/// answer's own PASSWORD definitions (plugin, framework, transforms) extend.
+fn config_errors(
+    infos: &ConfigInfos,
+    named: bool,
+    sent: &[(String, String)],
+) -> Vec<(String, String)> {
+    let rule = crate::secrets::SecretRule::from_definitions(
+        infos
+            .configs
+            .iter()
+            .filter_map(|c| c.definition.as_ref())
+            .map(|d| (&d.name, &d.kind)),
+    );
+    let secrets = Masker::with_rule(rule, false).secret_values(sent.iter().map(|(k, v)| (k, v)));
     let mut out = Vec::new();
     for c in &infos.configs {
         let Some(value) = &c.value else { continue };
@@ -371,26 +397,38 @@ fn config_errors(infos: &ConfigInfos, named: bool) -> Vec<(String, String)> {
             continue;
         }
         for e in &value.errors {
-            out.push((value.name.clone(), e.clone()));
+            let e = crate::secrets::scrub(e, &secrets).into_owned();
+            out.push((value.name.clone(), e));
         }
     }
     out
 }
 
-/// Replaces `[hidden]` values of secret keys by the live values (so re-running a masked
-/// SHOW CREATE output keeps the secrets instead of storing the text `[hidden]`).
-fn keep_hidden_secrets(
-    config: &mut [(String, String)],
-    live: &BTreeMap<String, String>,
-    masker: &Masker,
-) {
+/// Replaces values that carry the mask (`[hidden]`, or a URL whose password shows it) by the
+/// live values they stand for (so re-running a masked SHOW CREATE output keeps the secrets
+/// instead of storing the text `[hidden]`). Keyed on the mask, so it can never know less than
+/// the masking did. What cannot be resolved stays, for [`refuse_masks`].
+fn keep_hidden_secrets(config: &mut [(String, String)], live: &BTreeMap<String, String>) {
     for (k, v) in config.iter_mut() {
-        if v == HIDDEN
-            && masker.is_secret(k)
-            && let Some(live_value) = live.get(k)
+        if let secrets::Unmask::Live(live_value) =
+            secrets::unmask(v, live.get(k).map(String::as_str))
         {
-            *v = live_value.clone();
+            *v = live_value;
         }
+    }
+}
+
+/// The mask is never sent: a statement still carrying it fails, naming the keys.
+fn refuse_masks(config: &[(String, String)]) -> Result<(), Error> {
+    let keys: Vec<String> = config
+        .iter()
+        .filter(|(_, v)| secrets::carries_mask(v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    if keys.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::statement(secrets::unresolved_mask_message(&keys)))
     }
 }
 
@@ -468,6 +506,7 @@ pub(super) fn create_statement(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secrets::HIDDEN;
 
     #[test]
     fn diff_reports_added_removed_changed_and_masks() {
@@ -500,7 +539,7 @@ mod tests {
             ("db.password".to_string(), HIDDEN.to_string()),
             ("topic".to_string(), HIDDEN.to_string()),
         ];
-        keep_hidden_secrets(&mut config, &live, &Masker::new(false));
+        keep_hidden_secrets(&mut config, &live);
         assert_eq!(config[0].1, "pw");
         assert_eq!(config[1].1, HIDDEN);
     }
