@@ -301,7 +301,7 @@ fn check_source(
         if ksql_compat {
             lang::apply_ksql_compat(&mut resolved);
         }
-        crate::plan::plan(&resolved).map_err(|e| at(located, e.to_string()))?;
+        crate::exec::check(&resolved).map_err(|e| at(located, e.to_string()))?;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ mod exec_binary;
 mod exec_cluster;
 mod exec_connectors;
 mod exec_lifecycle;
+mod exec_trust;
 mod exec_util;
 mod fault_proxy;
 mod faults;
