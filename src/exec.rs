@@ -34,7 +34,9 @@ mod transport;
 
 /// Requests and URL paths: the connect layer's, re-exported for the statement modules.
 mod http {
-    pub use crate::plan::{Method, Request, connector_path, encode_segment, plugin_path};
+    pub use crate::connect::request::{
+        Method, Request, connector_path, encode_segment, plugin_path,
+    };
 }
 
 use std::cell::RefCell;
@@ -51,6 +53,7 @@ use crate::connect::model::{ConfigKeyInfo, PluginInfo, ServerInfo};
 use crate::connect::{ApiError, Client};
 use crate::error::Error;
 use crate::lang::ast::{Name, Statement};
+use crate::lang::statement::*;
 use crate::output::Output;
 use crate::secrets::Masker;
 use http::{Request, plugin_path};
@@ -329,8 +332,10 @@ impl Session {
             Mode::Live
         };
         let (mode, stmt) = match stmt {
-            Statement::Explain(inner) if base != Mode::Offline => (Mode::Explain, &**inner),
-            Statement::Explain(inner) => (base, &**inner),
+            Statement::Explain(Explain(inner)) if base != Mode::Offline => {
+                (Mode::Explain, &**inner)
+            }
+            Statement::Explain(Explain(inner)) => (base, &**inner),
             other => (base, other),
         };
         self.take_log();
@@ -367,48 +372,64 @@ impl Session {
 
     fn dispatch(&self, stmt: &Statement) -> Result<Output, Error> {
         match stmt {
-            Statement::CreateConnector { .. } => self.create(stmt),
-            Statement::ValidateConnector {
+            Statement::CreateConnector(CreateConnector { .. }) => self.create(stmt),
+            Statement::ValidateConnector(ValidateConnector {
                 kind,
                 name,
                 properties,
-            } => self.validate(*kind, name.as_ref(), properties),
-            Statement::AlterConnectorSet { name, properties } => self.alter_set(name, properties),
-            Statement::AlterConnectorUnset { name, keys } => self.alter_unset(name, keys),
-            Statement::ShowCreateConnector { name } => self.show_create(name),
-            Statement::DropConnector { if_exists, name } => self.drop_connector(name, *if_exists),
-            Statement::DescribeConnector { name, extended } => self.describe(name, *extended),
-            Statement::ShowConnectors { kind, like } => {
+            }) => self.validate(*kind, name.as_ref(), properties),
+            Statement::AlterConnectorSet(AlterConnectorSet { name, properties }) => {
+                self.alter_set(name, properties)
+            }
+            Statement::AlterConnectorUnset(AlterConnectorUnset { name, keys }) => {
+                self.alter_unset(name, keys)
+            }
+            Statement::ShowCreateConnector(ShowCreateConnector { name }) => self.show_create(name),
+            Statement::DropConnector(DropConnector { if_exists, name }) => {
+                self.drop_connector(name, *if_exists)
+            }
+            Statement::DescribeConnector(DescribeConnector { name, extended }) => {
+                self.describe(name, *extended)
+            }
+            Statement::ShowConnectors(ShowConnectors { kind, like }) => {
                 self.show_connectors(*kind, like.as_deref())
             }
-            Statement::ShowConnectorPlugins => self.show_plugins(true),
-            Statement::ShowPlugins => self.show_plugins(false),
-            Statement::DescribePlugin { plugin } => self.describe_plugin(plugin),
-            Statement::Lifecycle { action, target } => self.lifecycle(*action, target),
-            Statement::RestartConnector {
+            Statement::ShowConnectorPlugins(ShowConnectorPlugins) => self.show_plugins(true),
+            Statement::ShowPlugins(ShowPlugins) => self.show_plugins(false),
+            Statement::DescribePlugin(DescribePlugin { plugin }) => self.describe_plugin(plugin),
+            Statement::Lifecycle(LifecycleConnector { action, target }) => {
+                self.lifecycle(*action, target)
+            }
+            Statement::RestartConnector(RestartConnector {
                 target,
                 include_tasks,
                 only_failed,
-            } => self.restart(target, *include_tasks, *only_failed),
-            Statement::RestartTask { name, task } => self.restart_task(name, *task),
-            Statement::ShowConnectorOffsets { name } => self.show_offsets(name),
-            Statement::AlterConnectorOffset {
+            }) => self.restart(target, *include_tasks, *only_failed),
+            Statement::RestartTask(RestartTask { name, task }) => self.restart_task(name, *task),
+            Statement::ShowConnectorOffsets(ShowConnectorOffsets { name }) => {
+                self.show_offsets(name)
+            }
+            Statement::AlterConnectorOffset(AlterConnectorOffset {
                 name,
                 partition,
                 offset,
-            } => self.alter_offset(name, partition, offset.as_deref()),
-            Statement::ResetConnectorOffsets { name } => self.reset_offsets(name),
-            Statement::ResetConnectorTopics { name } => self.reset_topics(name),
-            Statement::WaitForConnector { name, timeout_secs } => {
+            }) => self.alter_offset(name, partition, offset.as_deref()),
+            Statement::ResetConnectorOffsets(ResetConnectorOffsets { name }) => {
+                self.reset_offsets(name)
+            }
+            Statement::ResetConnectorTopics(ResetConnectorTopics { name }) => {
+                self.reset_topics(name)
+            }
+            Statement::WaitForConnector(WaitForConnector { name, timeout_secs }) => {
                 self.wait_for(name, timeout_secs.map(Duration::from_secs))
             }
-            Statement::ShowCluster => self.show_cluster(),
-            Statement::ShowLoggers { like } => self.show_loggers(like.as_deref()),
-            Statement::SetLogger {
+            Statement::ShowCluster(ShowCluster) => self.show_cluster(),
+            Statement::ShowLoggers(ShowLoggers { like }) => self.show_loggers(like.as_deref()),
+            Statement::SetLogger(SetLogger {
                 logger,
                 level,
                 cluster,
-            } => self.set_logger(logger, level, *cluster),
+            }) => self.set_logger(logger, level, *cluster),
             Statement::Explain(_) => Err(Error::usage("EXPLAIN cannot explain an EXPLAIN")),
             Statement::Client(_) => Err(Error::usage(
                 "this is a client command: the shell runs it, not the session",
@@ -455,27 +476,17 @@ impl Session {
             .map_err(|e| plugin_error(class, e))
     }
 
-    /// Which keys of a `class` connector are secret, as a masker that hides them: the key
-    /// names, and the keys the plugin declares as PASSWORD (best effort: without definitions,
-    /// names only). `show` is the session's `show.secrets`.
+    /// The masker for a `class` connector: the one secret rule (`crate::secrets::SecretRule`)
+    /// with the plugin's config definitions (best effort: without them, the rule's names and
+    /// the framework's PASSWORD keys); `show` is the session's `show.secrets`.
     fn masker_for(&self, class: Option<&str>) -> Masker {
-        let mut m = self.secret_rule(class);
-        m.show = self.opts.show_secrets;
-        m
-    }
-
-    /// The secret rule of a `class` connector, always hiding: the one answer to "is this key
-    /// secret" for masking and for keeping live values alike.
-    fn secret_rule(&self, class: Option<&str>) -> Masker {
-        let mut m = Masker::new(false);
+        let mut m = Masker::new(self.opts.show_secrets);
         if let Some(class) = class
             && let Ok(keys) = self.plugin_definitions(class)
         {
-            m.password_keys = keys
-                .into_iter()
-                .filter(|k| k.kind.eq_ignore_ascii_case("PASSWORD"))
-                .map(|k| k.name)
-                .collect();
+            m.rule = crate::secrets::SecretRule::from_definitions(
+                keys.iter().map(|k| (&k.name, &k.kind)),
+            );
         }
         m
     }
@@ -508,11 +519,10 @@ impl Session {
         }
     }
 
-    /// The existing connector name closest to `name`: the same but for case, else the nearest
-    /// by edit distance when it is close enough to be a typo.
+    /// The existing connector name closest to `name` (case, then edit distance).
     fn similar_name(&self, name: &str) -> Option<String> {
         let names: Vec<String> = self.send_json(&Request::get("/connectors")).ok()?;
-        closest_name(name, &names)
+        crate::lang::ident::closest(name, names.iter().map(String::as_str)).map(str::to_owned)
     }
 
     /// Finds the plugin a class name or alias refers to.
@@ -584,29 +594,6 @@ fn plugin_error(class: &str, e: ApiError) -> Error {
     }
 }
 
-/// The candidate closest to `name`: equal ignoring case first, else the smallest edit distance
-/// (case-insensitive) within a third of the name's length (at least 1, at most 3).
-fn closest_name(name: &str, candidates: &[String]) -> Option<String> {
-    let others = || candidates.iter().filter(|c| c.as_str() != name);
-    if let Some(same) = others().find(|c| c.eq_ignore_ascii_case(name)) {
-        return Some(same.clone());
-    }
-    let lower = name.to_lowercase();
-    let len = name.chars().count();
-    let limit = (len / 3).clamp(1, 3);
-    others()
-        .filter(|c| c.chars().count().abs_diff(len) <= limit)
-        .map(|c| {
-            (
-                crate::lang::parser::edit_distance(&lower, &c.to_lowercase()),
-                c,
-            )
-        })
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, c.as_str()))
-        .map(|(_, c)| c.clone())
-}
-
 /// Upper-case plugin/connector type as ksqlDB shows it (`SOURCE`, `SINK`).
 fn type_upper(kind: Option<&str>) -> String {
     kind.unwrap_or("unknown").to_uppercase()
@@ -643,10 +630,12 @@ mod tests {
     fn explain_sends_nothing() {
         let mut s = session();
         let out = s
-            .execute(&Statement::Explain(Box::new(Statement::DropConnector {
-                if_exists: false,
-                name: Name::Plain("fs src".into()),
-            })))
+            .execute(&Statement::Explain(Explain(Box::new(
+                Statement::DropConnector(DropConnector {
+                    if_exists: false,
+                    name: Name::Plain("fs src".into()),
+                }),
+            ))))
             .unwrap();
         assert_eq!(
             out.blocks,
@@ -863,6 +852,24 @@ mod tests {
     }
 
     #[test]
+    fn not_found_suggests_a_name_within_a_typo() {
+        let fake = Fake::start(vec![
+            ("GET /connectors", 200, r#"["orders-sink","orders-source"]"#),
+            (
+                "DELETE /connectors/order-sink",
+                404,
+                r#"{"error_code":404,"message":"Connector order-sink not found"}"#,
+            ),
+        ]);
+        let mut s = fake.session();
+        let e = s.execute(&parse("DROP CONNECTOR order-sink")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Connector 'order-sink' does not exist.\nhint: did you mean \"orders-sink\"?"
+        );
+    }
+
+    #[test]
     fn dry_run_sends_nothing_that_changes_state() {
         let fake = Fake::start(vec![
             ("GET /", 200, r#"{"version":"4.1.0"}"#),
@@ -943,10 +950,10 @@ mod tests {
     fn unreachable_cluster_is_reported_on_first_request() {
         let mut s = session();
         let e = s
-            .execute(&Statement::ShowConnectors {
+            .execute(&Statement::ShowConnectors(ShowConnectors {
                 kind: None,
                 like: None,
-            })
+            }))
             .unwrap_err();
         assert!(e.is(crate::error::ErrorKind::Unreachable), "{e:?}");
     }
@@ -1070,7 +1077,7 @@ mod tests {
                 let mut live = fake.take();
                 let mut s = fake.session();
                 let out = s
-                    .execute(&Statement::Explain(Box::new(stmt)))
+                    .execute(&Statement::Explain(Explain(Box::new(stmt))))
                     .unwrap_or_else(|e| panic!("EXPLAIN {text}: {e}"));
                 let mut explained: Vec<String> = s
                     .last_exchanges()
@@ -1414,25 +1421,6 @@ mod tests {
             e.to_string(),
             "Connector p is PAUSED: it will not run until it is resumed\nhint: resume it: RESUME CONNECTOR p;"
         );
-    }
-
-    #[test]
-    fn did_you_mean_by_case_then_edit_distance() {
-        let names: Vec<String> = ["My-Conn", "orders-sink", "payments"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(closest_name("my-conn", &names).as_deref(), Some("My-Conn"));
-        assert_eq!(
-            closest_name("orders-snk", &names).as_deref(),
-            Some("orders-sink")
-        );
-        assert_eq!(
-            closest_name("paymnets", &names).as_deref(),
-            Some("payments")
-        );
-        assert_eq!(closest_name("zzz", &names), None);
-        assert_eq!(closest_name("payments", &names), None);
     }
 
     #[test]

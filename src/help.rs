@@ -503,28 +503,13 @@ pub fn lookup(query: &str) -> Result<String, Error> {
 
 /// The topic closest to `query` by edit distance, if reasonably close.
 fn closest(query: &str) -> Option<&'static str> {
-    TOPICS
-        .iter()
-        .map(|t| t.name)
-        .chain(ClientCommand::ALL.iter().map(|c| c.name()))
-        .map(|name| (edit_distance(query, name), name))
-        .filter(|(d, name)| *d <= name.len() / 3 + 1)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, name)| name)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    crate::lang::ident::closest(
+        query,
+        TOPICS
+            .iter()
+            .map(|t| t.name)
+            .chain(ClientCommand::ALL.iter().map(|c| c.name())),
+    )
 }
 
 /// `HELP [topic]` as a statement result.

@@ -1,6 +1,6 @@
 //! kcsh, the Kafka Connect shell, as a library: the binary in `main.rs` is a thin wrapper.
 //!
-//! Data flows one way: text -> tokens -> statements -> plan -> HTTP -> model -> output -> bytes.
+//! Data flows one way: text -> tokens -> statements -> executor over a transport -> HTTP -> model -> output -> bytes.
 
 pub mod cli;
 pub mod connect;
@@ -10,7 +10,6 @@ pub mod exec;
 pub mod help;
 pub mod lang;
 pub mod output;
-pub mod plan;
 pub mod render;
 pub mod repl;
 pub mod script;
@@ -58,7 +57,12 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
     // --stop / --detach end here; --embedded / --worker-config start a cluster, point the URL
     // at it, and stop it when `_cluster` drops at the end of this function (or on a signal).
     let _cluster = match embedded::prepare(&mut cli)? {
-        embedded::Prepared::Done(code) => return Ok(code),
+        embedded::Prepared::Stopped => return Ok(ExitCode::SUCCESS),
+        // The cluster already runs on its own: a closed stdout ends quietly and stops nothing.
+        embedded::Prepared::Detached(cluster) => {
+            let json = cli.output == Some(cli::OutputArg::Json);
+            return write_stdout(cluster.to_text(json).as_bytes()).map(|()| ExitCode::SUCCESS);
+        }
         embedded::Prepared::Continue(cluster) => cluster,
     };
     let sources = script::sources(&cli)?;

@@ -1,7 +1,8 @@
 //! Non-interactive runs: `-e` (repeatable), `-f FILE` and a script piped on stdin share one
 //! path. No banner, prompt or echo; each statement's output in order; stop at the first failure
 //! (unless `--on-error continue`), then say which statements were applied, failed, not run.
-//! Also `--check`: parse, resolve variables and plan every statement without any network.
+//! Also `--check`: parse, resolve variables and run every statement over the executor's offline
+//! transport (no network).
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
@@ -232,7 +233,7 @@ pub fn nested_failure(path: &str, code: u8) -> Error {
     }
 }
 
-/// `--check`: parse, resolve variables (following DEFINE/UNDEFINE) and plan every statement,
+/// `--check`: parse, resolve variables (following DEFINE/UNDEFINE) and check every statement offline,
 /// RUN SCRIPT files included, without contacting any cluster. Prints `OK: N statements` on
 /// `out`, or the first error with a caret on `err`; returns 0 or 2.
 pub fn check(

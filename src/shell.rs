@@ -14,7 +14,7 @@ use crate::cli::OnError;
 use crate::connect::config::{Settings, parse_urls};
 use crate::error::Error;
 use crate::exec::{self, Session};
-use crate::lang::ast::{ClientStatement, Statement};
+use crate::lang::ast::{ClientStatement, DescribeConnector, Statement};
 use crate::lang::vars::{self, Variables};
 use crate::lang::{self, ParseOptions};
 use crate::output::{Block, Output};
@@ -469,7 +469,7 @@ fn flow_of(stmt: &Statement) -> Flow {
 /// DESCRIBE ... EXTENDED shows whole traces; others cut them with a hint naming the connector.
 fn render_context(stmt: &Statement) -> render::Context {
     match stmt {
-        Statement::DescribeConnector { name, extended } => render::Context {
+        Statement::DescribeConnector(DescribeConnector { name, extended }) => render::Context {
             full_traces: *extended,
             connector: Some(name.value()),
         },

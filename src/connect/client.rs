@@ -1,6 +1,6 @@
 //! The HTTP side: one reqwest blocking client (rustls) with auth, TLS, per-request timeout,
 //! failover across `--url a,b` on connection failure, and retries of Connect's transient 409s.
-//! It sends `plan::Request`s and returns raw responses; it never interprets what a call means.
+//! It sends `request::Request`s and returns raw responses; it never interprets what a call means.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 
 use super::config::Settings;
 use super::error::ApiError;
+use super::request::{Method, Request};
 use crate::error::Error;
-use crate::plan::{Method, Request};
 
 /// How an answer came back: status and raw body (empty for 202/204).
 #[derive(Debug, Clone, PartialEq)]

@@ -6,6 +6,8 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod model;
+pub mod request;
 
 pub use client::{Client, Response};
 pub use error::ApiError;
+pub use request::{Method, Request};

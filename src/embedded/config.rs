@@ -175,6 +175,18 @@ pub fn worker_listener(props: &[(String, String)]) -> Result<Listener, String> {
     })
 }
 
+/// The arguments of Kafka's storage tool that format a KRaft node's storage. Every value is
+/// joined to its option with `=` (`--cluster-id=<id>`): a random id starts with `-` about once
+/// in 64, and as a separate argument the tool's parser reads it as an option and fails.
+pub fn storage_format_args(cluster_id: &str, server_properties: &Path) -> Vec<String> {
+    vec![
+        "format".into(),
+        format!("--cluster-id={cluster_id}"),
+        format!("--config={}", server_properties.display()),
+        "--ignore-formatted".into(),
+    ]
+}
+
 /// A random KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what
 /// `kafka-storage random-uuid` prints), without starting a JVM for it.
 pub fn random_cluster_id() -> String {
@@ -264,6 +276,23 @@ mod tests {
         );
         assert_ne!(id, random_cluster_id());
         assert_eq!(base64_url(b"\xff\xfe\xfd\x00"), "__79AA");
+    }
+
+    #[test]
+    fn storage_format_values_cannot_be_read_as_options() {
+        let args =
+            storage_format_args("-AbCdEfGhIjKlMnOpQrStA", Path::new("/r/-server.properties"));
+        assert_eq!(
+            args,
+            [
+                "format",
+                "--cluster-id=-AbCdEfGhIjKlMnOpQrStA",
+                "--config=/r/-server.properties",
+                "--ignore-formatted"
+            ]
+        );
+        // No argument but the subcommand is a bare value the parser could take for an option.
+        assert!(args[1..].iter().all(|a| a.starts_with("--")));
     }
 
     #[test]

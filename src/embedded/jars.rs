@@ -295,7 +295,7 @@ fn run_maven(args: &[&str], log: &Path, version: &str, cwd: &Path) -> Result<(),
     Err(Error::unreachable(format!(
         "cannot start the embedded cluster: fetching Apache Kafka {version}'s jars with Maven \
          failed ({status}). {cause}\nMaven's errors:\n{}",
-        super::process::indent(&maven_errors(&output))
+        super::diagnosis::indent(&maven_errors(&output))
     )))
 }
 
@@ -315,7 +315,7 @@ fn maven_errors(output: &str) -> String {
         })
         .collect();
     if errors.is_empty() {
-        super::process::last_lines(output, 15)
+        super::diagnosis::last_lines(output, 15)
     } else {
         errors.join("\n")
     }

@@ -1,8 +1,10 @@
 //! Starting and stopping the JVMs of an embedded cluster. Each JVM runs in its own session
 //! (so a Ctrl-C on kcsh's terminal reaches kcsh, which then stops them in order), writes to one
 //! log file, and, unless detached, is killed by the kernel if kcsh dies without cleaning up
-//! (`PR_SET_PDEATHSIG` on Linux). Knows nothing of Kafka's configuration.
+//! (`PR_SET_PDEATHSIG` on Linux). It inherits kcsh's environment minus kcsh's own settings
+//! (no `KCSH_PASSWORD` or `KCSH_TOKEN`). Knows nothing of Kafka's configuration.
 
+use std::ffi::OsString;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -95,6 +97,9 @@ impl Jvm {
 pub fn spawn(name: &'static str, spec: &JvmSpec, lifetime: Lifetime) -> io::Result<Jvm> {
     let log = File::options().create(true).append(true).open(&spec.log)?;
     let mut cmd = Command::new(&spec.program);
+    for key in kcsh_settings(std::env::vars_os().map(|(k, _)| k)) {
+        cmd.env_remove(key);
+    }
     cmd.args(&spec.args)
         .current_dir(&spec.cwd)
         .stdin(Stdio::null())
@@ -107,6 +112,14 @@ pub fn spawn(name: &'static str, spec: &JvmSpec, lifetime: Lifetime) -> io::Resu
         child,
         log: spec.log.clone(),
     })
+}
+
+/// The variables of kcsh's own environment that a JVM must not inherit: every `KCSH_*`
+/// setting (`KCSH_PASSWORD`, `KCSH_TOKEN`, ...). A JVM may log or expose its environment, and
+/// none of kcsh's settings is the JVMs' business. The one place that shapes their environment.
+fn kcsh_settings(keys: impl Iterator<Item = OsString>) -> Vec<OsString> {
+    keys.filter(|k| k.to_string_lossy().starts_with("KCSH_"))
+        .collect()
 }
 
 #[cfg(unix)]
@@ -216,73 +229,23 @@ pub fn run_to_end(spec: &JvmSpec, timeout: Duration) -> io::Result<ExitStatus> {
     }
 }
 
-/// The last `n` lines of `text`.
-pub fn last_lines(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
-}
-
-/// The last `n` lines of a log file (empty when unreadable).
-pub fn tail_file(path: &Path, n: usize) -> String {
-    let bytes = std::fs::read(path).unwrap_or_default();
-    // Only the end matters; a broker log can be large.
-    let start = bytes.len().saturating_sub(64 * 1024);
-    last_lines(&String::from_utf8_lossy(&bytes[start..]), n)
-}
-
-/// The part of a log that explains a failure: from a little before its last `ERROR` line, at
-/// most `n` lines (a Java stack trace is cut after its first frames); else the last `n` lines.
-pub fn excerpt(log: &str, n: usize) -> String {
-    // Keep two frames of each stack trace: the exception line says what went wrong.
-    let mut lines: Vec<&str> = Vec::new();
-    let mut frames = 0;
-    for line in log.lines() {
-        if line.trim_start().starts_with("at ") {
-            frames += 1;
-            if frames == 3 {
-                lines.push("\t...");
-            }
-            if frames > 2 {
-                continue;
-            }
-        } else {
-            frames = 0;
-        }
-        lines.push(line);
-    }
-    match lines.iter().rposition(|l| l.contains("] ERROR ")) {
-        Some(i) => {
-            let start = i.saturating_sub(2);
-            lines[start..(start + n).min(lines.len())].join("\n")
-        }
-        None => last_lines(&lines.join("\n"), n),
-    }
-}
-
-/// Indent every line by two spaces (log excerpts inside an error message).
-pub fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("  {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::diagnosis::tail_file;
     use super::*;
 
     #[test]
-    fn tails_and_indents() {
-        assert_eq!(last_lines("a\nb\nc\n", 2), "b\nc");
-        assert_eq!(last_lines("a", 5), "a");
-        assert_eq!(indent("x\ny"), "  x\n  y");
-        let log = "a\nb\nc\n[t] ERROR boom (x)\nE: x\n\tat 1\n\tat 2\n\tat 3\n\tat 4\nz\n";
-        assert_eq!(excerpt(log, 5), "b\nc\n[t] ERROR boom (x)\nE: x\n\tat 1");
-        assert_eq!(
-            excerpt(log, 20),
-            "b\nc\n[t] ERROR boom (x)\nE: x\n\tat 1\n\tat 2\n\t...\nz"
-        );
-        assert_eq!(excerpt("a\nb\nc", 2), "b\nc");
+    fn no_kcsh_setting_reaches_a_jvm() {
+        let keys = [
+            "KCSH_PASSWORD",
+            "KCSH_TOKEN",
+            "KCSH_URL",
+            "JAVA_HOME",
+            "PATH",
+            "XKCSH_A",
+        ];
+        let removed = kcsh_settings(keys.iter().map(OsString::from));
+        assert_eq!(removed, ["KCSH_PASSWORD", "KCSH_TOKEN", "KCSH_URL"]);
     }
 
     #[cfg(target_os = "linux")]

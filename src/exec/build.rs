@@ -11,9 +11,12 @@ use crate::lang::ast::{Lifecycle, Literal, Name, Property};
 
 /// The text of a name (`ksql_compat` upper-cases plain ones). Variables must be resolved.
 pub fn name_text(name: &Name, ksql_compat: bool) -> Result<String, Error> {
+    let mut name = name.clone();
+    if ksql_compat {
+        crate::lang::ident::ksql_compat(&mut name);
+    }
     match name {
-        Name::Plain(s) if ksql_compat => Ok(s.to_uppercase()),
-        Name::Plain(s) | Name::Quoted(s) => Ok(s.clone()),
+        Name::Plain(s) | Name::Quoted(s) => Ok(s),
         Name::Var(v) => Err(Error::statement(format!("undefined variable ${{{v}}}"))),
     }
 }

@@ -67,7 +67,7 @@ impl Session {
             .map_err(admin_error)?;
         let rows = loggers
             .into_iter()
-            .filter(|(name, _)| like.is_none_or(|p| crate::plan::like(p, name)))
+            .filter(|(name, _)| like.is_none_or(|p| crate::lang::like::like(p, name)))
             .map(|(name, l)| {
                 vec![
                     s(name),

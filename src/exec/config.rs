@@ -13,9 +13,9 @@ use super::http::{Method, Request, connector_path, plugin_path};
 use crate::connect::ApiError;
 use crate::connect::model::{ConfigInfos, ConnectorInfo};
 use crate::error::Error;
-use crate::lang::ast::{ConnectorType, Literal, Name, Property, Span, Statement};
+use crate::lang::ast::{ConnectorType, CreateConnector, Literal, Name, Property, Span, Statement};
 use crate::output::{Block, Output};
-use crate::secrets::{HIDDEN, Masker};
+use crate::secrets::{HIDDEN, Masker, Unmask};
 
 fn s(text: impl Into<String>) -> Value {
     Value::String(text.into())
@@ -37,13 +37,13 @@ fn is_invalid_config(e: &ApiError) -> bool {
 impl Session {
     /// `CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name WITH (...)`
     pub(super) fn create(&self, stmt: &Statement) -> Result<Output, Error> {
-        let Statement::CreateConnector {
+        let Statement::CreateConnector(CreateConnector {
             or_replace,
             if_not_exists,
             kind,
             name,
             properties,
-        } = stmt
+        }) = stmt
         else {
             unreachable!("create() is only called for CREATE CONNECTOR")
         };
@@ -78,8 +78,7 @@ impl Session {
             };
         }
         if masked {
-            let live = live.as_ref().map(|l| &l.config);
-            self.unmask(&class, &mut config, live, &name)?;
+            self.unmask(&mut config, live.as_ref().map(|l| &l.config))?;
         }
         if let Some(kind) = kind {
             self.check_kind(&class, *kind)?;
@@ -175,15 +174,18 @@ impl Session {
         }
         set.retain(|(k, _)| k != "name");
         if carries_mask(&set) {
-            // `[hidden]` (from SHOW CREATE output) means "keep the current secret": a key whose
-            // live value it masks is left out of the change; any other mask is refused.
+            // `[hidden]` (from SHOW CREATE output) means "keep the current secret": resolved
+            // from the live config, and left out of the change when that leaves it as it is.
             let live = self
                 .live_config(&name)?
                 .ok_or_else(|| self.not_found(&name))?;
-            let class = live.get("connector.class").cloned().unwrap_or_default();
-            let mut resolved = set.clone();
-            self.unmask(&class, &mut resolved, Some(&live), &name)?;
-            set.retain(|(k, v)| !(v.contains(HIDDEN) && live.contains_key(k)));
+            let masked: Vec<String> = set
+                .iter()
+                .filter(|(_, v)| v.contains(HIDDEN))
+                .map(|(k, _)| k.clone())
+                .collect();
+            self.unmask(&mut set, Some(&live))?;
+            set.retain(|(k, v)| !(masked.contains(k) && live.get(k) == Some(v)));
         }
         let changes: Vec<(String, Option<String>)> =
             set.into_iter().map(|(k, v)| (k, Some(v))).collect();
@@ -264,34 +266,22 @@ impl Session {
 
     // ---- helpers ----
 
-    /// Resolves every value carrying the mask `[hidden]`: one that is exactly what masking the
-    /// live value shows (by the same secret rule as display) becomes the live value; any other
+    /// Resolves every value carrying the mask `[hidden]` (whole, or inside a URL) back to the
+    /// live value it stands for (`crate::secrets::unmask`, the one rule); any it cannot resolve
     /// refuses the statement, naming the keys, before anything is written.
     fn unmask(
         &self,
-        class: &str,
         config: &mut [(String, String)],
         live: Option<&BTreeMap<String, String>>,
-        name: &str,
     ) -> Result<(), Error> {
-        let refused = unmask_with(&self.secret_rule(Some(class)), config, live);
+        let refused = unmask_with(config, live);
         if refused.is_empty() {
-            return Ok(());
-        }
-        let why = if live.is_some() {
-            format!("connector {name} has no live value that it masks")
+            Ok(())
         } else {
-            format!("connector {name} does not exist here, so there is no live value to keep")
-        };
-        Err(Error::statement(format!(
-            "{} carr{} the mask {HIDDEN} and {why}; nothing was sent",
-            refused.join(", "),
-            if refused.len() == 1 { "ies" } else { "y" },
-        ))
-        .with_hint(
-            "give the real value, a config provider reference such as '${file:/path/secrets.properties:key}', \
-             or copy the statement from SHOW CREATE CONNECTOR run with --show-secrets",
-        ))
+            Err(Error::statement(crate::secrets::unresolved_mask_message(
+                &refused,
+            )))
+        }
     }
 
     /// `GET /connectors/{c}`, `None` when it does not exist.
@@ -373,21 +363,18 @@ impl Session {
     }
 }
 
-/// Puts back the live value of each value carrying the mask that masking that live value (by
-/// `rule`) shows exactly; returns the keys it could not resolve, quoted.
+/// Puts back the live value of each value carrying the mask; returns the keys it could not
+/// resolve.
 fn unmask_with(
-    rule: &Masker,
     config: &mut [(String, String)],
     live: Option<&BTreeMap<String, String>>,
 ) -> Vec<String> {
     let mut refused = Vec::new();
     for (k, v) in config.iter_mut() {
-        if !v.contains(HIDDEN) {
-            continue;
-        }
-        match live.and_then(|l| l.get(k.as_str())) {
-            Some(live_value) if rule.show(k, live_value) == v.as_str() => *v = live_value.clone(),
-            _ => refused.push(format!("'{k}'")),
+        match crate::secrets::unmask(v, live.and_then(|l| l.get(k.as_str())).map(String::as_str)) {
+            Unmask::Plain => {}
+            Unmask::Live(value) => *v = value,
+            Unmask::Unresolved => refused.push(k.clone()),
         }
     }
     refused
@@ -449,22 +436,14 @@ pub(super) fn create_statement(
     masker: &Masker,
     ksql_compat: bool,
 ) -> Statement {
-    let ident = |text: &str| {
-        if crate::lang::lexer::is_plain_identifier(text)
-            && (!ksql_compat || text == text.to_uppercase())
-        {
-            Name::Plain(text.to_string())
-        } else {
-            Name::Quoted(text.to_string())
-        }
-    };
+    let ident = |text: &str| crate::lang::ident::exact_name(text, ksql_compat);
     let mut keys: Vec<&String> = info.config.keys().filter(|k| *k != "name").collect();
     keys.sort_by_key(|k| (*k != "connector.class", k.to_string()));
     let properties = keys
         .into_iter()
         .map(|k| Property {
             key: Name::Quoted(k.clone()),
-            value: literal_of(masker.show(k, &info.config[k])),
+            value: literal_of(&masker.show(k, &info.config[k])),
             span: Span::default(),
         })
         .collect();
@@ -473,13 +452,13 @@ pub(super) fn create_statement(
         Some("sink") => Some(ConnectorType::Sink),
         _ => None,
     };
-    Statement::CreateConnector {
+    Statement::CreateConnector(CreateConnector {
         or_replace: true,
         if_not_exists: false,
         kind,
         name: ident(name),
         properties,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -493,23 +472,18 @@ mod tests {
             ("db.password".to_string(), HIDDEN.to_string()),
             ("topic".to_string(), HIDDEN.to_string()),
         ];
-        // The mask of a key that is not secret, or without a live value, is refused: the old
-        // behaviour (send it as is) stored the text `[hidden]`.
-        let refused = unmask_with(&Masker::new(false), &mut config, Some(&live));
+        // The mask without a live value is refused (it used to be sent as is, storing the text
+        // `[hidden]`).
+        let refused = unmask_with(&mut config, Some(&live));
         assert_eq!(config[0].1, "pw");
-        assert_eq!(refused, vec!["'topic'"]);
+        assert_eq!(refused, vec!["topic"]);
         let mut fresh = vec![("db.password".to_string(), HIDDEN.to_string())];
-        assert_eq!(
-            unmask_with(&Masker::new(false), &mut fresh, None),
-            vec!["'db.password'"]
-        );
-        // A key secret only by the plugin's PASSWORD type resolves through the same rule.
-        let mut rule = Masker::new(false);
-        rule.password_keys.insert("ssl.keystore.key".into());
+        assert_eq!(unmask_with(&mut fresh, None), vec!["db.password"]);
+        // A key secret only by the plugin's PASSWORD type resolves too.
         let live: BTreeMap<String, String> =
             [("ssl.keystore.key".to_string(), "PEM".to_string())].into();
         let mut config = vec![("ssl.keystore.key".to_string(), HIDDEN.to_string())];
-        assert!(unmask_with(&rule, &mut config, Some(&live)).is_empty());
+        assert!(unmask_with(&mut config, Some(&live)).is_empty());
         assert_eq!(config[0].1, "PEM");
     }
 
@@ -529,13 +503,13 @@ mod tests {
             tasks: vec![],
             kind: Some("source".into()),
         };
-        let Statement::CreateConnector {
+        let Statement::CreateConnector(CreateConnector {
             name,
             properties,
             kind,
             or_replace,
             ..
-        } = create_statement("fs src", &info, &Masker::new(false), false)
+        }) = create_statement("fs src", &info, &Masker::new(false), false)
         else {
             panic!()
         };

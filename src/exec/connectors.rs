@@ -63,7 +63,7 @@ impl Session {
         let mut rows = Vec::new();
         for (name, c) in &all {
             if let Some(p) = like
-                && !crate::plan::like(p, name)
+                && !crate::lang::like::like(p, name)
             {
                 continue;
             }

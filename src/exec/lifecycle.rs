@@ -127,7 +127,7 @@ impl Session {
         };
         // The plain listing: it has every connector, even one without a status yet.
         let mut names: Vec<String> = self.send_json(&Request::get("/connectors"))?;
-        names.retain(|n| like.is_none_or(|p| crate::plan::like(p, n)));
+        names.retain(|n| like.is_none_or(|p| crate::lang::like::like(p, n)));
         names.sort();
         if names.is_empty() {
             return Ok(Output::warning(match like {
@@ -412,12 +412,8 @@ fn trace_suffix(trace: Option<&str>) -> String {
 }
 
 /// A connector name as it is typed in a statement.
-fn quoted(name: &str) -> String {
-    if crate::lang::lexer::is_plain_identifier(name) {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
+fn quoted(name: &str) -> std::borrow::Cow<'_, str> {
+    crate::lang::ident::quote_name(name)
 }
 
 /// One self-overwriting status line on standard error (only when enabled).

@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use super::lexer::is_plain_identifier;
+use super::ident::{is_plain, quote_ident, quote_string};
+pub use super::statement::*;
 
 /// A byte range in the source text a statement was parsed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -128,97 +129,8 @@ pub enum OutputFormat {
     Json,
 }
 
-/// Every statement kcsh accepts.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Statement {
-    // ---- ksqlDB connector statements (and their kcsh extensions) ----
-    /// `CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name WITH (...)`
-    CreateConnector {
-        or_replace: bool,
-        if_not_exists: bool,
-        kind: Option<ConnectorType>,
-        name: Name,
-        properties: Vec<Property>,
-    },
-    /// `DROP CONNECTOR [IF EXISTS] name`
-    DropConnector { if_exists: bool, name: Name },
-    /// `DESCRIBE CONNECTOR name [EXTENDED]`
-    DescribeConnector { name: Name, extended: bool },
-    /// `SHOW|LIST [SOURCE|SINK] CONNECTORS [LIKE 'pattern']`
-    ShowConnectors {
-        kind: Option<ConnectorType>,
-        like: Option<String>,
-    },
-    /// `SHOW|LIST CONNECTOR PLUGINS`
-    ShowConnectorPlugins,
-
-    // ---- kcsh extensions over the REST API ----
-    /// `SHOW PLUGINS`: every plugin type.
-    ShowPlugins,
-    /// `DESCRIBE PLUGIN 'class-or-alias'`
-    DescribePlugin { plugin: String },
-    /// `VALIDATE [SOURCE|SINK] CONNECTOR [name] WITH (...)`
-    ValidateConnector {
-        kind: Option<ConnectorType>,
-        name: Option<Name>,
-        properties: Vec<Property>,
-    },
-    /// `PAUSE|RESUME|STOP CONNECTOR name` and the bulk `... CONNECTORS [LIKE 'p']`.
-    Lifecycle { action: Lifecycle, target: Target },
-    /// `RESTART CONNECTOR name [INCLUDE TASKS] [ONLY FAILED]` and the bulk form.
-    RestartConnector {
-        target: Target,
-        include_tasks: bool,
-        only_failed: bool,
-    },
-    /// `RESTART CONNECTOR name TASK n`
-    RestartTask { name: Name, task: u32 },
-    /// `ALTER CONNECTOR name SET (k=v, ...)`
-    AlterConnectorSet {
-        name: Name,
-        properties: Vec<Property>,
-    },
-    /// `ALTER CONNECTOR name UNSET ('k', ...)`
-    AlterConnectorUnset { name: Name, keys: Vec<Name> },
-    /// `SHOW CREATE CONNECTOR name`
-    ShowCreateConnector { name: Name },
-    /// `SHOW CONNECTOR OFFSETS name`
-    ShowConnectorOffsets { name: Name },
-    /// `ALTER CONNECTOR name SET OFFSET PARTITION (k=v, ...) TO (k=v, ...)`; `TO NULL` resets it.
-    AlterConnectorOffset {
-        name: Name,
-        partition: Vec<Property>,
-        offset: Option<Vec<Property>>,
-    },
-    /// `ALTER CONNECTOR name RESET OFFSETS`
-    ResetConnectorOffsets { name: Name },
-    /// `ALTER CONNECTOR name RESET TOPICS`
-    ResetConnectorTopics { name: Name },
-    /// `WAIT FOR CONNECTOR name [TIMEOUT n SECONDS]`
-    WaitForConnector {
-        name: Name,
-        timeout_secs: Option<u64>,
-    },
-    /// `SHOW CLUSTER`
-    ShowCluster,
-    /// `SHOW LOGGERS [LIKE 'pattern']`
-    ShowLoggers { like: Option<String> },
-    /// `SET LOGGER 'name' = 'LEVEL' [FOR CLUSTER]`
-    SetLogger {
-        logger: String,
-        level: String,
-        cluster: bool,
-    },
-    /// `EXPLAIN statement`
-    Explain(Box<Statement>),
-
-    /// A statement kcsh handles itself, without the cluster.
-    Client(ClientStatement),
-}
-
 /// Client statements and commands: session properties, variables, scripts, output, help.
-/// Kept apart from [`Statement`] so the executor, the planner and traversals treat them as one
-/// case instead of listing every variant.
+/// Kept apart from [`Statement`] so the executor treats them as one case.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClientStatement {
     /// `SET 'prop' = 'value'`
@@ -275,33 +187,17 @@ impl ClientStatement {
     }
 }
 
-impl From<ClientStatement> for Statement {
-    fn from(c: ClientStatement) -> Statement {
-        Statement::Client(c)
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Canonical text. Keywords upper-case, names quoted only when they would not lex back as the
 // same `Name`, strings with `''` escapes, no trailing `;`. `{:#}` puts each property of a list
 // on its own line (for SHOW CREATE CONNECTOR).
-
-/// `s` as a `'string'` literal.
-pub fn quote_string(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-/// `s` as a `"quoted identifier"`.
-pub fn quote_ident(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
 
 impl fmt::Display for Name {
     /// As a name: `plain`, `"quoted"` or `${var}`. A `Plain` name that would not lex as one word
     /// (built in code, e.g. from a live connector) is quoted.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Name::Plain(s) if is_plain_identifier(s) => f.write_str(s),
+            Name::Plain(s) if is_plain(s) => f.write_str(s),
             Name::Plain(s) | Name::Quoted(s) => f.write_str(&quote_ident(s)),
             Name::Var(v) => write!(f, "${{{v}}}"),
         }
@@ -418,25 +314,10 @@ impl fmt::Display for Target {
     }
 }
 
-fn write_like(f: &mut fmt::Formatter<'_>, like: &Option<String>) -> fmt::Result {
+pub(super) fn write_like(f: &mut fmt::Formatter<'_>, like: &Option<String>) -> fmt::Result {
     match like {
         Some(p) => write!(f, " LIKE {}", quote_string(p)),
         None => Ok(()),
-    }
-}
-
-fn write_kind(f: &mut fmt::Formatter<'_>, kind: &Option<ConnectorType>) -> fmt::Result {
-    match kind {
-        Some(k) => write!(f, "{k} "),
-        None => Ok(()),
-    }
-}
-
-fn write_list(f: &mut fmt::Formatter<'_>, props: &[Property]) -> fmt::Result {
-    if f.alternate() {
-        write!(f, "{:#}", PropertyList(props))
-    } else {
-        write!(f, "{}", PropertyList(props))
     }
 }
 
@@ -445,161 +326,11 @@ fn help_topic(topic: &str) -> String {
     let bare = !topic.is_empty()
         && topic
             .split(' ')
-            .all(|w| is_plain_identifier(w) && !w.eq_ignore_ascii_case("--"));
+            .all(|w| is_plain(w) && !w.eq_ignore_ascii_case("--"));
     if bare {
         topic.to_owned()
     } else {
         quote_string(topic)
-    }
-}
-
-impl fmt::Display for Statement {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Statement::CreateConnector {
-                or_replace,
-                if_not_exists,
-                kind,
-                name,
-                properties,
-            } => {
-                f.write_str("CREATE ")?;
-                if *or_replace {
-                    f.write_str("OR REPLACE ")?;
-                }
-                write_kind(f, kind)?;
-                f.write_str("CONNECTOR ")?;
-                if *if_not_exists {
-                    f.write_str("IF NOT EXISTS ")?;
-                }
-                write!(f, "{name} WITH ")?;
-                write_list(f, properties)
-            }
-            Statement::DropConnector { if_exists, name } => {
-                let ie = if *if_exists { "IF EXISTS " } else { "" };
-                write!(f, "DROP CONNECTOR {ie}{name}")
-            }
-            Statement::DescribeConnector { name, extended } => {
-                let ext = if *extended { " EXTENDED" } else { "" };
-                write!(f, "DESCRIBE CONNECTOR {name}{ext}")
-            }
-            Statement::ShowConnectors { kind, like } => {
-                f.write_str("SHOW ")?;
-                write_kind(f, kind)?;
-                f.write_str("CONNECTORS")?;
-                write_like(f, like)
-            }
-            Statement::ShowConnectorPlugins => f.write_str("SHOW CONNECTOR PLUGINS"),
-            Statement::ShowPlugins => f.write_str("SHOW PLUGINS"),
-            Statement::DescribePlugin { plugin } => {
-                write!(f, "DESCRIBE PLUGIN {}", quote_string(plugin))
-            }
-            Statement::ValidateConnector {
-                kind,
-                name,
-                properties,
-            } => {
-                f.write_str("VALIDATE ")?;
-                write_kind(f, kind)?;
-                f.write_str("CONNECTOR ")?;
-                if let Some(name) = name {
-                    write!(f, "{name} ")?;
-                }
-                f.write_str("WITH ")?;
-                write_list(f, properties)
-            }
-            Statement::Lifecycle { action, target } => write!(f, "{action} {target}"),
-            Statement::RestartConnector {
-                target,
-                include_tasks,
-                only_failed,
-            } => {
-                write!(f, "RESTART {target}")?;
-                if *include_tasks {
-                    f.write_str(" INCLUDE TASKS")?;
-                }
-                if *only_failed {
-                    f.write_str(" ONLY FAILED")?;
-                }
-                Ok(())
-            }
-            Statement::RestartTask { name, task } => {
-                write!(f, "RESTART CONNECTOR {name} TASK {task}")
-            }
-            Statement::AlterConnectorSet { name, properties } => {
-                write!(f, "ALTER CONNECTOR {name} SET ")?;
-                write_list(f, properties)
-            }
-            Statement::AlterConnectorUnset { name, keys } => {
-                write!(f, "ALTER CONNECTOR {name} UNSET (")?;
-                for (i, k) in keys.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{}", Key(k))?;
-                }
-                f.write_str(")")
-            }
-            Statement::ShowCreateConnector { name } => write!(f, "SHOW CREATE CONNECTOR {name}"),
-            Statement::ShowConnectorOffsets { name } => {
-                write!(f, "SHOW CONNECTOR OFFSETS {name}")
-            }
-            Statement::AlterConnectorOffset {
-                name,
-                partition,
-                offset,
-            } => {
-                write!(f, "ALTER CONNECTOR {name} SET OFFSET PARTITION ")?;
-                write_list(f, partition)?;
-                f.write_str(" TO ")?;
-                match offset {
-                    Some(props) => write_list(f, props),
-                    None => f.write_str("NULL"),
-                }
-            }
-            Statement::ResetConnectorOffsets { name } => {
-                write!(f, "ALTER CONNECTOR {name} RESET OFFSETS")
-            }
-            Statement::ResetConnectorTopics { name } => {
-                write!(f, "ALTER CONNECTOR {name} RESET TOPICS")
-            }
-            Statement::WaitForConnector { name, timeout_secs } => {
-                write!(f, "WAIT FOR CONNECTOR {name}")?;
-                match timeout_secs {
-                    Some(t) => write!(f, " TIMEOUT {t} SECONDS"),
-                    None => Ok(()),
-                }
-            }
-            Statement::ShowCluster => f.write_str("SHOW CLUSTER"),
-            Statement::ShowLoggers { like } => {
-                f.write_str("SHOW LOGGERS")?;
-                write_like(f, like)
-            }
-            Statement::SetLogger {
-                logger,
-                level,
-                cluster,
-            } => {
-                write!(
-                    f,
-                    "SET LOGGER {} = {}",
-                    quote_string(logger),
-                    quote_string(level)
-                )?;
-                if *cluster {
-                    f.write_str(" FOR CLUSTER")?;
-                }
-                Ok(())
-            }
-            Statement::Explain(inner) => {
-                if f.alternate() {
-                    write!(f, "EXPLAIN {inner:#}")
-                } else {
-                    write!(f, "EXPLAIN {inner}")
-                }
-            }
-            Statement::Client(c) => c.fmt(f),
-        }
     }
 }
 

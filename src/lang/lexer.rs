@@ -158,12 +158,6 @@ pub fn is_ident_start(c: char) -> bool {
     c.is_alphabetic() || c == '_'
 }
 
-/// True if `s` lexes as exactly one unquoted word (so a name can be printed without quotes).
-pub fn is_plain_identifier(s: &str) -> bool {
-    !s.is_empty()
-        && matches!(next_token(s, 0), Some(t) if t.is_word() && t.span == Span::new(0, s.len()))
-}
-
 /// Splits `src` into tokens, comments included, whitespace skipped. Never fails.
 pub fn tokenize(src: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
@@ -523,18 +517,5 @@ mod tests {
         assert!(statement_complete("server http://localhost:8083"));
         assert!(statement_complete(""));
         assert!(statement_complete("  -- only a comment"));
-    }
-
-    #[test]
-    fn plain_identifiers() {
-        assert!(is_plain_identifier("my-conn.v2"));
-        assert!(is_plain_identifier("_x@y"));
-        assert!(is_plain_identifier("1abc"));
-        assert!(!is_plain_identifier("1e3"));
-        assert!(!is_plain_identifier(" a"));
-        assert!(!is_plain_identifier("a b"));
-        assert!(!is_plain_identifier("a--b"));
-        assert!(!is_plain_identifier("a-"));
-        assert!(!is_plain_identifier(""));
     }
 }

@@ -15,7 +15,9 @@ use super::ast::{
     Span, Statement, Target,
 };
 use super::error::ParseError;
+use super::ident::{closest, quote_string, unquote};
 use super::lexer::{self, Token, TokenKind, Unterminated};
+use super::statement::*;
 
 /// How to parse.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -92,7 +94,7 @@ pub(crate) fn may_omit_semicolon(s: &Statement) -> bool {
 
 /// True for statements that only the shell runs (not allowed under EXPLAIN).
 fn is_client_statement(s: &Statement) -> bool {
-    matches!(s, Statement::Client(_) | Statement::Explain(_))
+    matches!(s, Statement::Client(_) | Statement::Explain(Explain(_)))
 }
 
 /// Line starts of the source, with a cursor so that positions asked in increasing order on one
@@ -271,7 +273,7 @@ impl<'a> Parser<'a> {
             return err.with_hint(KSQL_ONLY_HINT);
         }
         match self.peek() {
-            Some(t) if t.is_word() => match closest(self.text(t), kws) {
+            Some(t) if t.is_word() => match closest(self.text(t), kws.iter().copied()) {
                 Some(kw) => err.with_hint(format!("did you mean {kw}?")),
                 None => err,
             },
@@ -307,11 +309,11 @@ impl<'a> Parser<'a> {
 
     /// Upper-cases an unquoted name under `--ksql-compat`.
     fn plain(&self, text: &str) -> Name {
+        let mut name = Name::Plain(text.to_owned());
         if self.opts.ksql_compat {
-            Name::Plain(text.to_uppercase())
-        } else {
-            Name::Plain(text.to_owned())
+            super::ident::ksql_compat(&mut name);
         }
+        name
     }
 
     /// name := word | "quoted" | `quoted` | ${var}
@@ -549,7 +551,7 @@ impl<'a> Parser<'a> {
                 return Err(if t.is_word() || t.kind == TokenKind::QuotedIdent {
                     err.with_hint(format!(
                         "text values are 'single quoted': {}",
-                        super::ast::quote_string(&unquote(text))
+                        quote_string(&unquote(text))
                     ))
                 } else {
                     err
@@ -608,7 +610,7 @@ impl<'a> Parser<'a> {
             .with_hint(KSQL_ONLY_HINT)),
             _ => {
                 let text = self.text(t);
-                let message = match closest(text, STATEMENT_KEYWORDS) {
+                let message = match closest(text, STATEMENT_KEYWORDS.iter().copied()) {
                     Some(kw) => format!("unknown statement '{text}': did you mean {kw}?"),
                     None => format!("unknown statement '{text}'"),
                 };
@@ -714,13 +716,13 @@ impl<'a> Parser<'a> {
         after = format!("{after} {name}");
         self.expect("WITH", &after)?;
         let properties = self.property_list(&format!("{after} WITH"))?;
-        Ok(Statement::CreateConnector {
+        Ok(Statement::CreateConnector(CreateConnector {
             or_replace,
             if_not_exists,
             kind,
             name,
             properties,
-        })
+        }))
     }
 
     /// connector_type := SOURCE | SINK
@@ -758,7 +760,7 @@ impl<'a> Parser<'a> {
             "DROP CONNECTOR"
         };
         let name = self.name("a connector name", after)?;
-        Ok(Statement::DropConnector { if_exists, name })
+        Ok(Statement::DropConnector(DropConnector { if_exists, name }))
     }
 
     /// describe := DESCRIBE CONNECTOR name [EXTENDED] | DESCRIBE PLUGIN 'class-or-alias'
@@ -767,10 +769,13 @@ impl<'a> Parser<'a> {
         if self.eat("CONNECTOR") {
             let name = self.name("a connector name", "DESCRIBE CONNECTOR")?;
             let extended = self.eat("EXTENDED");
-            Ok(Statement::DescribeConnector { name, extended })
+            Ok(Statement::DescribeConnector(DescribeConnector {
+                name,
+                extended,
+            }))
         } else if self.eat("PLUGIN") {
             let plugin = self.text_value("a plugin class or alias", "DESCRIBE PLUGIN")?;
-            Ok(Statement::DescribePlugin { plugin })
+            Ok(Statement::DescribePlugin(DescribePlugin { plugin }))
         } else {
             Err(self.expected_keywords(&["CONNECTOR", "PLUGIN"], "DESCRIBE"))
         }
@@ -787,19 +792,24 @@ impl<'a> Parser<'a> {
             let after = format!("{verb} {k}");
             self.expect("CONNECTORS", &after)?;
             let like = self.like(&format!("{after} CONNECTORS"))?;
-            return Ok(Statement::ShowConnectors { kind, like });
+            return Ok(Statement::ShowConnectors(ShowConnectors { kind, like }));
         }
         if self.eat("CONNECTORS") {
             let like = self.like(&format!("{verb} CONNECTORS"))?;
-            return Ok(Statement::ShowConnectors { kind: None, like });
+            return Ok(Statement::ShowConnectors(ShowConnectors {
+                kind: None,
+                like,
+            }));
         }
         if self.eat("CONNECTOR") {
             if self.eat("PLUGINS") {
-                return Ok(Statement::ShowConnectorPlugins);
+                return Ok(Statement::ShowConnectorPlugins(ShowConnectorPlugins));
             }
             if self.eat("OFFSETS") {
                 let name = self.name("a connector name", &format!("{verb} CONNECTOR OFFSETS"))?;
-                return Ok(Statement::ShowConnectorOffsets { name });
+                return Ok(Statement::ShowConnectorOffsets(ShowConnectorOffsets {
+                    name,
+                }));
             }
             return Err(
                 self.expected_keywords(&["PLUGINS", "OFFSETS"], &format!("{verb} CONNECTOR"))
@@ -809,17 +819,17 @@ impl<'a> Parser<'a> {
             let after = format!("{verb} CREATE");
             self.expect("CONNECTOR", &after)?;
             let name = self.name("a connector name", &format!("{after} CONNECTOR"))?;
-            return Ok(Statement::ShowCreateConnector { name });
+            return Ok(Statement::ShowCreateConnector(ShowCreateConnector { name }));
         }
         if self.eat("PLUGINS") {
-            return Ok(Statement::ShowPlugins);
+            return Ok(Statement::ShowPlugins(ShowPlugins));
         }
         if self.eat("CLUSTER") {
-            return Ok(Statement::ShowCluster);
+            return Ok(Statement::ShowCluster(ShowCluster));
         }
         if self.eat("LOGGERS") {
             let like = self.like(&format!("{verb} LOGGERS"))?;
-            return Ok(Statement::ShowLoggers { like });
+            return Ok(Statement::ShowLoggers(ShowLoggers { like }));
         }
         if self.eat("PROPERTIES") {
             return Ok(Statement::Client(ClientStatement::ShowProperties));
@@ -871,11 +881,11 @@ impl<'a> Parser<'a> {
         };
         self.expect("WITH", &after)?;
         let properties = self.property_list(&format!("{after} WITH"))?;
-        Ok(Statement::ValidateConnector {
+        Ok(Statement::ValidateConnector(ValidateConnector {
             kind,
             name,
             properties,
-        })
+        }))
     }
 
     /// target := CONNECTOR name | CONNECTORS [LIKE 'pattern']
@@ -902,7 +912,7 @@ impl<'a> Parser<'a> {
             _ => Lifecycle::Stop,
         };
         let target = self.target(&verb)?;
-        Ok(Statement::Lifecycle { action, target })
+        Ok(Statement::Lifecycle(LifecycleConnector { action, target }))
     }
 
     /// restart := RESTART CONNECTOR name TASK n
@@ -915,10 +925,10 @@ impl<'a> Parser<'a> {
             && self.eat("TASK")
         {
             let task = self.integer("a task number", &format!("{after} TASK"))?;
-            return Ok(Statement::RestartTask {
+            return Ok(Statement::RestartTask(RestartTask {
                 name: name.clone(),
                 task,
-            });
+            }));
         }
         let (mut include_tasks, mut only_failed) = (false, false);
         loop {
@@ -932,11 +942,11 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        Ok(Statement::RestartConnector {
+        Ok(Statement::RestartConnector(RestartConnector {
             target,
             include_tasks,
             only_failed,
-        })
+        }))
     }
 
     /// alter_connector := ALTER CONNECTOR name ( SET property_list
@@ -958,17 +968,20 @@ impl<'a> Parser<'a> {
                 } else {
                     Some(self.property_list(&format!("{a} PARTITION (...) TO"))?)
                 };
-                return Ok(Statement::AlterConnectorOffset {
+                return Ok(Statement::AlterConnectorOffset(AlterConnectorOffset {
                     name,
                     partition,
                     offset,
-                });
+                }));
             }
             if !self.punct_is(self.peek(), "(") {
                 return Err(self.expected("'(' or OFFSET", &format!("{after} SET")));
             }
             let properties = self.property_list(&format!("{after} SET"))?;
-            return Ok(Statement::AlterConnectorSet { name, properties });
+            return Ok(Statement::AlterConnectorSet(AlterConnectorSet {
+                name,
+                properties,
+            }));
         }
         if self.eat("UNSET") {
             let a = format!("{after} UNSET");
@@ -986,14 +999,21 @@ impl<'a> Parser<'a> {
                     return Err(self.expected("',' or ')'", &last.unwrap_or_default()));
                 }
             }
-            return Ok(Statement::AlterConnectorUnset { name, keys });
+            return Ok(Statement::AlterConnectorUnset(AlterConnectorUnset {
+                name,
+                keys,
+            }));
         }
         if self.eat("RESET") {
             if self.eat("OFFSETS") {
-                return Ok(Statement::ResetConnectorOffsets { name });
+                return Ok(Statement::ResetConnectorOffsets(ResetConnectorOffsets {
+                    name,
+                }));
             }
             if self.eat("TOPICS") {
-                return Ok(Statement::ResetConnectorTopics { name });
+                return Ok(Statement::ResetConnectorTopics(ResetConnectorTopics {
+                    name,
+                }));
             }
             return Err(self.expected_keywords(&["OFFSETS", "TOPICS"], &format!("{after} RESET")));
         }
@@ -1018,7 +1038,10 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        Ok(Statement::WaitForConnector { name, timeout_secs })
+        Ok(Statement::WaitForConnector(WaitForConnector {
+            name,
+            timeout_secs,
+        }))
     }
 
     /// explain := EXPLAIN statement (not a client statement)
@@ -1049,7 +1072,7 @@ impl<'a> Parser<'a> {
                 ),
             ));
         }
-        Ok(Statement::Explain(Box::new(inner)))
+        Ok(Statement::Explain(Explain(Box::new(inner))))
     }
 
     /// set := SET LOGGER logger '=' level [FOR CLUSTER] | SET 'prop' '=' 'value'
@@ -1058,7 +1081,7 @@ impl<'a> Parser<'a> {
         if self.at("LOGGER") && !self.punct_is(self.peek_at(1), "=") {
             self.bump();
             let logger = self.text_value("a logger name", "SET LOGGER")?;
-            let after = format!("SET LOGGER {}", super::ast::quote_string(&logger));
+            let after = format!("SET LOGGER {}", quote_string(&logger));
             self.expect_punct("=", &after)?;
             let level = self.text_value("a log level", &format!("{after} ="))?;
             let cluster = if self.eat("FOR") {
@@ -1067,11 +1090,11 @@ impl<'a> Parser<'a> {
             } else {
                 false
             };
-            return Ok(Statement::SetLogger {
+            return Ok(Statement::SetLogger(SetLogger {
                 logger,
                 level,
                 cluster,
-            });
+            }));
         }
         if self.punct_is(self.peek(), "(") {
             return Err(self
@@ -1079,7 +1102,7 @@ impl<'a> Parser<'a> {
                 .with_hint("to change a connector's config: ALTER CONNECTOR name SET (...)"));
         }
         let name = self.text_value("a 'property' or LOGGER", "SET")?;
-        let after = format!("SET {}", super::ast::quote_string(&name));
+        let after = format!("SET {}", quote_string(&name));
         self.expect_punct("=", &after)?;
         let value = self.text_value("a 'value'", &format!("{after} ="))?;
         Ok(Statement::Client(ClientStatement::SetProperty {
@@ -1133,7 +1156,7 @@ impl<'a> Parser<'a> {
                     .expected("a 'string' value", &format!("DEFINE {name} ="))
                     .with_hint(format!(
                         "quote the value: DEFINE {name} = {}",
-                        super::ast::quote_string(&unquote(text))
+                        quote_string(&unquote(text))
                     )));
             }
             _ => return Err(self.expected("a 'string' value", &format!("DEFINE {name} ="))),
@@ -1206,37 +1229,6 @@ pub fn is_variable_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// The contents of a `'string'`, `"quoted"` or `` `quoted` `` token, doubled quotes undone.
-pub(crate) fn unquote(text: &str) -> String {
-    let Some(q) = text.chars().next() else {
-        return String::new();
-    };
-    if !matches!(q, '\'' | '"' | '`') {
-        return text.to_owned();
-    }
-    // Total on any text: a missing closing quote is simply not stripped.
-    let body = &text[1..];
-    let inner = body.strip_suffix(q).unwrap_or(body);
-    if !inner.contains(q) {
-        return inner.to_owned();
-    }
-    let mut out = String::with_capacity(inner.len());
-    let mut pending_quote = false;
-    for c in inner.chars() {
-        if c == q && !pending_quote {
-            // The first of a doubled quote: keep one.
-            out.push(c);
-            pending_quote = true;
-        } else if c == q {
-            pending_quote = false;
-        } else {
-            out.push(c);
-            pending_quote = false;
-        }
-    }
-    out
-}
-
 /// `x` from `${x}`.
 fn variable_name(text: &str) -> String {
     text.trim_start_matches("${")
@@ -1305,33 +1297,4 @@ fn is_ksql_only(word: &str) -> bool {
 
 fn statement_list_hint() -> String {
     "type HELP for the list of statements".to_owned()
-}
-
-/// The candidate closest to `word` (case-insensitive), if close enough to be a likely typo.
-pub(crate) fn closest<'k>(word: &str, candidates: &[&'k str]) -> Option<&'k str> {
-    let w = word.to_ascii_uppercase();
-    if w.chars().count() > 32 {
-        return None;
-    }
-    candidates
-        .iter()
-        .map(|c| (edit_distance(&w, c), *c))
-        .filter(|(d, c)| *d > 0 && *d <= 2 && *d < c.len().max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }

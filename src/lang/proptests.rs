@@ -96,37 +96,40 @@ fn target() -> impl Strategy<Value = Target> {
 fn connector_statement() -> BoxedStrategy<Statement> {
     let a = prop_oneof![
         (any::<bool>(), kind(), name(), properties()).prop_map(|(orr, kind, name, properties)| {
-            Statement::CreateConnector {
+            Statement::CreateConnector(CreateConnector {
                 or_replace: orr,
                 if_not_exists: false,
                 kind,
                 name,
                 properties,
-            }
+            })
         }),
         (kind(), name(), properties()).prop_map(|(kind, name, properties)| {
-            Statement::CreateConnector {
+            Statement::CreateConnector(CreateConnector {
                 or_replace: false,
                 if_not_exists: true,
                 kind,
                 name,
                 properties,
-            }
+            })
         }),
-        (any::<bool>(), name())
-            .prop_map(|(if_exists, name)| Statement::DropConnector { if_exists, name }),
-        (name(), any::<bool>())
-            .prop_map(|(name, extended)| Statement::DescribeConnector { name, extended }),
-        (kind(), like()).prop_map(|(kind, like)| Statement::ShowConnectors { kind, like }),
-        Just(Statement::ShowConnectorPlugins),
-        Just(Statement::ShowPlugins),
-        any_text().prop_map(|plugin| Statement::DescribePlugin { plugin }),
+        (any::<bool>(), name()).prop_map(|(if_exists, name)| Statement::DropConnector(
+            DropConnector { if_exists, name }
+        )),
+        (name(), any::<bool>()).prop_map(|(name, extended)| Statement::DescribeConnector(
+            DescribeConnector { name, extended }
+        )),
+        (kind(), like())
+            .prop_map(|(kind, like)| Statement::ShowConnectors(ShowConnectors { kind, like })),
+        Just(Statement::ShowConnectorPlugins(ShowConnectorPlugins)),
+        Just(Statement::ShowPlugins(ShowPlugins)),
+        any_text().prop_map(|plugin| Statement::DescribePlugin(DescribePlugin { plugin })),
         (kind(), prop::option::of(name()), properties()).prop_map(|(kind, name, properties)| {
-            Statement::ValidateConnector {
+            Statement::ValidateConnector(ValidateConnector {
                 kind,
                 name,
                 properties,
-            }
+            })
         }),
     ];
     let b = prop_oneof![
@@ -134,44 +137,51 @@ fn connector_statement() -> BoxedStrategy<Statement> {
             prop::sample::select(vec![Lifecycle::Pause, Lifecycle::Resume, Lifecycle::Stop]),
             target()
         )
-            .prop_map(|(action, target)| Statement::Lifecycle { action, target }),
+            .prop_map(|(action, target)| Statement::Lifecycle(LifecycleConnector {
+                action,
+                target
+            })),
         (target(), any::<bool>(), any::<bool>()).prop_map(
             |(target, include_tasks, only_failed)| {
-                Statement::RestartConnector {
+                Statement::RestartConnector(RestartConnector {
                     target,
                     include_tasks,
                     only_failed,
-                }
+                })
             }
         ),
-        (name(), any::<u32>()).prop_map(|(name, task)| Statement::RestartTask { name, task }),
-        (name(), properties())
-            .prop_map(|(name, properties)| Statement::AlterConnectorSet { name, properties }),
-        (name(), prop::collection::vec(name(), 1..4))
-            .prop_map(|(name, keys)| Statement::AlterConnectorUnset { name, keys }),
-        name().prop_map(|name| Statement::ShowCreateConnector { name }),
-        name().prop_map(|name| Statement::ShowConnectorOffsets { name }),
+        (name(), any::<u32>())
+            .prop_map(|(name, task)| Statement::RestartTask(RestartTask { name, task })),
+        (name(), properties()).prop_map(|(name, properties)| Statement::AlterConnectorSet(
+            AlterConnectorSet { name, properties }
+        )),
+        (name(), prop::collection::vec(name(), 1..4)).prop_map(|(name, keys)| {
+            Statement::AlterConnectorUnset(AlterConnectorUnset { name, keys })
+        }),
+        name().prop_map(|name| Statement::ShowCreateConnector(ShowCreateConnector { name })),
+        name().prop_map(|name| Statement::ShowConnectorOffsets(ShowConnectorOffsets { name })),
         (name(), properties(), prop::option::of(properties())).prop_map(
-            |(name, partition, offset)| Statement::AlterConnectorOffset {
+            |(name, partition, offset)| Statement::AlterConnectorOffset(AlterConnectorOffset {
                 name,
                 partition,
                 offset,
-            }
+            })
         ),
-        name().prop_map(|name| Statement::ResetConnectorOffsets { name }),
-        name().prop_map(|name| Statement::ResetConnectorTopics { name }),
+        name().prop_map(|name| Statement::ResetConnectorOffsets(ResetConnectorOffsets { name })),
+        name().prop_map(|name| Statement::ResetConnectorTopics(ResetConnectorTopics { name })),
     ];
     let c = prop_oneof![
-        (name(), prop::option::of(any::<u64>()))
-            .prop_map(|(name, timeout_secs)| Statement::WaitForConnector { name, timeout_secs }),
-        Just(Statement::ShowCluster),
-        like().prop_map(|like| Statement::ShowLoggers { like }),
+        (name(), prop::option::of(any::<u64>())).prop_map(|(name, timeout_secs)| {
+            Statement::WaitForConnector(WaitForConnector { name, timeout_secs })
+        }),
+        Just(Statement::ShowCluster(ShowCluster)),
+        like().prop_map(|like| Statement::ShowLoggers(ShowLoggers { like })),
         (any_text(), any_text(), any::<bool>()).prop_map(|(logger, level, cluster)| {
-            Statement::SetLogger {
+            Statement::SetLogger(SetLogger {
                 logger,
                 level,
                 cluster,
-            }
+            })
         }),
     ];
     prop_oneof![a.boxed(), b.boxed(), c.boxed()].boxed()
@@ -209,7 +219,7 @@ fn client_statement() -> BoxedStrategy<Statement> {
 fn statement() -> impl Strategy<Value = Statement> {
     prop_oneof![
         3 => connector_statement(),
-        1 => connector_statement().prop_map(|s| Statement::Explain(Box::new(s))),
+        1 => connector_statement().prop_map(|s| Statement::Explain(Explain(Box::new(s)))),
         2 => client_statement(),
     ]
 }

@@ -79,7 +79,7 @@ fn create_connector() {
     );
     assert_eq!(
         s,
-        Statement::CreateConnector {
+        Statement::CreateConnector(CreateConnector {
             or_replace: false,
             if_not_exists: true,
             kind: Some(ConnectorType::Source),
@@ -98,7 +98,7 @@ fn create_connector() {
                 prop(plain("v"), Literal::Var("val".into())),
                 prop(plain("neg"), Literal::Number("-1.5e3".into())),
             ],
-        }
+        })
     );
     accepts(
         "CREATE SINK CONNECTOR s WITH ('a'='b')",
@@ -430,10 +430,10 @@ fn restart() {
     accepts("RESTART CONNECTOR x TASK 0", "RESTART CONNECTOR x TASK 0");
     assert_eq!(
         parse("RESTART CONNECTOR x TASK 3"),
-        Statement::RestartTask {
+        Statement::RestartTask(RestartTask {
             name: plain("x"),
             task: 3
-        }
+        })
     );
     assert_parse_error!(
         "RESTART CONNECTOR x TASK -1",
@@ -764,10 +764,10 @@ fn ksql_compat_upper_cases_unquoted_names_and_keys() {
     let mut kept = parse("DROP CONNECTOR s");
     assert_eq!(
         kept,
-        Statement::DropConnector {
+        Statement::DropConnector(DropConnector {
             if_exists: false,
             name: plain("s")
-        }
+        })
     );
     apply_ksql_compat(&mut kept);
     assert_eq!(kept.to_string(), "DROP CONNECTOR S");
@@ -775,12 +775,12 @@ fn ksql_compat_upper_cases_unquoted_names_and_keys() {
 
 #[test]
 fn display_quotes_plain_names_that_need_it() {
-    let s = Statement::DropConnector {
+    let s = Statement::DropConnector(DropConnector {
         if_exists: false,
         name: plain("my conn"),
-    };
+    });
     assert_eq!(s.to_string(), "DROP CONNECTOR \"my conn\"");
-    let s = Statement::CreateConnector {
+    let s = Statement::CreateConnector(CreateConnector {
         or_replace: true,
         if_not_exists: false,
         kind: None,
@@ -789,7 +789,7 @@ fn display_quotes_plain_names_that_need_it() {
             prop(Name::Quoted("a".into()), Literal::String("1".into())),
             prop(plain("b c"), Literal::Boolean(false)),
         ],
-    };
+    });
     assert_eq!(
         format!("{s:#}"),
         "CREATE OR REPLACE CONNECTOR x WITH (\n  'a' = '1',\n  \"b c\" = FALSE\n)"
@@ -822,12 +822,12 @@ fn ksqldb_corpus_parses() {
         assert_eq!(parse(&text), l.statement, "round trip of line {}", l.line);
     }
     let first = &stmts[0].statement;
-    let Statement::CreateConnector {
+    let Statement::CreateConnector(CreateConnector {
         kind,
         name,
         properties,
         ..
-    } = first
+    }) = first
     else {
         panic!("{first:?}")
     };
@@ -847,7 +847,7 @@ fn ksqldb_corpus_parses() {
     let names: Vec<String> = compat
         .iter()
         .filter_map(|l| match &l.statement {
-            Statement::CreateConnector { name, .. } => Some(name.to_string()),
+            Statement::CreateConnector(CreateConnector { name, .. }) => Some(name.to_string()),
             _ => None,
         })
         .collect();
@@ -861,16 +861,45 @@ fn ksqldb_corpus_parses() {
     );
 }
 
+/// Work is bounded on any input (issue 9 §5): long runs of hostile fragments lex, parse,
+/// resolve and print in about linear time and without deep recursion. A quadratic step over
+/// 200,000 characters would take minutes here.
 #[test]
-fn unquote_undoes_doubled_quotes() {
-    use super::parser::unquote;
-    assert_eq!(unquote("'it''s'"), "it's");
-    assert_eq!(unquote("''''''"), "''");
-    assert_eq!(unquote("\"a\"\"b\""), "a\"b");
-    assert_eq!(unquote("`c``d`"), "c`d");
-    assert_eq!(unquote("'plain'"), "plain");
-    assert_eq!(unquote("''"), "");
-    assert_eq!(unquote("'"), "");
-    assert_eq!(unquote("'é"), "é");
-    assert_eq!(unquote("x"), "x");
+fn hostile_inputs_take_bounded_work() {
+    use std::time::{Duration, Instant};
+    let mut vars = vars::Variables::new();
+    vars.define("x", "y");
+    let fragments = [
+        "${", "$", "${x", "'", "''", "\"", "/*", "--", "-1.", "-.", "1e", "a-", "a.", "(", "((",
+        "EXPLAIN ", "%", "%a", ";", "a=", "'a'='b',", "${x}", "$${x}", "\u{e9}",
+    ];
+    for fragment in fragments {
+        let body = fragment.repeat(200_000 / fragment.len());
+        let scripts = [
+            body.clone(),
+            format!("SHOW CONNECTORS LIKE '{}';", body.replace('\'', "''")),
+            format!(
+                "CREATE SINK CONNECTOR c WITH ('k' = '{}');",
+                body.replace('\'', "''")
+            ),
+            format!("DROP CONNECTOR {body}"),
+        ];
+        for src in scripts {
+            let start = Instant::now();
+            let _ = lexer::tokenize(&src);
+            let _ = lexer::statement_complete(&src);
+            if let Ok(statements) = parse_script(&src, &ParseOptions::default()) {
+                for s in statements {
+                    let _ = s.statement.to_string();
+                    let _ = vars::resolve(&s.statement, &vars);
+                }
+            }
+            let _ = vars::substitute(&src, &vars);
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{fragment:?}: {:?}",
+                start.elapsed()
+            );
+        }
+    }
 }

@@ -5,9 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use super::ast::{ClientStatement, Literal, Name, Property, Statement, Target};
+use super::ast::{Literal, Name, Property, Statement};
+use super::ident::unquote;
 use super::lexer::{TokenKind, next_token};
-use super::parser::{is_variable_name, unquote};
+use super::parser::is_variable_name;
+use super::visit::{Node, VisitMut};
 
 /// The session's variables: names compare case-insensitively and keep the case they were
 /// defined with (for SHOW VARIABLES).
@@ -98,11 +100,14 @@ pub fn substitute(text: &str, vars: &Variables) -> String {
     out
 }
 
-/// Length of a `${name}` reference at the start of `s`.
+/// Length of a `${name}` reference at the start of `s`. Looks only as far as a name can go,
+/// so `${${${...` costs linear time, not a scan to the end per `$`.
 fn reference_len(s: &str) -> Option<usize> {
     let inner = s.strip_prefix("${")?;
-    let end = inner.find('}')?;
-    is_variable_name(&inner[..end]).then_some(end + 3)
+    let end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    (inner[end..].starts_with('}') && is_variable_name(&inner[..end])).then_some(end + 3)
 }
 
 fn undefined(name: &str, used_as: &str) -> String {
@@ -128,16 +133,6 @@ fn name_from_value(value: &str) -> Name {
     }
 }
 
-fn resolve_name(name: &Name, vars: &Variables) -> Result<Name, String> {
-    match name {
-        Name::Var(v) => vars
-            .get(v)
-            .map(name_from_value)
-            .ok_or_else(|| undefined(v, "a name")),
-        other => Ok(other.clone()),
-    }
-}
-
 /// A variable standing for a whole literal: a number, TRUE/FALSE/NULL or a `'string'` when its
 /// value reads as one (`DEFINE t = '''my_topic'''` stands for `'my_topic'`, as in ksqlDB), else
 /// the value as a string.
@@ -155,188 +150,69 @@ fn literal_from_value(value: &str) -> Literal {
     }
 }
 
-fn resolve_literal(lit: &Literal, vars: &Variables) -> Result<Literal, String> {
-    Ok(match lit {
-        Literal::Var(v) => literal_from_value(vars.get(v).ok_or_else(|| undefined(v, "a value"))?),
-        Literal::String(s) => Literal::String(substitute(s, vars)),
-        other => other.clone(),
-    })
+/// The visitor that replaces variables; it keeps the first error.
+struct Resolver<'a> {
+    vars: &'a Variables,
+    error: Option<String>,
 }
 
-/// Resolves a property list. Two keys that become the same (`${a} = 1, ${b} = 2` with `a` and
-/// `b` equal) are an error, as the parser reports a key given twice.
-fn resolve_properties(props: &[Property], vars: &Variables) -> Result<Vec<Property>, String> {
-    let resolved: Vec<Property> = props
-        .iter()
-        .map(|p| {
-            Ok(Property {
-                key: resolve_name(&p.key, vars)?,
-                value: resolve_literal(&p.value, vars)?,
-                span: p.span,
-            })
-        })
-        .collect::<Result<_, String>>()?;
-    let mut seen = std::collections::HashSet::new();
-    for p in &resolved {
-        let key = p.key.text();
-        if !seen.insert(key.clone()) {
-            return Err(format!(
-                "property '{key}' is given twice once variables are substituted"
-            ));
+impl Resolver<'_> {
+    fn fail(&mut self, message: String) {
+        self.error.get_or_insert(message);
+    }
+}
+
+impl VisitMut for Resolver<'_> {
+    fn name(&mut self, name: &mut Name) {
+        if let Name::Var(v) = name {
+            match self.vars.get(v) {
+                Some(value) => *name = name_from_value(value),
+                None => self.fail(undefined(v, "a name")),
+            }
         }
     }
-    Ok(resolved)
-}
 
-fn resolve_like(like: &Option<String>, vars: &Variables) -> Option<String> {
-    like.as_ref().map(|p| substitute(p, vars))
-}
+    fn literal(&mut self, literal: &mut Literal) {
+        match literal {
+            Literal::Var(v) => match self.vars.get(v) {
+                Some(value) => *literal = literal_from_value(value),
+                None => self.fail(undefined(v, "a value")),
+            },
+            Literal::String(s) => *s = substitute(s, self.vars),
+            _ => {}
+        }
+    }
 
-fn resolve_target(target: &Target, vars: &Variables) -> Result<Target, String> {
-    Ok(match target {
-        Target::One(name) => Target::One(resolve_name(name, vars)?),
-        Target::All { like } => Target::All {
-            like: resolve_like(like, vars),
-        },
-    })
+    fn text(&mut self, text: &mut String) {
+        *text = substitute(text, self.vars);
+    }
+
+    /// Two keys that become the same (`${a} = 1, ${b} = 2` with `a` and `b` equal) are an
+    /// error, as the parser reports a key given twice.
+    fn properties(&mut self, properties: &mut [Property]) {
+        let mut seen = std::collections::HashSet::new();
+        for p in properties.iter() {
+            let key = p.key.text();
+            if !seen.insert(key.clone()) {
+                let message =
+                    format!("property '{key}' is given twice once variables are substituted");
+                self.fail(message);
+                return;
+            }
+        }
+    }
 }
 
 /// The statement with every variable replaced. DEFINE, UNDEFINE and HELP are left as written.
 /// A resolved name becomes `Name::Plain` (under `--ksql-compat`, call
 /// [`super::apply_ksql_compat`] afterwards, as ksqlDB substitutes before parsing).
 pub fn resolve(statement: &Statement, vars: &Variables) -> Result<Statement, String> {
-    use Statement as S;
-    let s = |x: &String| substitute(x, vars);
-    Ok(match statement {
-        S::CreateConnector {
-            or_replace,
-            if_not_exists,
-            kind,
-            name,
-            properties,
-        } => S::CreateConnector {
-            or_replace: *or_replace,
-            if_not_exists: *if_not_exists,
-            kind: *kind,
-            name: resolve_name(name, vars)?,
-            properties: resolve_properties(properties, vars)?,
-        },
-        S::DropConnector { if_exists, name } => S::DropConnector {
-            if_exists: *if_exists,
-            name: resolve_name(name, vars)?,
-        },
-        S::DescribeConnector { name, extended } => S::DescribeConnector {
-            name: resolve_name(name, vars)?,
-            extended: *extended,
-        },
-        S::ShowConnectors { kind, like } => S::ShowConnectors {
-            kind: *kind,
-            like: resolve_like(like, vars),
-        },
-        S::DescribePlugin { plugin } => S::DescribePlugin { plugin: s(plugin) },
-        S::ValidateConnector {
-            kind,
-            name,
-            properties,
-        } => S::ValidateConnector {
-            kind: *kind,
-            name: name.as_ref().map(|n| resolve_name(n, vars)).transpose()?,
-            properties: resolve_properties(properties, vars)?,
-        },
-        S::Lifecycle { action, target } => S::Lifecycle {
-            action: *action,
-            target: resolve_target(target, vars)?,
-        },
-        S::RestartConnector {
-            target,
-            include_tasks,
-            only_failed,
-        } => S::RestartConnector {
-            target: resolve_target(target, vars)?,
-            include_tasks: *include_tasks,
-            only_failed: *only_failed,
-        },
-        S::RestartTask { name, task } => S::RestartTask {
-            name: resolve_name(name, vars)?,
-            task: *task,
-        },
-        S::AlterConnectorSet { name, properties } => S::AlterConnectorSet {
-            name: resolve_name(name, vars)?,
-            properties: resolve_properties(properties, vars)?,
-        },
-        S::AlterConnectorUnset { name, keys } => S::AlterConnectorUnset {
-            name: resolve_name(name, vars)?,
-            keys: keys
-                .iter()
-                .map(|k| resolve_name(k, vars))
-                .collect::<Result<_, _>>()?,
-        },
-        S::ShowCreateConnector { name } => S::ShowCreateConnector {
-            name: resolve_name(name, vars)?,
-        },
-        S::ShowConnectorOffsets { name } => S::ShowConnectorOffsets {
-            name: resolve_name(name, vars)?,
-        },
-        S::AlterConnectorOffset {
-            name,
-            partition,
-            offset,
-        } => S::AlterConnectorOffset {
-            name: resolve_name(name, vars)?,
-            partition: resolve_properties(partition, vars)?,
-            offset: offset
-                .as_ref()
-                .map(|o| resolve_properties(o, vars))
-                .transpose()?,
-        },
-        S::ResetConnectorOffsets { name } => S::ResetConnectorOffsets {
-            name: resolve_name(name, vars)?,
-        },
-        S::ResetConnectorTopics { name } => S::ResetConnectorTopics {
-            name: resolve_name(name, vars)?,
-        },
-        S::WaitForConnector { name, timeout_secs } => S::WaitForConnector {
-            name: resolve_name(name, vars)?,
-            timeout_secs: *timeout_secs,
-        },
-        S::ShowLoggers { like } => S::ShowLoggers {
-            like: resolve_like(like, vars),
-        },
-        S::SetLogger {
-            logger,
-            level,
-            cluster,
-        } => S::SetLogger {
-            logger: s(logger),
-            level: s(level),
-            cluster: *cluster,
-        },
-        S::Explain(inner) => S::Explain(Box::new(resolve(inner, vars)?)),
-        S::Client(client) => S::Client(resolve_client(client, &s)),
-        other @ (S::ShowConnectorPlugins | S::ShowPlugins | S::ShowCluster) => other.clone(),
-    })
-}
-
-/// Client statements hold plain strings: variables are substituted inside them.
-fn resolve_client(client: &ClientStatement, s: &dyn Fn(&String) -> String) -> ClientStatement {
-    use ClientStatement as C;
-    match client {
-        C::SetProperty { name, value } => C::SetProperty {
-            name: s(name),
-            value: s(value),
-        },
-        C::UnsetProperty { name } => C::UnsetProperty { name: s(name) },
-        C::RunScript { path } => C::RunScript { path: s(path) },
-        C::Server(url) => C::Server(url.as_ref().map(s)),
-        other @ (C::ShowProperties
-        | C::Define { .. }
-        | C::Undefine { .. }
-        | C::ShowVariables
-        | C::Output(_)
-        | C::Help(_)
-        | C::History
-        | C::Clear
-        | C::Exit) => other.clone(),
+    let mut resolved = statement.clone();
+    let mut resolver = Resolver { vars, error: None };
+    resolved.visit_mut(&mut resolver);
+    match resolver.error {
+        Some(e) => Err(e),
+        None => Ok(resolved),
     }
 }
 

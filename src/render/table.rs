@@ -68,10 +68,12 @@ pub fn render(out: &Output, ctx: &Context, r: &Renderer, w: &mut dyn Write) -> i
         }
     }
     if cut_any {
-        let target = ctx.connector.as_deref().unwrap_or("<name>");
+        let target = ctx
+            .connector
+            .as_deref()
+            .map_or("<name>".into(), crate::lang::ident::quote_name);
         let hint = format!(
-            "(traces cut to one line; DESCRIBE CONNECTOR {} EXTENDED shows them whole)",
-            quote_name(target)
+            "(traces cut to one line; DESCRIBE CONNECTOR {target} EXTENDED shows them whole)"
         );
         writeln!(w, "{}", paint(&hint, Colour::Dim, r.color))?;
     }
@@ -230,23 +232,6 @@ fn cut_trace(trace: &str) -> (String, bool) {
         short.push_str(" ...");
     }
     (short, cut)
-}
-
-/// A connector name as it must be typed: bare when it is a plain identifier, else double-quoted.
-fn quote_name(name: &str) -> String {
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '-' | '.'))
-        && !name.contains("--");
-    if plain || name == "<name>" {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
-use crate::lang::lexer::{KEYWORDS, Token, TokenKind, is_plain_identifier, tokenize};
+use crate::lang::ident::{quote_name, unquote};
+use crate::lang::lexer::{KEYWORDS, Token, TokenKind, tokenize};
 use crate::lang::parser::STATEMENT_KEYWORDS;
 use crate::render::style::{Colour, paint};
 use crate::shell::SessionHandle;
@@ -220,7 +221,7 @@ impl KcshHelper {
         }
         if wants_connector_name(&up) {
             let names = self.source.connector_names();
-            let quoted: Vec<String> = names.iter().map(|n| quote_name(n)).collect();
+            let quoted: Vec<String> = names.iter().map(|n| quote_name(n).into_owned()).collect();
             return matching(&quoted, prefix, false);
         }
         let keywords = next_keywords(&up);
@@ -412,24 +413,6 @@ fn present_keys(list: &[Token], context: &str) -> Vec<String> {
         .filter(|w| w[1].text(context) == "=")
         .map(|w| unquote(w[0].text(context)))
         .collect()
-}
-
-fn unquote(s: &str) -> String {
-    match s.chars().next() {
-        Some(q @ ('\'' | '"' | '`')) => {
-            let inner = s[1..].strip_suffix(q).unwrap_or(&s[1..]);
-            inner.replace(&format!("{q}{q}"), &q.to_string())
-        }
-        _ => s.to_string(),
-    }
-}
-
-fn quote_name(name: &str) -> String {
-    if is_plain_identifier(name) && !crate::lang::lexer::is_keyword(name) {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
 }
 
 /// Candidates starting with `prefix` (case-insensitive; a quote typed or not). Keywords follow

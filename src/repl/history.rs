@@ -1,11 +1,8 @@
 //! The REPL's history file: where it lives (`<data dir>/kcsh/history`, or `KCSH_HISTORY`),
 //! private to the user (mode 0600), and what goes in it: each statement with secret values
-//! masked (found through the lexer, so quoting and layout stay as typed).
+//! masked by the secrets module (through the lexer, so quoting and layout stay as typed).
 
 use std::path::{Path, PathBuf};
-
-use crate::lang::lexer::{TokenKind, tokenize};
-use crate::secrets::is_secret_key;
 
 /// Where history is kept: `KCSH_HISTORY` if set (empty disables history), else
 /// `<data dir>/kcsh/history`.
@@ -45,51 +42,10 @@ pub fn restrict(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The statement text with the value of every secret-looking property replaced:
-/// `'connection.password' = 'x'` -> `'connection.password' = '[hidden]'`. Also
-/// `DEFINE db_password = 'x'` and `SET` of such names.
+/// The statement text as history keeps it: secrets masked by [`crate::secrets::mask_statement`]
+/// (secret keys' values, passwords in URLs, every `DEFINE`'s value).
 pub fn mask_secrets(text: &str) -> String {
-    let tokens: Vec<_> = tokenize(text)
-        .into_iter()
-        .filter(|t| t.kind != TokenKind::Comment)
-        .collect();
-    let mut replace: Vec<(usize, usize)> = Vec::new();
-    for window in tokens.windows(3) {
-        let [key, eq, value] = window else { continue };
-        let is_key = matches!(
-            key.kind,
-            TokenKind::String | TokenKind::QuotedIdent | TokenKind::Ident | TokenKind::Keyword
-        );
-        let is_value = matches!(
-            value.kind,
-            TokenKind::String
-                | TokenKind::Number
-                | TokenKind::Ident
-                | TokenKind::Unterminated(crate::lang::lexer::Unterminated::String)
-        );
-        if is_key && eq.text(text) == "=" && is_value {
-            let key_text = unquote(key.text(text));
-            if is_secret_key(&key_text) {
-                replace.push((value.span.start, value.span.end));
-            }
-        }
-    }
-    let mut out = text.to_string();
-    for (start, end) in replace.into_iter().rev() {
-        out.replace_range(start..end, "'[hidden]'");
-    }
-    out
-}
-
-fn unquote(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(q @ ('\'' | '"' | '`')) => {
-            let inner = s[1..].strip_suffix(q).unwrap_or(&s[1..]);
-            inner.replace(&format!("{q}{q}"), &q.to_string())
-        }
-        _ => s.to_string(),
-    }
+    crate::secrets::mask_statement(text)
 }
 
 #[cfg(test)]
@@ -120,6 +76,21 @@ mod tests {
         assert_eq!(
             mask_secrets("CREATE CONNECTOR a WITH ('topic' = 'password');"),
             "CREATE CONNECTOR a WITH ('topic' = 'password');"
+        );
+    }
+
+    #[test]
+    fn a_defined_variable_used_as_a_secret_is_not_kept() {
+        // The DEFINE comes first; kcsh cannot know yet that `${pw}` will be a password.
+        assert_eq!(
+            mask_secrets("DEFINE pw = 's3cret';"),
+            "DEFINE pw = '[hidden]';"
+        );
+        assert_eq!(
+            mask_secrets(
+                "CREATE CONNECTOR j WITH ('connection.url' = 'jdbc:pg://h/d?user=u&password=pw');"
+            ),
+            "CREATE CONNECTOR j WITH ('connection.url' = 'jdbc:pg://h/d?user=u&password=[hidden]');"
         );
     }
 

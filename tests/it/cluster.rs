@@ -229,6 +229,83 @@ fn no_jvm_outlives_kcsh_on_sigterm_or_sigkill() {
     wait_jvms_gone(&pids, &run_dir, Duration::from_secs(10));
 }
 
+/// Stops a detached cluster (`kcsh --stop RUN_DIR`) when dropped.
+struct StopOnDrop(PathBuf);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        let _ = harness::kcsh_without_cluster()
+            .arg("--stop")
+            .arg(&self.0)
+            .output();
+    }
+}
+
+fn environ(pid: u32) -> Vec<String> {
+    std::fs::read(format!("/proc/{pid}/environ"))
+        .map(|e| {
+            e.split(|&b| b == 0)
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_detached_cluster_survives_a_closed_stdout_and_its_jvms_inherit_no_kcsh_secret() {
+    // `kcsh --embedded --detach | true`: stdout is closed before kcsh prints. It used to panic
+    // on the write and its unwinding stopped the cluster it was meant to leave running.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = harness::kcsh_without_cluster()
+        .args(["--embedded", "--detach"])
+        .env("TMPDIR", tmp.path())
+        .env("KCSH_PASSWORD", "pw-must-not-leak")
+        .env("KCSH_TOKEN", "token-must-not-leak")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let run_dir = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.join(kcsh::embedded::STATE_FILE).is_file())
+        .unwrap_or_else(|| panic!("no run dir left running ({:?}): {stderr}", out.status));
+    let _stop = StopOnDrop(run_dir.clone());
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let state = std::fs::read_to_string(run_dir.join(kcsh::embedded::STATE_FILE)).unwrap();
+    let value = |key: &str| {
+        state
+            .lines()
+            .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(value("detached"), "true", "{state}");
+    let url = value("url");
+    assert_eq!(
+        harness::probe(&url, "/health"),
+        Some(200),
+        "the detached cluster answers"
+    );
+    for key in ["worker_pid", "broker_pid"] {
+        let pid: u32 = value(key).parse().unwrap();
+        let env = environ(pid);
+        assert!(!env.is_empty(), "environment of {key} {pid} readable");
+        assert!(
+            !env.iter()
+                .any(|v| v.starts_with("KCSH_") || v.contains("must-not-leak")),
+            "{key} inherited a kcsh setting: {env:?}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Start faults: exit code 3, cause and fix, nothing left behind
 

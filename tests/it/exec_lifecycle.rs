@@ -187,8 +187,9 @@ fn wait_fails_on_failed_task_and_times_out_with_last_state() {
     );
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
     assert!(
-        e.to_string()
-            .starts_with(&format!("Connector {paused} is PAUSED: it will not run until it is resumed")),
+        e.to_string().starts_with(&format!(
+            "Connector {paused} is PAUSED: it will not run until it is resumed"
+        )),
         "{e}"
     );
     let e = err(

@@ -30,7 +30,10 @@ fn show_create_of_a_password_typed_key_reapplies_without_losing_it() {
         "'emit.heartbeats.interval.seconds' = '1')",
         "'emit.heartbeats.interval.seconds' = '1', 'ssl.keystore.key' = 'KEY-MATERIAL')",
     );
-    ok(&mut s, &format!("CREATE SOURCE CONNECTOR \"{name}\" WITH {with}"));
+    ok(
+        &mut s,
+        &format!("CREATE SOURCE CONNECTOR \"{name}\" WITH {with}"),
+    );
     // `ssl.keystore.key` is secret by its PASSWORD type only (no name rule matches it).
     let out = ok(&mut s, &format!("SHOW CREATE CONNECTOR \"{name}\""));
     let stmt = text(&out, "statement");
@@ -62,7 +65,10 @@ fn a_masked_create_of_a_new_name_is_refused_and_stores_nothing() {
         ),
     );
     let text = e.to_string();
-    assert!(text.contains("'db.password'") && text.contains("nothing was sent"), "{text}");
+    assert!(
+        text.contains("'db.password'") && text.contains("nothing was sent"),
+        "{text}"
+    );
     assert!(text.contains("--show-secrets"), "{text}");
     assert_eq!(harness::get(&format!("/connectors/{name}")).0, 404);
 }
@@ -88,7 +94,11 @@ fn show_create_escapes_variable_syntax_so_it_reapplies_exactly() {
         .args(["-d", "HOME=changed", "-d", "undefined=changed", "-e", &stmt])
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let live = rest_config(&name);
     assert_eq!(live["file"], "/tmp/${HOME}/x", "{live}");
     assert_eq!(live["x.note"], "${undefined} and $${kept}", "{live}");
@@ -131,7 +141,9 @@ fn explain_alter_reads_the_version_and_shows_the_write_it_would_send() {
     );
     assert_eq!(
         text(&out, "requests"),
-        format!("GET /\nPATCH /connectors/{name}/config\n    {{\n      \"topics\": \"other\"\n    }}")
+        format!(
+            "GET /\nPATCH /connectors/{name}/config\n    {{\n      \"topics\": \"other\"\n    }}"
+        )
     );
     assert!(!fresh.changed_state());
     let live = rest_config(&name);

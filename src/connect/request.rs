@@ -1,7 +1,6 @@
-//! One REST call as data and the one place that builds request paths (connector names
-//! percent-encoded per segment); LIKE matching. Pure. What a statement sends is decided by
-//! exec running it over a transport (src/exec/transport.rs), not here. (Being moved: requests
-//! to src/connect/request.rs, LIKE to src/lang.)
+//! One REST call as data: [`Method`], [`Request`] (path, query, body), and the one owner of how
+//! names become URL path segments ([`encode_segment`], [`connector_path`], [`plugin_path`]).
+//! Pure: builds and prints requests, sends nothing.
 
 use std::fmt;
 
@@ -143,34 +142,23 @@ pub fn plugin_path(class: &str, suffix: &str) -> Result<String, Error> {
     ))
 }
 
-/// SQL LIKE matching: `%` any run, `_` one character; case-sensitive like Connect's names.
-pub fn like(pattern: &str, text: &str) -> bool {
-    fn go(p: &[char], t: &[char]) -> bool {
-        match p.first() {
-            None => t.is_empty(),
-            Some('%') => (0..=t.len()).any(|i| go(&p[1..], &t[i..])),
-            Some('_') => !t.is_empty() && go(&p[1..], &t[1..]),
-            Some(c) => t.first() == Some(c) && go(&p[1..], &t[1..]),
-        }
-    }
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    go(&p, &t)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn names_are_percent_encoded_per_segment() {
+    fn names_are_percent_encoded_as_one_segment() {
         assert_eq!(
             connector_path("a%b;c?d#e+é", "").unwrap(),
             "/connectors/a%25b%3Bc%3Fd%23e%2B%C3%A9"
         );
         assert_eq!(
-            connector_path("my-conn.v2_~", "").unwrap(),
-            "/connectors/my-conn.v2_~"
+            connector_path("my-conn.v2_~", "/status").unwrap(),
+            "/connectors/my-conn.v2_~/status"
+        );
+        assert_eq!(
+            plugin_path("FileStreamSource", "/config").unwrap(),
+            "/connector-plugins/FileStreamSource/config"
         );
     }
 
@@ -181,19 +169,8 @@ mod tests {
     }
 
     #[test]
-    fn validation_is_not_a_change_of_state() {
-        assert!(!Request::put("/connector-plugins/X/config/validate").changes_state());
-        assert!(Request::put("/connectors/x/pause").changes_state());
-        assert!(!Request::get("/connectors").changes_state());
-    }
-
-    #[test]
-    fn like_wildcards() {
-        assert!(like("fs%", "fs-src"));
-        assert!(like("%src", "fs-src"));
-        assert!(like("f_-src", "fs-src"));
-        assert!(!like("fs", "fs-src"));
-        assert!(like("%", ""));
-        assert!(!like("_", ""));
+    fn query_is_encoded_in_the_target() {
+        let r = Request::get("/connectors").query("expand", "a b");
+        assert_eq!(r.to_string(), "GET /connectors?expand=a%20b");
     }
 }

@@ -1,0 +1,222 @@
+//! The process guard of an embedded cluster: which JVMs one start owns, stopping them in order
+//! (worker, then broker, then the run dir) exactly once whoever asks first (`Drop`, a start
+//! error, or SIGINT/SIGTERM/SIGHUP through the handler installed here), and restoring the
+//! terminal on a signal exit. Starts nothing itself and knows nothing of Kafka's configuration.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Once, Weak};
+use std::time::{Duration, Instant};
+
+use super::note;
+use super::process::Jvm;
+use crate::error::Error;
+
+/// How long a JVM gets between SIGTERM and SIGKILL.
+pub(super) const STOP_GRACE: Duration = Duration::from_secs(20);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    Worker,
+    Broker,
+}
+
+pub(super) struct Procs {
+    run_dir: PathBuf,
+    worker: Option<Jvm>,
+    broker: Option<Jvm>,
+}
+
+impl Procs {
+    pub(super) fn get(&self, role: Role) -> Option<&Jvm> {
+        match role {
+            Role::Worker => self.worker.as_ref(),
+            Role::Broker => self.broker.as_ref(),
+        }
+    }
+
+    /// The worker first (a clean group leave needs the broker), then the broker, then files.
+    fn stop(mut self, progress: bool) {
+        let started = Instant::now();
+        if progress && (self.worker.is_some() || self.broker.is_some()) {
+            note("stopping the embedded cluster…");
+        }
+        for jvm in [self.worker.as_mut(), self.broker.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            jvm.stop(STOP_GRACE);
+        }
+        let _ = std::fs::remove_dir_all(&self.run_dir);
+        if progress {
+            note(&format!(
+                "stopped in {:.1} s",
+                started.elapsed().as_secs_f64()
+            ));
+        }
+    }
+}
+
+pub(super) struct Guard {
+    state: Mutex<Option<Procs>>,
+    progress: bool,
+}
+
+static LIVE: Mutex<Vec<Weak<Guard>>> = Mutex::new(Vec::new());
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn unregister(guard: &Arc<Guard>) {
+    lock(&LIVE).retain(|w| w.strong_count() > 0 && !std::ptr::eq(w.as_ptr(), Arc::as_ptr(guard)));
+}
+
+impl Guard {
+    pub(super) fn new(run_dir: PathBuf, progress: bool) -> Arc<Guard> {
+        let guard = Arc::new(Guard {
+            state: Mutex::new(Some(Procs {
+                run_dir,
+                worker: None,
+                broker: None,
+            })),
+            progress,
+        });
+        lock(&LIVE).push(Arc::downgrade(&guard));
+        guard
+    }
+
+    pub(super) fn lock(&self) -> MutexGuard<'_, Option<Procs>> {
+        lock(&self.state)
+    }
+
+    /// Track a started JVM; if the cluster was stopped meanwhile (a signal), stop it too.
+    pub(super) fn add(&self, role: Role, mut jvm: Jvm) -> Result<(), Error> {
+        let mut state = self.lock();
+        match state.as_mut() {
+            Some(procs) => {
+                match role {
+                    Role::Worker => procs.worker = Some(jvm),
+                    Role::Broker => procs.broker = Some(jvm),
+                }
+                Ok(())
+            }
+            None => {
+                jvm.stop(Duration::from_secs(1));
+                Err(Error::unreachable(
+                    "the embedded cluster was stopped while starting",
+                ))
+            }
+        }
+    }
+
+    /// The first JVM (worker, then broker) that has exited: its name, status and log.
+    pub(super) fn first_exited(&self) -> Option<(&'static str, String, PathBuf)> {
+        let mut state = self.lock();
+        let procs = state.as_mut()?;
+        for jvm in [procs.worker.as_mut(), procs.broker.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(status) = jvm.exited() {
+                return Some((jvm.name, status.to_string(), jvm.log.clone()));
+            }
+        }
+        None
+    }
+
+    pub(super) fn logs(&self) -> Vec<PathBuf> {
+        let state = self.lock();
+        state
+            .iter()
+            .flat_map(|p| [p.worker.as_ref(), p.broker.as_ref()])
+            .flatten()
+            .map(|j| j.log.clone())
+            .collect()
+    }
+
+    /// Forget the JVMs without stopping them (`--detach`): neither `Drop` nor a signal stops
+    /// them any more. Dropping a `Child` neither kills nor waits for it.
+    pub(super) fn release(self: &Arc<Self>) {
+        let procs = self.lock().take();
+        unregister(self);
+        drop(procs);
+    }
+
+    /// Stop everything once; callers that race (Drop and a signal) wait for the first.
+    pub(super) fn stop(self: &Arc<Self>) {
+        let mut state = self.lock();
+        if let Some(procs) = state.take() {
+            procs.stop(self.progress);
+        }
+        drop(state);
+        unregister(self);
+    }
+}
+
+static SIGINT_STOPS: AtomicBool = AtomicBool::new(true);
+
+/// Whether Ctrl-C (SIGINT) stops the embedded cluster and exits kcsh (the default, also while
+/// the cluster starts). The REPL turns this off while it uses Ctrl-C to cancel a request, and
+/// leaves by EXIT/Ctrl-D instead; SIGTERM and SIGHUP always stop and exit.
+pub fn set_sigint_stops(stops: bool) {
+    SIGINT_STOPS.store(stops, Ordering::SeqCst);
+}
+
+/// Stop every live cluster, restore the terminal, exit 128+signal: on SIGINT (see
+/// [`set_sigint_stops`]), SIGTERM, SIGHUP.
+pub(super) fn install_signal_handlers() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let terminal = saved_terminal();
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            for signal in signals.forever() {
+                if signal == SIGINT && !SIGINT_STOPS.load(Ordering::SeqCst) {
+                    continue;
+                }
+                let live: Vec<Arc<Guard>> = lock(&LIVE).iter().filter_map(Weak::upgrade).collect();
+                for guard in live {
+                    guard.stop();
+                }
+                restore_terminal(terminal);
+                std::process::exit(128 + signal);
+            }
+        });
+    });
+}
+
+/// The terminal mode before any line editor changed it, to restore on a signal exit.
+#[cfg(unix)]
+fn saved_terminal() -> Option<libc::termios> {
+    if !std::io::stdin().is_terminal() {
+        return None;
+    }
+    // SAFETY: tcgetattr fills a plain C struct for fd 0, which is a terminal.
+    unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        (libc::tcgetattr(0, &mut t) == 0).then_some(t)
+    }
+}
+
+#[cfg(unix)]
+fn restore_terminal(saved: Option<libc::termios>) {
+    if let Some(t) = saved {
+        // SAFETY: restores attributes read from the same fd earlier.
+        unsafe {
+            libc::tcsetattr(0, libc::TCSANOW, &t);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn saved_terminal() -> Option<()> {
+    None
+}
+
+#[cfg(not(unix))]
+fn restore_terminal(_: Option<()>) {}
