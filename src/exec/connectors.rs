@@ -31,8 +31,19 @@ impl Session {
     /// does not exist yet (right after its CREATE); such a connector is fetched alone and has no
     /// status. One owner for "which connectors exist", for SHOW CONNECTORS and bulk statements.
     pub(super) fn all_connectors(&self) -> Result<BTreeMap<String, ExpandedConnector>, Error> {
-        let mut all: BTreeMap<String, ExpandedConnector> = self.send_json(&build::list_request())?;
-        let names: Vec<String> = self.send_json(&Request::get("/connectors"))?;
+        let expanded = build::list_request();
+        let plain = Request::get("/connectors");
+        let (all, names) = if self.mode == Mode::Live {
+            // Concurrently: SHOW CONNECTORS costs one round trip, as with one request.
+            std::thread::scope(|scope| {
+                let names = scope.spawn(|| self.send_json::<Vec<String>>(&plain));
+                let all = self.send_json::<BTreeMap<String, ExpandedConnector>>(&expanded);
+                (all, names.join().expect("listing thread"))
+            })
+        } else {
+            (self.send_json(&expanded), self.send_json(&plain))
+        };
+        let (mut all, names) = (all?, names?);
         for name in names {
             if all.contains_key(&name) {
                 continue;
