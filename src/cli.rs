@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
+use crate::output::Format;
+
 /// Exit codes, shown at the end of `--help`.
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -49,11 +51,11 @@ pub struct Cli {
     #[arg(
         short = 'o',
         long,
-        value_enum,
         value_name = "FORMAT",
-        env = "KCSH_OUTPUT"
+        env = "KCSH_OUTPUT",
+        value_parser = format_parser()
     )]
-    pub output: Option<OutputArg>,
+    pub output: Option<Format>,
 
     /// When to use colours (`auto`: only on a terminal and when NO_COLOR is unset).
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
@@ -175,10 +177,13 @@ pub enum OnError {
     Continue,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputArg {
-    Tabular,
-    Json,
+/// `--output`: the possible values (for help and completion) are [`Format::ALL`], the parsing
+/// is `Format`'s own `FromStr`, the one that `OUTPUT` and `SET 'output'` use.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    let values = Format::ALL
+        .map(|f| clap::builder::PossibleValue::new(f.name()).aliases(f.aliases().iter().copied()));
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(values).try_map(|s| s.parse::<Format>())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

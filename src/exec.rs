@@ -34,9 +34,7 @@ mod transport;
 
 /// Requests and URL paths: the connect layer's, re-exported for the statement modules.
 mod http {
-    pub use crate::connect::request::{
-        Method, Request, connector_path, encode_segment, plugin_path,
-    };
+    pub use crate::connect::request::{Method, Request, connector_path, logger_path, plugin_path};
 }
 
 use std::cell::RefCell;
@@ -143,6 +141,29 @@ pub fn check(stmt: &Statement) -> Result<(), Error> {
     })
 }
 
+/// Whether running `stmt` live may change the cluster: before it runs (to know that an
+/// abandoned run may have been applied). An upper bound: the statements that never write are
+/// listed, all others may; a test checks it against the transport's log for every kind. After
+/// a run, [`Session::changed_state`] says what actually happened.
+pub fn may_write(stmt: &Statement) -> bool {
+    !matches!(
+        stmt,
+        Statement::DescribeConnector(_)
+            | Statement::ShowConnectors(_)
+            | Statement::ShowConnectorPlugins(_)
+            | Statement::ShowPlugins(_)
+            | Statement::DescribePlugin(_)
+            | Statement::ValidateConnector(_)
+            | Statement::ShowCreateConnector(_)
+            | Statement::ShowConnectorOffsets(_)
+            | Statement::WaitForConnector(_)
+            | Statement::ShowCluster(_)
+            | Statement::ShowLoggers(_)
+            | Statement::Explain(_)
+            | Statement::Client(_)
+    )
+}
+
 impl Session {
     /// Resolves the connection settings (contexts file, flags, password prompt) and builds the
     /// client. Does not contact the cluster: the first request reports `Error::Unreachable`.
@@ -240,9 +261,11 @@ impl Session {
         Ok(names)
     }
 
-    /// Connector plugin classes for completion (cached).
-    pub fn plugin_classes(&self) -> Result<Vec<String>, Error> {
-        Ok(self.plugins()?.into_iter().map(|p| p.class).collect())
+    /// The `connector.class` of connector `name`, for completing its config keys.
+    pub fn connector_class(&self, name: &str) -> Result<Option<String>, Error> {
+        let config: std::collections::HashMap<String, String> =
+            self.send_json(&Request::get(http::connector_path(name, "/config")?))?;
+        Ok(config.get("connector.class").cloned())
     }
 
     /// The config keys a plugin defines, for completion (cached per class).
@@ -457,7 +480,7 @@ impl Session {
     }
 
     /// The worker's plugins (connectors only), cached in the catalog.
-    fn plugins(&self) -> Result<Vec<PluginInfo>, Error> {
+    pub fn plugins(&self) -> Result<Vec<PluginInfo>, Error> {
         if let Some(p) = self.catalog.snapshot().plugins.clone() {
             return Ok(p);
         }
@@ -1015,7 +1038,7 @@ mod tests {
             ("GET /connectors/a/offsets", 200, r#"{"offsets":[]}"#),
             ("PATCH /connectors/a/offsets", 200, r#"{"message":"done"}"#),
             ("DELETE /connectors/a/offsets", 200, r#"{"message":"done"}"#),
-            ("PUT /connectors/a/topics/reset", 204, ""),
+            ("PUT /connectors/a/topics/reset", 202, ""),
             ("GET /admin/loggers", 200, r#"{"root":{"level":"INFO"}}"#),
             ("PUT /admin/loggers/x", 200, r#"["x"]"#),
         ])
@@ -1108,6 +1131,8 @@ mod tests {
                     explained.sort();
                 }
                 assert_eq!(explained, live, "{text} on {version}");
+                let wrote = s.last_exchanges().iter().any(|e| e.fate == Fate::Recorded);
+                assert_eq!(may_write(&parse(text)), wrote, "may_write of {text}");
                 if text.starts_with("ALTER CONNECTOR a SET ('topic'") {
                     let write = live.iter().find(|r| !r.starts_with("GET")).unwrap();
                     let want = if version.contains("3.7") {
@@ -1208,7 +1233,12 @@ mod tests {
             crate::output::Block::Table {
                 name: "changes".into(),
                 title: None,
-                columns: vec!["Change".into(), "Key".into(), "Old".into(), "New".into()],
+                columns: crate::output::Column::list(&[
+                    ("Change", "change"),
+                    ("Key", "key"),
+                    ("Old", "old"),
+                    ("New", "new")
+                ]),
                 rows: vec![vec![
                     "changed".into(),
                     "topic".into(),
@@ -1273,7 +1303,7 @@ mod tests {
             ("CREATE CONNECTOR a WITH ('topic' = 't')", "connector.class"),
             ("STOP CONNECTOR \"a/b\"", "cannot address"),
             ("RESTART CONNECTOR \"a/b\" INCLUDE TASKS", "cannot address"),
-            ("SET LOGGER 'a/b' = 'DEBUG' FOR CLUSTER", "invalid logger"),
+            ("SET LOGGER 'a/b' = 'DEBUG' FOR CLUSTER", "contains '/'"),
             (
                 "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'X') IF NOT EXISTS",
                 "",

@@ -1,6 +1,7 @@
 //! kcsh, the Kafka Connect shell, as a library: the binary in `main.rs` is a thin wrapper.
 //!
 //! Data flows one way: text -> tokens -> statements -> executor over a transport -> HTTP -> model -> output -> bytes.
+//! The shell ([`shell::Shell`]) owns the one session; scripts and the REPL drive it.
 
 pub mod cli;
 pub mod connect;
@@ -8,6 +9,7 @@ pub mod embedded;
 pub mod error;
 pub mod exec;
 pub mod help;
+pub mod hints;
 pub mod lang;
 pub mod output;
 pub mod render;
@@ -20,7 +22,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::error::Error;
-use crate::render::{Format, Renderer, style};
+use crate::render::{Renderer, style};
 
 /// Run kcsh as the command line asks. An `Err` is printed by `main` and becomes its exit code
 /// ([`Error::exit_code`]); statement failures inside a script come back as `Ok(code)` after
@@ -60,7 +62,7 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
         embedded::Prepared::Stopped => return Ok(ExitCode::SUCCESS),
         // The cluster already runs on its own: a closed stdout ends quietly and stops nothing.
         embedded::Prepared::Detached(cluster) => {
-            let json = cli.output == Some(cli::OutputArg::Json);
+            let json = cli.output == Some(output::Format::Json);
             return write_stdout(cluster.to_text(json).as_bytes()).map(|()| ExitCode::SUCCESS);
         }
         embedded::Prepared::Continue(cluster) => cluster,
@@ -69,7 +71,7 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
 
     let stdout_tty = std::io::stdout().is_terminal();
     let renderer = Renderer {
-        format: cli.output.map(Format::from).unwrap_or_default(),
+        format: cli.output.unwrap_or_default(),
         color: style::use_color_env(cli.color, stdout_tty),
         width: if stdout_tty { terminal_width() } else { None },
         pretty_json: stdout_tty,
@@ -87,6 +89,16 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
 
     match sources {
         Some(sources) => {
+            // A signal stops the script after (or abandons) the statement running, then the
+            // report says what was applied; the exit code is 128+n.
+            #[cfg(unix)]
+            {
+                use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+                shell.interrupts = Some(
+                    shell::cancel::Interrupts::register(&[SIGINT, SIGTERM, SIGHUP])
+                        .map_err(|e| Error::usage(format!("cannot handle signals: {e}")))?,
+                );
+            }
             let code = exit_quietly_on_broken_pipe(script::run_sources(
                 &mut shell,
                 &sources,

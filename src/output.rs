@@ -3,10 +3,102 @@
 //!
 //! JSON form (stable, documented in the README): one object per statement,
 //! `{"type": kind, <block name>: <block value>, ...}` where a `Table` becomes an array of
-//! objects keyed by the snake_case column names, `Fields` an object keyed by snake_case field
-//! names, `Text` a string, `Message` the key `"message"`, and every `Warning` an entry of `"warnings"`.
+//! objects keyed by each [`Column`]'s declared key (never derived from its title, so renaming a
+//! title cannot change the schema), `Fields` an object keyed by snake_case field names, `Text`
+//! a string, `Message` the key `"message"`, and every `Warning` an entry of `"warnings"`.
+//! Also the one output [`Format`] that the `--output` flag, `OUTPUT` and `SET 'output'` parse.
+
+use std::fmt;
+use std::str::FromStr;
 
 use serde_json::Value;
+
+use crate::error::Error;
+
+/// How results are printed. One `FromStr` serves the `--output` flag, the `OUTPUT` statement
+/// and `SET 'output'`; help and completion list [`Format::ALL`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Tabular,
+    Json,
+}
+
+impl Format {
+    pub const ALL: [Format; 2] = [Format::Tabular, Format::Json];
+
+    /// The name as typed (`--output tabular`, `SET 'output' = 'json'`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Tabular => "tabular",
+            Format::Json => "json",
+        }
+    }
+
+    /// The keyword as statements write it: `OUTPUT JSON`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Format::Tabular => "TABULAR",
+            Format::Json => "JSON",
+        }
+    }
+
+    /// Other spellings accepted for it.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Format::Tabular => &["table"],
+            Format::Json => &[],
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = Error;
+
+    /// A format by name or alias, case-insensitive.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let word = s.trim();
+        Format::ALL
+            .into_iter()
+            .find(|f| {
+                f.name().eq_ignore_ascii_case(word)
+                    || f.aliases().iter().any(|a| a.eq_ignore_ascii_case(word))
+            })
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "unknown output format '{word}': expected TABULAR or JSON"
+                ))
+            })
+    }
+}
+
+impl fmt::Display for Format {
+    /// Upper case, as the statements write it: `OUTPUT JSON`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.keyword())
+    }
+}
+
+/// A table column: the title people read and the JSON key programs read, declared together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub title: String,
+    pub key: String,
+}
+
+impl Column {
+    pub fn new(title: impl Into<String>, key: impl Into<String>) -> Column {
+        Column {
+            title: title.into(),
+            key: key.into(),
+        }
+    }
+
+    /// Columns from `(title, key)` pairs: `Column::list(&[("Task ID", "task_id")])`.
+    pub fn list(pairs: &[(&str, &str)]) -> Vec<Column> {
+        pairs.iter().map(|(t, k)| Column::new(*t, *k)).collect()
+    }
+}
 
 /// The result of one statement.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -32,7 +124,7 @@ pub enum Block {
     Table {
         name: String,
         title: Option<String>,
-        columns: Vec<String>,
+        columns: Vec<Column>,
         rows: Vec<Vec<Value>>,
     },
     /// Preformatted text such as a `SHOW CREATE CONNECTOR` statement or `EXPLAIN`'s requests.
@@ -60,5 +152,22 @@ impl Output {
     /// A result that is just one warning.
     pub fn warning(text: impl Into<String>) -> Self {
         Output::new("warning").with(Block::Warning(text.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_format_parses_every_spelling() {
+        assert_eq!("json".parse::<Format>().unwrap(), Format::Json);
+        assert_eq!(" TABULAR ".parse::<Format>().unwrap(), Format::Tabular);
+        assert_eq!("Table".parse::<Format>().unwrap(), Format::Tabular);
+        let err = "xml".parse::<Format>().unwrap_err().to_string();
+        assert!(err.contains("TABULAR or JSON"), "{err}");
+        for f in Format::ALL {
+            assert_eq!(f.to_string().parse::<Format>().unwrap(), f);
+        }
     }
 }

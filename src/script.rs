@@ -1,6 +1,8 @@
 //! Non-interactive runs: `-e` (repeatable), `-f FILE` and a script piped on stdin share one
 //! path. No banner, prompt or echo; each statement's output in order; stop at the first failure
-//! (unless `--on-error continue`), then say which statements were applied, failed, not run.
+//! (unless `--on-error continue`) or signal, then say which statements were applied, may have
+//! been applied, ran without changes, failed, were not run. `RUN SCRIPT` is expanded here (the
+//! shell never runs scripts), into the same report and the caller's writers.
 //! Also `--check`: parse, resolve variables and run every statement over the executor's offline
 //! transport (no network).
 
@@ -8,12 +10,12 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
 
 use crate::cli::{Cli, OnError};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::lang::ast::{ClientStatement, Located, Statement};
 use crate::lang::vars::{self, Variables};
 use crate::lang::{self, ParseError, ParseOptions};
 use crate::render::style;
-use crate::shell::{Flow, MAX_SCRIPT_DEPTH, Shell};
+use crate::shell::{Flow, Shell};
 
 /// One script text and where it came from (for messages).
 #[derive(Debug, Clone)]
@@ -93,11 +95,32 @@ pub fn sources(cli: &Cli) -> Result<Option<Vec<Source>>, Error> {
     Ok(None)
 }
 
+/// RUN SCRIPT may nest this deep (a script running itself would otherwise never end).
+pub const MAX_SCRIPT_DEPTH: usize = 16;
+
+/// What became of one statement, as the report after a failure lists it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {
+    /// It changed state on the worker.
     Applied,
+    /// It succeeded and changed nothing (a read, a client statement, a dry run).
+    Ran,
+    /// A write whose answer was lost: it may have reached the worker.
+    MaybeApplied,
     Failed,
     NotRun,
+}
+
+impl Status {
+    fn label(self) -> &'static str {
+        match self {
+            Status::Applied => "applied",
+            Status::Ran => "ran",
+            Status::MaybeApplied => "may have been applied",
+            Status::Failed => "FAILED",
+            Status::NotRun => "not run",
+        }
+    }
 }
 
 struct Record {
@@ -106,9 +129,169 @@ struct Record {
     status: Status,
 }
 
-/// Run every statement of `sources` in order on `shell`; returns the exit code (0 all ok,
-/// else the highest code among the failures). Everything is parsed before anything runs, so a
-/// syntax error anywhere applies nothing. `Err` only when writing to `out`/`err` fails.
+/// One run of statements on a shell: the records for the report, where output and errors go,
+/// and whether it stopped. `RUN SCRIPT` is expanded here, into the same records and writers.
+pub struct Run<'a> {
+    shell: &'a mut Shell,
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    records: Vec<Record>,
+    /// The highest exit code among the failures.
+    code: u8,
+    stopped: bool,
+    /// Name each failing statement (`Statement at ... failed:`): more than one statement.
+    name_failures: bool,
+}
+
+impl<'a> Run<'a> {
+    pub fn new(shell: &'a mut Shell, out: &'a mut dyn Write, err: &'a mut dyn Write) -> Run<'a> {
+        Run {
+            shell,
+            out,
+            err,
+            records: Vec::new(),
+            code: 0,
+            stopped: false,
+            name_failures: true,
+        }
+    }
+
+    /// Run parsed statements from `source` in order (after a stop, list them as not run).
+    fn statements(
+        &mut self,
+        source: &Source,
+        statements: &[Located],
+        depth: usize,
+    ) -> io::Result<()> {
+        for located in statements {
+            let place = place(source, located);
+            let text = first_line(&located.text);
+            if self.stopped {
+                self.record(place, text, Status::NotRun);
+                continue;
+            }
+            let result = match self.shell.resolve(&located.statement) {
+                Ok(Statement::Client(ClientStatement::RunScript { path })) => {
+                    match self.script(&path, depth + 1)? {
+                        Ok(()) => continue, // its statements are in the report themselves
+                        Err(e) => Err(e),
+                    }
+                }
+                Ok(resolved) => self.shell.run_resolved(&resolved, self.out)?,
+                Err(e) => Err(e),
+            };
+            let status = match result {
+                Ok(done) => {
+                    if done.flow == Flow::Exit {
+                        self.stopped = true;
+                    }
+                    if done.changed {
+                        Status::Applied
+                    } else {
+                        Status::Ran
+                    }
+                }
+                Err(e) => {
+                    self.fail(&place, &text, &e)?;
+                    if e.is(ErrorKind::MaybeApplied) {
+                        Status::MaybeApplied
+                    } else {
+                        Status::Failed
+                    }
+                }
+            };
+            self.record(place, text, status);
+            if self.signal().is_some() {
+                self.stopped = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// `RUN SCRIPT 'path'`: read and parse the file, then run it as part of this run.
+    /// `Err` when it cannot start (missing file, syntax error, nested too deep).
+    fn script(&mut self, path: &str, depth: usize) -> io::Result<Result<(), Error>> {
+        if depth > MAX_SCRIPT_DEPTH {
+            return Ok(Err(Error::usage(format!(
+                "RUN SCRIPT '{path}': scripts nested more than {MAX_SCRIPT_DEPTH} deep (does a script run itself?)"
+            ))));
+        }
+        let source = match Source::file(path) {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e)),
+        };
+        let opts = self.shell.parse_options(source.allow_missing_semicolon);
+        match lang::parse_script(&source.text, &opts) {
+            Ok(statements) => {
+                self.statements(&source, &statements, depth)?;
+                Ok(Ok(()))
+            }
+            Err(e) => Ok(Err(Error::syntax(format!(
+                "RUN SCRIPT '{path}' was not run:\n{}",
+                e.render(&source.text, source.origin.as_deref())
+            )))),
+        }
+    }
+
+    fn fail(&mut self, place: &str, text: &str, e: &Error) -> io::Result<()> {
+        self.out.flush()?;
+        if self.name_failures {
+            writeln!(self.err, "Statement at {place} failed: {text}")?;
+        }
+        self.shell.print_error(self.err, e)?;
+        self.code = self.code.max(e.exit_code());
+        if e.is(ErrorKind::Unreachable) || self.shell.on_error == OnError::Stop {
+            self.stopped = true;
+        }
+        Ok(())
+    }
+
+    fn record(&mut self, place: String, text: String, status: Status) {
+        self.records.push(Record {
+            place,
+            text,
+            status,
+        });
+    }
+
+    fn signal(&self) -> Option<i32> {
+        self.shell.interrupts.as_ref().and_then(|i| i.peek())
+    }
+
+    /// The report (after a failure or a signal, when there was more than one statement) and
+    /// the exit code: 0 all ok; 128+n after signal n; 1 once anything was (or may have been)
+    /// applied, since 2 and 3 promise that nothing was; else the highest code of the failures.
+    pub fn finish(self) -> io::Result<u8> {
+        let signal = self.signal();
+        let applied = self
+            .records
+            .iter()
+            .any(|r| matches!(r.status, Status::Applied | Status::MaybeApplied));
+        let code = match signal {
+            Some(n) => 128u8.saturating_add(u8::try_from(n).unwrap_or(0)),
+            None if self.code != 0 && applied => 1,
+            None => self.code,
+        };
+        if let Some(n) = signal {
+            writeln!(
+                self.err,
+                "Stopped by {}.",
+                crate::shell::cancel::signal_name(n)
+            )?;
+        }
+        if (code != 0 && self.records.len() > 1) || (signal.is_some() && !self.records.is_empty()) {
+            summary(self.err, &self.records)?;
+        }
+        self.out.flush()?;
+        self.err.flush()?;
+        Ok(code)
+    }
+}
+
+/// Run every statement of `sources` in order on `shell`; returns the exit code
+/// ([`Run::finish`]). Everything is parsed before anything runs, so a syntax error anywhere
+/// applies nothing (a `RUN SCRIPT` file is parsed when it is reached). `Err` only when writing
+/// to `out`/`err` fails.
 pub fn run_sources(
     shell: &mut Shell,
     sources: &[Source],
@@ -128,59 +311,29 @@ pub fn run_sources(
         }
     }
     let total: usize = parsed.iter().map(|(_, s)| s.len()).sum();
-    let mut records = Vec::with_capacity(total);
-    let mut code = 0u8;
-    let mut stopped = false;
+    let named = total > 1 || sources.iter().any(|s| s.origin.is_some());
+    let mut run = Run::new(shell, out, err);
+    run.name_failures = named;
     for (source, statements) in &parsed {
-        for located in statements {
-            let place = place(source, located);
-            let text = first_line(&located.text);
-            if stopped {
-                records.push(Record {
-                    place,
-                    text,
-                    status: Status::NotRun,
-                });
-                continue;
-            }
-            let status = match shell.run(&located.statement, out)? {
-                Ok(Flow::Continue) => Status::Applied,
-                Ok(Flow::Exit) => {
-                    stopped = true;
-                    Status::Applied
-                }
-                Err(e) => {
-                    out.flush()?;
-                    if total > 1 || source.origin.is_some() {
-                        writeln!(err, "Statement at {place} failed: {text}")?;
-                    }
-                    shell.print_error(err, &e)?;
-                    // 3 promises that the cluster was never reached; once a statement has
-                    // been applied, losing the cluster mid-script is a failed statement (1).
-                    let applied = records.iter().any(|r| r.status == Status::Applied);
-                    code = code.max(match e.exit_code() {
-                        3 if applied => 1,
-                        c => c,
-                    });
-                    if e.is(crate::error::ErrorKind::Unreachable) || shell.on_error == OnError::Stop
-                    {
-                        stopped = true;
-                    }
-                    Status::Failed
-                }
-            };
-            records.push(Record {
-                place,
-                text,
-                status,
-            });
-        }
+        run.statements(source, statements, 0)?;
     }
-    if code != 0 && total > 1 {
-        summary(err, &records)?;
+    run.finish()
+}
+
+/// `RUN SCRIPT 'path'` typed in the REPL: the script's statements run in this session, its
+/// report (after a failure) goes to `err`. Returns the script's exit code.
+pub fn run_file(
+    shell: &mut Shell,
+    path: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let mut run = Run::new(shell, out, err);
+    if let Err(e) = run.script(path, 1)? {
+        run.shell.print_error(run.err, &e)?;
+        run.code = e.exit_code();
     }
-    err.flush()?;
-    Ok(code)
+    run.finish()
 }
 
 /// `-e` as one statement: `line 1`; in files: `conns.sql line 5`.
@@ -204,33 +357,36 @@ fn first_line(text: &str) -> String {
 
 fn summary(err: &mut dyn Write, records: &[Record]) -> io::Result<()> {
     let count = |s: Status| records.iter().filter(|r| r.status == s).count();
-    writeln!(
-        err,
-        "\n{} applied, {} failed, {} not run:",
-        count(Status::Applied),
-        count(Status::Failed),
-        count(Status::NotRun)
-    )?;
+    let mut parts = vec![format!("{} applied", count(Status::Applied))];
+    if count(Status::MaybeApplied) > 0 {
+        parts.push(format!(
+            "{} may have been applied",
+            count(Status::MaybeApplied)
+        ));
+    }
+    if count(Status::Ran) > 0 {
+        parts.push(format!("{} ran without changes", count(Status::Ran)));
+    }
+    parts.push(format!("{} failed", count(Status::Failed)));
+    parts.push(format!("{} not run", count(Status::NotRun)));
+    writeln!(err, "\n{}:", parts.join(", "))?;
     let width = records.iter().map(|r| r.place.len()).max().unwrap_or(0);
+    let label_width = records
+        .iter()
+        .map(|r| r.status.label().len())
+        .max()
+        .unwrap_or(0)
+        .max(7);
     for r in records {
-        let label = match r.status {
-            Status::Applied => "applied",
-            Status::Failed => "FAILED",
-            Status::NotRun => "not run",
-        };
-        writeln!(err, "  {label:<7}  {:<width$}  {}", r.place, r.text)?;
+        writeln!(
+            err,
+            "  {:<label_width$}  {:<width$}  {}",
+            r.status.label(),
+            r.place,
+            r.text
+        )?;
     }
     Ok(())
-}
-
-/// The error a failed `RUN SCRIPT` reports to its caller (its own report is already printed).
-pub fn nested_failure(path: &str, code: u8) -> Error {
-    let message = format!("RUN SCRIPT '{path}' did not complete");
-    match code {
-        3 => Error::unreachable(message),
-        2 => Error::usage(message),
-        _ => Error::statement(message),
-    }
 }
 
 /// `--check`: parse, resolve variables (following DEFINE/UNDEFINE) and check every statement offline,

@@ -1,39 +1,29 @@
-//! The shell's core, shared by scripts (`script.rs`) and the REPL (`repl/`): one statement at a
-//! time, variables resolved, client statements (SET, DEFINE, OUTPUT, SERVER, HELP, RUN SCRIPT...)
-//! handled here, everything else handed to [`exec::Session`], the result rendered.
-//! It never reads input and never decides how a failure ends the process: its callers do.
+//! The shell's core, shared by scripts (`script.rs`) and the REPL (`repl/`): it owns the one
+//! [`exec::Session`] (nobody else holds or locks it), resolves variables, hands client
+//! statements to [`client`] and everything else to the session, and renders each result once.
+//! It never reads input, never expands `RUN SCRIPT` (the script driver does) and never decides
+//! how a failure ends the process: its callers do.
+//!
+//! While a statement runs, the session is lent to a thread ([`cancel`]) so that a signal
+//! (Ctrl-C in the REPL; SIGINT/SIGTERM/SIGHUP in scripts) is answered at once, whatever the
+//! network does: an abandoned request keeps the old session, the shell makes a new one.
+
+pub mod cancel;
+pub mod client;
+pub mod properties;
 
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, mpsc};
-use std::time::Duration;
-
-use serde_json::Value;
 
 use crate::cli::OnError;
-use crate::connect::config::{Settings, parse_urls};
+use crate::connect::config::Settings;
 use crate::error::Error;
 use crate::exec::{self, Session};
 use crate::lang::ast::{ClientStatement, DescribeConnector, Statement};
 use crate::lang::vars::{self, Variables};
 use crate::lang::{self, ParseOptions};
-use crate::output::{Block, Output};
-use crate::render::{self, Format, Renderer, style};
-
-/// RUN SCRIPT may nest this deep (a script running itself would otherwise never end).
-pub(crate) const MAX_SCRIPT_DEPTH: usize = 16;
-
-/// Properties the shell itself owns (the session's are in [`exec::PROPERTIES`]).
-pub const SHELL_PROPERTIES: &[(&str, &str)] = &[
-    (
-        "on.error",
-        "what a script does when a statement fails: stop or continue",
-    ),
-    ("output", "output format: tabular or json"),
-];
-
-/// A client statement's outcome: something to print, or `None` for nothing (DEFINE, OUTPUT JSON).
-type Handled = Result<Option<Output>, Error>;
+use crate::output::{Block, Format, Output};
+use crate::render::{self, Renderer, style};
+use cancel::Interrupts;
 
 /// Whether the caller should go on reading statements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,25 +32,27 @@ pub enum Flow {
     Exit,
 }
 
-/// A shared handle on the session, so the REPL's completer can ask it for names.
-pub type SessionHandle = Arc<Mutex<Session>>;
-
-/// Lock a session, even if a cancelled request's thread panicked while holding it.
-pub fn lock(session: &SessionHandle) -> MutexGuard<'_, Session> {
-    session.lock().unwrap_or_else(|e| e.into_inner())
+/// What a statement that did not fail did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Done {
+    pub flow: Flow,
+    /// It sent a request that changes state (and it was not a dry run): "applied".
+    pub changed: bool,
 }
 
 pub struct Shell {
     settings: Settings,
     opts: exec::Options,
-    session: SessionHandle,
+    /// `None` after a running request was abandoned; a new one is made when next needed.
+    session: Option<Session>,
     /// `SET` calls forwarded to the session, replayed on a new session (SERVER, Ctrl-C).
     session_props: Vec<(String, String)>,
     pub vars: Variables,
     pub renderer: Renderer,
     pub on_error: OnError,
-    /// Set by Ctrl-C in the REPL: a running request is abandoned. `None` in scripts.
-    pub interrupt: Option<Arc<AtomicBool>>,
+    /// Signals that abandon a running statement (the REPL: Ctrl-C; scripts: INT, TERM, HUP).
+    /// `None`: statements run on the caller's thread (tests, `--check`).
+    pub interrupts: Option<Interrupts>,
     /// Colour on standard error (error messages).
     pub err_color: bool,
     /// Fit tables to the terminal's width as it is when each result is printed.
@@ -68,7 +60,6 @@ pub struct Shell {
     /// The REPL: JSON output skips the `{"type":"ok"}` of statements that print nothing
     /// (programs reading a script's output get one document per statement).
     pub interactive: bool,
-    pub(crate) script_depth: usize,
     /// Whether the last output printed was a block (table, fields, text): outputs of
     /// consecutive statements are spaced when either is. `None`: nothing printed yet.
     last_output: Option<bool>,
@@ -86,33 +77,55 @@ impl Shell {
         Ok(Shell {
             settings,
             opts,
-            session: Arc::new(Mutex::new(session)),
+            session: Some(session),
             session_props: Vec::new(),
             vars,
             renderer,
             on_error,
-            interrupt: None,
+            interrupts: None,
             err_color: false,
             fit_terminal: false,
             interactive: false,
-            script_depth: 0,
             last_output: None,
         })
     }
 
-    /// The session (shared with the REPL's completer).
-    pub fn session(&self) -> SessionHandle {
-        Arc::clone(&self.session)
+    /// A second session on the same worker, for look-ups that must never wait on this one
+    /// (the REPL's completion and banner). It shares nothing with the shell's own session.
+    pub fn reader(&self) -> Result<Session, Error> {
+        Session::with_settings(&self.settings, self.opts)
     }
 
+    /// The shell's session, a new one when the last was abandoned with a running request.
+    fn session(&mut self) -> Result<&mut Session, Error> {
+        if self.session.is_none() {
+            let mut session = Session::with_settings(&self.settings, self.opts)?;
+            for (k, v) in &self.session_props {
+                session.set_property(k, v)?;
+            }
+            self.session = Some(session);
+        }
+        Ok(self.session.as_mut().expect("just set"))
+    }
+
+    /// The worker URL in use (never waits: no request, no lock).
     pub fn server_url(&self) -> String {
-        lock(&self.session).server_url()
+        match &self.session {
+            Some(session) => session.server_url(),
+            None => self.settings.urls.first().cloned().unwrap_or_default(),
+        }
+    }
+
+    fn ksql_compat(&mut self) -> bool {
+        self.session()
+            .map(|s| s.options().ksql_compat)
+            .unwrap_or(self.opts.ksql_compat)
     }
 
     /// How statements are parsed now (`SET 'ksql.compat'` changes it).
-    pub fn parse_options(&self, allow_missing_semicolon: bool) -> ParseOptions {
+    pub fn parse_options(&mut self, allow_missing_semicolon: bool) -> ParseOptions {
         ParseOptions {
-            ksql_compat: lock(&self.session).options().ksql_compat,
+            ksql_compat: self.ksql_compat(),
             allow_missing_semicolon,
         }
     }
@@ -122,6 +135,7 @@ impl Shell {
         self.last_output = None;
     }
 
+    /// Render `output` and write it to `out` in one piece (one `write` for a whole table).
     fn print(
         &mut self,
         output: &Output,
@@ -136,6 +150,7 @@ impl Shell {
         {
             self.renderer.width = Some(width.0);
         }
+        let mut bytes = Vec::with_capacity(4096);
         if self.renderer.format == Format::Tabular {
             let block = output.blocks.iter().any(|b| {
                 matches!(
@@ -144,11 +159,12 @@ impl Shell {
                 )
             });
             if self.last_output.is_some_and(|prev| prev || block) {
-                writeln!(out)?;
+                bytes.push(b'\n');
             }
             self.last_output = Some(block);
         }
-        self.renderer.render(output, ctx, out)?;
+        self.renderer.render(output, ctx, &mut bytes)?;
+        out.write_all(&bytes)?;
         out.flush()
     }
 
@@ -158,303 +174,139 @@ impl Shell {
         &mut self,
         stmt: &Statement,
         out: &mut dyn Write,
-    ) -> io::Result<Result<Flow, Error>> {
-        let resolved = match self.resolve(stmt) {
-            Ok(s) => s,
-            Err(e) => return Ok(Err(e)),
+    ) -> io::Result<Result<Done, Error>> {
+        match self.resolve(stmt) {
+            Ok(resolved) => self.run_resolved(&resolved, out),
+            Err(e) => Ok(Err(e)),
+        }
+    }
+
+    /// [`Shell::run`] for a statement whose variables are already resolved.
+    pub fn run_resolved(
+        &mut self,
+        stmt: &Statement,
+        out: &mut dyn Write,
+    ) -> io::Result<Result<Done, Error>> {
+        let ctx = render_context(stmt);
+        let changed = self.changes_state(stmt);
+        let result = match stmt {
+            Statement::Client(ClientStatement::RunScript { .. }) => Err(Error::usage(
+                "RUN SCRIPT is run by the script driver, not by the shell",
+            )),
+            Statement::Client(client) => client::run(self, client),
+            _ => {
+                let owned = stmt.clone();
+                self.on_session(move |s| s.execute(&owned), changed)
+                    .map(Some)
+            }
         };
-        let ctx = render_context(&resolved);
-        let result = match self.client_statement(&resolved, out)? {
-            Some(result) => result,
-            None => self.execute_remote(&resolved).map(Some),
+        let done = Done {
+            flow: flow_of(stmt),
+            changed,
         };
         match result {
             Ok(Some(output)) => {
                 self.print(&output, &ctx, out)?;
-                Ok(Ok(flow_of(&resolved)))
+                Ok(Ok(done))
             }
             // One JSON document per statement, also for those that print nothing in tables.
             Ok(None) if self.renderer.format == Format::Json && !self.interactive => {
                 self.print(&Output::new("ok"), &ctx, out)?;
-                Ok(Ok(flow_of(&resolved)))
+                Ok(Ok(done))
             }
-            Ok(None) => Ok(Ok(flow_of(&resolved))),
-            Err(mut e) if e.output.is_some() => {
+            Ok(None) => Ok(Ok(done)),
+            Err(mut e) => {
                 if let Some(output) = e.output.take() {
                     self.print(&output, &ctx, out)?;
                 }
                 Ok(Err(e))
             }
-            Err(e) => Ok(Err(e)),
         }
+    }
+
+    /// Run `f` on the session: on this thread, or, when signals are watched, on a thread a
+    /// signal abandons. `writes`: whether the work sends a request that changes state (an
+    /// abandoned one may then have been applied).
+    fn on_session<T: Send + 'static>(
+        &mut self,
+        f: impl FnOnce(&mut Session) -> Result<T, Error> + Send + 'static,
+        writes: bool,
+    ) -> Result<T, Error> {
+        let Some(interrupts) = self.interrupts.clone() else {
+            return f(self.session()?);
+        };
+        self.session()?;
+        let session = self.session.take().expect("made above");
+        let lent = cancel::lend(session, f, &interrupts, writes);
+        // `None`: abandoned with its thread; the next statement gets a new session.
+        self.session = lent.session;
+        lent.result
+    }
+
+    /// Whether `stmt` changes state on the worker when run now (a dry run changes nothing).
+    /// Asked of the executor (`exec::may_write`); client statements change nothing there.
+    pub fn changes_state(&mut self, stmt: &Statement) -> bool {
+        if matches!(stmt, Statement::Client(_)) {
+            return false;
+        }
+        let dry_run = self.session().map(|s| s.options().dry_run).unwrap_or(false);
+        !dry_run && crate::exec::may_write(stmt)
     }
 
     /// Variables substituted (DEFINE, UNDEFINE and HELP stay as written), then ksqlDB's
     /// upper-casing when it is on (resolved names come back unquoted).
-    pub fn resolve(&self, stmt: &Statement) -> Result<Statement, Error> {
+    pub fn resolve(&mut self, stmt: &Statement) -> Result<Statement, Error> {
         let mut resolved = vars::resolve(stmt, &self.vars).map_err(Error::usage)?;
-        if lock(&self.session).options().ksql_compat {
+        if self.ksql_compat() {
             lang::apply_ksql_compat(&mut resolved);
         }
         Ok(resolved)
     }
 
-    /// Client statements: `Ok(None)` when `stmt` is not one (the session runs it).
-    fn client_statement(
-        &mut self,
-        stmt: &Statement,
-        out: &mut dyn Write,
-    ) -> io::Result<Option<Handled>> {
-        let Statement::Client(client) = stmt else {
-            return Ok(None);
-        };
-        let result = match client {
-            ClientStatement::SetProperty { name, value } => self.set_property(name, value),
-            ClientStatement::UnsetProperty { name } => self.unset_property(name),
-            ClientStatement::ShowProperties => Ok(Some(self.show_properties())),
-            ClientStatement::Define { name, value } => {
-                // The value may itself use variables defined earlier (as in ksqlDB).
-                let value = vars::substitute(value, &self.vars);
-                self.vars.define(name, &value);
-                Ok(None)
-            }
-            ClientStatement::Undefine { name } => {
-                if self.vars.undefine(name) {
-                    Ok(None)
-                } else {
-                    Ok(Some(Output::warning(format!(
-                        "Variable '{name}' is not defined."
-                    ))))
-                }
-            }
-            ClientStatement::ShowVariables => Ok(Some(self.show_variables())),
-            ClientStatement::Output(None) => Ok(Some(Output::message(format!(
-                "Output format: {}",
-                self.renderer.format
-            )))),
-            ClientStatement::Output(Some(format)) => {
-                self.renderer.format = Format::from(*format);
-                Ok(None)
-            }
-            ClientStatement::Server(None) => Ok(Some(self.server_message())),
-            ClientStatement::Server(Some(url)) => self.switch_server(url).map(Some),
-            ClientStatement::Help(topic) => crate::help::help(topic.as_deref()).map(Some),
-            ClientStatement::RunScript { path } => {
-                return self.run_script(path, out).map(|r| Some(r.map(|()| None)));
-            }
-            ClientStatement::History => Err(Error::usage(
-                "HISTORY is only available in the interactive shell",
-            )),
-            // Nothing to clear in a script; the REPL clears the screen itself.
-            ClientStatement::Clear | ClientStatement::Exit => Ok(None),
-        };
-        Ok(Some(result))
+    /// Print an error (red on a terminal) on `err`.
+    pub fn print_error(&self, err: &mut dyn Write, e: &Error) -> io::Result<()> {
+        style::print_error(err, &e.to_string(), self.err_color)
     }
 
-    fn set_property(&mut self, name: &str, value: &str) -> Result<Option<Output>, Error> {
-        let key = name.to_ascii_lowercase();
-        match key.as_str() {
-            "output" => {
-                self.renderer.format = value.parse::<Format>().map_err(Error::usage)?;
-            }
-            "on.error" => {
-                self.on_error = match value.to_ascii_lowercase().as_str() {
-                    "stop" => OnError::Stop,
-                    "continue" => OnError::Continue,
-                    _ => {
-                        return Err(Error::usage(format!(
-                            "'on.error' takes stop or continue, not '{value}'"
-                        )));
-                    }
-                };
-            }
-            _ if is_session_property(&key) => {
-                lock(&self.session).set_property(&key, value)?;
-                self.session_props.retain(|(k, _)| *k != key);
-                self.session_props.push((key.clone(), value.to_string()));
-            }
-            _ => return Err(unknown_property(name)),
-        }
-        Ok(Some(Output::message(format!(
-            "Property '{key}' set to '{value}'."
-        ))))
+    // ---- what the client statements need ----
+
+    /// `SET` of a session property (validated by the session first).
+    fn set_session_property(&mut self, key: &str, value: &str) -> Result<(), Error> {
+        self.session()?.set_property(key, value)?;
+        self.session_props.retain(|(k, _)| k != key);
+        self.session_props
+            .push((key.to_string(), value.to_string()));
+        Ok(())
     }
 
-    fn unset_property(&mut self, name: &str) -> Result<Option<Output>, Error> {
-        let key = name.to_ascii_lowercase();
-        match key.as_str() {
-            "output" => self.renderer.format = Format::Tabular,
-            "on.error" => self.on_error = OnError::Stop,
-            _ if is_session_property(&key) => {
-                lock(&self.session).unset_property(&key)?;
-                self.session_props.retain(|(k, _)| *k != key);
-            }
-            _ => return Err(unknown_property(name)),
-        }
-        Ok(Some(Output::message(format!(
-            "Property '{key}' is back to its default."
-        ))))
+    fn unset_session_property(&mut self, key: &str) -> Result<(), Error> {
+        self.session()?.unset_property(key)?;
+        self.session_props.retain(|(k, _)| k != key);
+        Ok(())
     }
 
-    fn show_properties(&self) -> Output {
-        let session = lock(&self.session);
-        let values = session.properties();
-        let mut rows: Vec<Vec<Value>> = Vec::new();
-        let on_error = match self.on_error {
-            OnError::Stop => "stop",
-            OnError::Continue => "continue",
-        };
-        for (name, about) in SHELL_PROPERTIES {
-            let value = match *name {
-                "output" => self.renderer.format.to_string().to_ascii_lowercase(),
-                _ => on_error.to_string(),
-            };
-            rows.push(vec![(*name).into(), value.into(), (*about).into()]);
-        }
-        for (name, about) in exec::PROPERTIES {
-            let value = values
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            rows.push(vec![(*name).into(), value.into(), (*about).into()]);
-        }
-        rows.sort_by(|a, b| a[0].as_str().cmp(&b[0].as_str()));
-        Output::new("properties").with(Block::Table {
-            name: "properties".into(),
-            title: None,
-            columns: vec!["Property".into(), "Value".into(), "Description".into()],
-            rows,
-        })
+    fn session_properties(&mut self) -> Result<Vec<(String, String)>, Error> {
+        Ok(self.session()?.properties())
     }
 
-    fn show_variables(&self) -> Output {
-        let rows = self
-            .vars
-            .iter()
-            .map(|(n, v)| vec![Value::from(n), Value::from(v)])
-            .collect();
-        Output::new("variables").with(Block::Table {
-            name: "variables".into(),
-            title: None,
-            columns: vec!["Variable Name".into(), "Value".into()],
-            rows,
-        })
-    }
-
-    fn server_message(&self) -> Output {
-        let session = lock(&self.session);
-        let url = session.server_url();
-        match session.server_info() {
-            Ok(info) => Output::new("server").with(Block::Fields {
-                name: "server".into(),
-                fields: vec![
-                    ("Server".into(), url.into()),
-                    ("Version".into(), info.version.into()),
-                    (
-                        "Kafka Cluster".into(),
-                        info.kafka_cluster_id.unwrap_or_default().into(),
-                    ),
-                ],
-            }),
-            Err(e) => Output::new("server")
-                .with(Block::Fields {
-                    name: "server".into(),
-                    fields: vec![("Server".into(), url.into())],
-                })
-                .with(Block::Warning(first_line(&e.to_string()).to_string())),
-        }
+    /// `GET /` on the session, abandoned on a signal like any statement.
+    fn server_info(&mut self) -> Result<crate::connect::model::ServerInfo, Error> {
+        self.on_session(|s| s.server_info(), false)
     }
 
     /// `SERVER 'url'`: a new session on that worker, with the same settings otherwise.
-    fn switch_server(&mut self, url: &str) -> Result<Output, Error> {
-        let urls = parse_urls(url)?;
-        let mut settings = self.settings.clone();
-        settings.urls = urls;
-        let session = self.new_session(&settings)?;
-        self.settings = settings;
-        self.session = Arc::new(Mutex::new(session));
-        Ok(self.server_message())
-    }
-
-    fn new_session(&self, settings: &Settings) -> Result<Session, Error> {
-        let mut session = Session::with_settings(settings, self.opts)?;
+    fn switch_server(&mut self, settings: Settings) -> Result<(), Error> {
+        let mut session = Session::with_settings(&settings, self.opts)?;
         for (k, v) in &self.session_props {
             session.set_property(k, v)?;
         }
-        Ok(session)
+        self.settings = settings;
+        self.session = Some(session);
+        Ok(())
     }
 
-    /// Run a connector/REST statement; in the REPL on a thread that Ctrl-C abandons.
-    fn execute_remote(&mut self, stmt: &Statement) -> Result<Output, Error> {
-        let Some(flag) = self.interrupt.clone() else {
-            return lock(&self.session).execute(stmt);
-        };
-        flag.store(false, Ordering::SeqCst);
-        let session = Arc::clone(&self.session);
-        let cancel = lock(&session).cancel_flag();
-        let owned = stmt.clone();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let result = lock(&session).execute(&owned);
-            let _ = tx.send(result);
-        });
-        loop {
-            match rx.recv_timeout(Duration::from_millis(50)) {
-                Ok(result) => return result,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if flag.swap(false, Ordering::SeqCst) {
-                        return Err(self.cancel(&cancel, &rx));
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    return Err(Error::statement(
-                        "internal error: the request's thread ended without an answer",
-                    ));
-                }
-            }
-        }
-    }
-
-    /// Ctrl-C during a request: a WAIT stops at its next poll; an HTTP request in flight is
-    /// abandoned (its thread keeps the old session until it ends; a new session takes over).
-    fn cancel(&mut self, cancel: &AtomicBool, rx: &mpsc::Receiver<Result<Output, Error>>) -> Error {
-        cancel.store(true, Ordering::SeqCst);
-        if rx.recv_timeout(Duration::from_millis(1500)).is_ok() {
-            cancel.store(false, Ordering::SeqCst); // the session is free again: keep it
-        } else {
-            match self.new_session(&self.settings) {
-                Ok(session) => self.session = Arc::new(Mutex::new(session)),
-                Err(e) => return e,
-            }
-        }
-        Error::statement("Cancelled. A request already sent may still take effect on the worker.")
-    }
-
-    fn run_script(&mut self, path: &str, out: &mut dyn Write) -> io::Result<Result<(), Error>> {
-        if self.script_depth >= MAX_SCRIPT_DEPTH {
-            return Ok(Err(Error::usage(format!(
-                "RUN SCRIPT '{path}': scripts nested more than {MAX_SCRIPT_DEPTH} deep (does a script run itself?)"
-            ))));
-        }
-        let source = match crate::script::Source::file(path) {
-            Ok(s) => s,
-            Err(e) => return Ok(Err(e)),
-        };
-        self.script_depth += 1;
-        let mut err = io::stderr().lock();
-        let result = crate::script::run_sources(self, &[source], out, &mut err);
-        self.script_depth -= 1;
-        match result? {
-            0 => Ok(Ok(())),
-            code => Ok(Err(crate::script::nested_failure(path, code))),
-        }
-    }
-
-    /// Print an error (red on a terminal) on `err`, and `Failed`'s message only (its output
-    /// was already rendered).
-    pub fn print_error(&self, err: &mut dyn Write, e: &Error) -> io::Result<()> {
-        style::print_error(err, &e.to_string(), self.err_color)
+    fn settings(&self) -> &Settings {
+        &self.settings
     }
 }
 
@@ -475,25 +327,4 @@ fn render_context(stmt: &Statement) -> render::Context {
         },
         _ => render::Context::default(),
     }
-}
-
-fn is_session_property(key: &str) -> bool {
-    exec::PROPERTIES.iter().any(|(n, _)| *n == key)
-}
-
-fn unknown_property(name: &str) -> Error {
-    let mut names: Vec<&str> = SHELL_PROPERTIES
-        .iter()
-        .chain(exec::PROPERTIES.iter())
-        .map(|(n, _)| *n)
-        .collect();
-    names.sort_unstable();
-    Error::usage(format!(
-        "unknown property '{name}'; valid properties: {}",
-        names.join(", ")
-    ))
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or("")
 }

@@ -62,7 +62,13 @@ pub struct Settings {
     pub insecure: bool,
     pub timeout: Duration,
     pub retry_timeout: Duration,
+    /// Largest answer read, in bytes; a longer one is an error ([`DEFAULT_MAX_BODY`]).
+    pub max_body: usize,
 }
+
+/// 64 MiB: `GET /connectors?expand=status&expand=info` of 10,000 connectors with 5 KiB configs
+/// is about 50 MB.
+pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -77,6 +83,7 @@ impl Default for Settings {
             insecure: false,
             timeout: Duration::from_secs(120),
             retry_timeout: Duration::from_secs(30),
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 }
@@ -193,6 +200,7 @@ pub fn resolve_with(
         insecure: args.insecure || context.insecure,
         timeout: Duration::from_secs(args.timeout.max(1)),
         retry_timeout: Duration::from_secs(args.retry_timeout),
+        max_body: DEFAULT_MAX_BODY,
     })
 }
 

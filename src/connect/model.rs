@@ -189,13 +189,13 @@ impl PluginInfo {
     /// Whether `name` addresses this plugin the way Connect resolves aliases: the full class
     /// name, the simple name, or the simple name without its type suffix (`FileStreamSource`).
     pub fn matches(&self, name: &str) -> bool {
-        if self.class == name {
-            return true;
-        }
+        self.class == name || self.aliases().iter().any(|a| a == name)
+    }
+
+    /// The names Connect accepts besides the full class: the simple name and, for the usual
+    /// type suffix, the simple name without it (`FileStreamSinkConnector`, `FileStreamSink`).
+    pub fn aliases(&self) -> Vec<String> {
         let simple = self.class.rsplit('.').next().unwrap_or(&self.class);
-        if simple == name {
-            return true;
-        }
         let suffix = match self.kind.as_str() {
             "source" | "sink" => "Connector",
             "converter" => "Converter",
@@ -204,7 +204,17 @@ impl PluginInfo {
             "predicate" => "Predicate",
             _ => "",
         };
-        !suffix.is_empty() && simple.strip_suffix(suffix) == Some(name)
+        let mut aliases = Vec::new();
+        if simple != self.class {
+            aliases.push(simple.to_owned());
+        }
+        if let Some(pruned) = simple.strip_suffix(suffix)
+            && !suffix.is_empty()
+            && !pruned.is_empty()
+        {
+            aliases.push(pruned.to_owned());
+        }
+        aliases
     }
 }
 

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::http::{Method, Request, connector_path, encode_segment};
+use super::http::{Method, Request, connector_path, logger_path};
 use crate::error::Error;
 use crate::lang::ast::{Lifecycle, Literal, Name, Property};
 
@@ -162,13 +162,7 @@ pub fn offsets_body(
 
 /// `PUT /admin/loggers/{logger}` with `scope=cluster` when asked.
 pub fn logger_request(logger: &str, level: &str, cluster: bool) -> Result<Request, Error> {
-    if logger.is_empty() || logger.contains('/') {
-        return Err(Error::statement(format!(
-            "invalid logger name \"{logger}\""
-        )));
-    }
-    let mut r = Request::put(format!("/admin/loggers/{}", encode_segment(logger)))
-        .body(json!({"level": level.to_uppercase()}));
+    let mut r = Request::put(logger_path(logger)?).body(json!({"level": level.to_uppercase()}));
     if cluster {
         r = r.query("scope", "cluster");
     }

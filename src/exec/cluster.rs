@@ -82,7 +82,11 @@ impl Session {
         Ok(Output::new("logger_list").with(Block::Table {
             name: "loggers".into(),
             title: None,
-            columns: vec!["Logger".into(), "Level".into(), "Last Modified".into()],
+            columns: crate::output::Column::list(&[
+                ("Logger", "logger"),
+                ("Level", "level"),
+                ("Last Modified", "last_modified"),
+            ]),
             rows,
         }))
     }

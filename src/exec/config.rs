@@ -150,7 +150,11 @@ impl Session {
         let output = Output::new("validation").with(Block::Table {
             name: "errors".into(),
             title: None,
-            columns: vec!["Property".into(), "Value".into(), "Error".into()],
+            columns: crate::output::Column::list(&[
+                ("Property", "property"),
+                ("Value", "value"),
+                ("Error", "error"),
+            ]),
             rows,
         });
         Err(Error::failed(

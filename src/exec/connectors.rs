@@ -106,12 +106,12 @@ impl Session {
         Ok(Output::new("connector_list").with(Block::Table {
             name: "connectors".into(),
             title: None,
-            columns: vec![
-                "Connector Name".into(),
-                "Type".into(),
-                "Class".into(),
-                "Status".into(),
-            ],
+            columns: crate::output::Column::list(&[
+                ("Connector Name", "connector_name"),
+                ("Type", "type"),
+                ("Class", "class"),
+                ("Status", "status"),
+            ]),
             rows,
         }))
     }
@@ -205,7 +205,11 @@ impl Session {
         out = out.with(Block::Table {
             name: "tasks".into(),
             title: None,
-            columns: vec!["Task ID".into(), "State".into(), "Error Trace".into()],
+            columns: crate::output::Column::list(&[
+                ("Task ID", "task_id"),
+                ("State", "state"),
+                ("Error Trace", "error_trace"),
+            ]),
             rows: task_rows,
         });
         let topic_rows = match topics {
@@ -221,7 +225,7 @@ impl Session {
         out = out.with(Block::Table {
             name: "topics".into(),
             title: None,
-            columns: vec!["Related Topics".into()],
+            columns: crate::output::Column::list(&[("Related Topics", "related_topics")]),
             rows: topic_rows,
         });
 
@@ -235,7 +239,7 @@ impl Session {
             out = out.with(Block::Table {
                 name: "config".into(),
                 title: Some("Config".into()),
-                columns: vec!["Key".into(), "Value".into()],
+                columns: crate::output::Column::list(&[("Key", "key"), ("Value", "value")]),
                 rows,
             });
             let tasks = match tasks {
@@ -257,7 +261,11 @@ impl Session {
             out = out.with(Block::Table {
                 name: "task_configs".into(),
                 title: Some("Task Configs".into()),
-                columns: vec!["Task ID".into(), "Key".into(), "Value".into()],
+                columns: crate::output::Column::list(&[
+                    ("Task ID", "task_id"),
+                    ("Key", "key"),
+                    ("Value", "value"),
+                ]),
                 rows,
             });
         }
@@ -303,7 +311,11 @@ impl Session {
         Ok(Output::new("plugin_list").with(Block::Table {
             name: "plugins".into(),
             title: None,
-            columns: vec!["Class".into(), "Type".into(), "Version".into()],
+            columns: crate::output::Column::list(&[
+                ("Class", "class"),
+                ("Type", "type"),
+                ("Version", "version"),
+            ]),
             rows,
         }))
     }
@@ -329,13 +341,13 @@ impl Session {
         Ok(Output::new("plugin_description").with(Block::Table {
             name: "config_definitions".into(),
             title: Some(plugin.to_string()),
-            columns: vec![
-                "Name".into(),
-                "Type".into(),
-                "Default".into(),
-                "Importance".into(),
-                "Documentation".into(),
-            ],
+            columns: crate::output::Column::list(&[
+                ("Name", "name"),
+                ("Type", "type"),
+                ("Default", "default"),
+                ("Importance", "importance"),
+                ("Documentation", "documentation"),
+            ]),
             rows,
         }))
     }

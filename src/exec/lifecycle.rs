@@ -151,7 +151,10 @@ impl Session {
         let output = Output::new("bulk_result").with(Block::Table {
             name: "results".into(),
             title: None,
-            columns: vec!["Connector".into(), "Result".into()],
+            columns: crate::output::Column::list(&[
+                ("Connector", "connector"),
+                ("Result", "result"),
+            ]),
             rows,
         });
         if failed > 0 {
@@ -187,7 +190,10 @@ impl Session {
         Ok(Output::new("connector_offsets").with(Block::Table {
             name: "offsets".into(),
             title: None,
-            columns: vec!["Partition".into(), "Offset".into()],
+            columns: crate::output::Column::list(&[
+                ("Partition", "partition"),
+                ("Offset", "offset"),
+            ]),
             rows,
         }))
     }

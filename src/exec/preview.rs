@@ -193,7 +193,12 @@ impl Session {
             Block::Table {
                 name: "changes".into(),
                 title: None,
-                columns: vec!["Change".into(), "Key".into(), "Old".into(), "New".into()],
+                columns: crate::output::Column::list(&[
+                    ("Change", "change"),
+                    ("Key", "key"),
+                    ("Old", "old"),
+                    ("New", "new"),
+                ]),
                 rows,
             },
         ])
@@ -219,7 +224,7 @@ fn config_table(config: &[(String, String)], masker: &Masker) -> Block {
     Block::Table {
         name: "config".into(),
         title: None,
-        columns: vec!["Key".into(), "Value".into()],
+        columns: crate::output::Column::list(&[("Key", "key"), ("Value", "value")]),
         rows: config
             .iter()
             .map(|(k, v)| vec![s(k.clone()), s(masker.show(k, v))])

@@ -123,11 +123,8 @@ pub enum Lifecycle {
     Stop,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    Tabular,
-    Json,
-}
+/// The output format `OUTPUT` names: the one enum the flag and `SET 'output'` parse too.
+pub use crate::output::Format as OutputFormat;
 
 /// Client statements and commands: session properties, variables, scripts, output, help.
 /// Kept apart from [`Statement`] so the executor treats them as one case.
@@ -289,15 +286,6 @@ impl fmt::Display for Lifecycle {
             Lifecycle::Pause => "PAUSE",
             Lifecycle::Resume => "RESUME",
             Lifecycle::Stop => "STOP",
-        })
-    }
-}
-
-impl fmt::Display for OutputFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            OutputFormat::Tabular => "TABULAR",
-            OutputFormat::Json => "JSON",
         })
     }
 }

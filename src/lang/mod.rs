@@ -27,6 +27,7 @@
 
 pub mod ast;
 pub mod error;
+pub mod expect;
 pub mod ident;
 pub mod invariants;
 pub mod lexer;
@@ -38,7 +39,7 @@ pub mod vars;
 pub mod visit;
 
 pub use error::{ParseError, source_from_bytes};
-pub use parser::{ParseOptions, parse_script, parse_statement};
+pub use parser::{ParseOptions, expected_after, parse_script, parse_statement};
 
 use ast::{Name, Statement};
 use visit::{EachName, Node};

@@ -7,7 +7,7 @@
 //! "expected X after Y" messages with no nom error types to translate (InfluxQL does the same
 //! translation with `cut` + custom errors; this is the direct form of it).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use super::ast::{
@@ -15,6 +15,7 @@ use super::ast::{
     Span, Statement, Target,
 };
 use super::error::ParseError;
+use super::expect::{Expected, Slot};
 use super::ident::{closest, quote_string, unquote};
 use super::lexer::{self, Token, TokenKind, Unterminated};
 use super::statement::*;
@@ -87,6 +88,19 @@ pub fn parse_statement(src: &str, opts: &ParseOptions) -> Result<Statement, Pars
     }
 }
 
+/// What may come next at the end of `src`, the start of a statement cut where the word under
+/// the cursor begins (for completion). Recorded by the parsing functions themselves.
+pub fn expected_after(src: &str, opts: &ParseOptions) -> Expected {
+    let mut p = Parser::new(src, *opts);
+    p.completing = true;
+    while p.peek_kind() == Some(TokenKind::Semicolon) {
+        p.bump();
+    }
+    // Parsed or not, what was looked for at the end is recorded; the result does not matter.
+    let _ = p.statement();
+    p.expected.into_inner()
+}
+
 /// True for the client commands that may end at the end of their line without `;`.
 pub(crate) fn may_omit_semicolon(s: &Statement) -> bool {
     matches!(s, Statement::Client(c) if c.may_omit_semicolon())
@@ -147,6 +161,9 @@ struct Parser<'a> {
     last_end: usize,
     opts: ParseOptions,
     lines: Lines,
+    /// Recording what is expected at the end of the input (completion only).
+    completing: bool,
+    expected: RefCell<Expected>,
 }
 
 impl<'a> Parser<'a> {
@@ -166,6 +183,8 @@ impl<'a> Parser<'a> {
             last_end: 0,
             opts,
             lines: Lines::new(src),
+            completing: false,
+            expected: RefCell::default(),
         }
     }
 
@@ -202,13 +221,44 @@ impl<'a> Parser<'a> {
         matches!(t, Some(t) if t.kind == TokenKind::Punct && self.text(t) == c)
     }
 
-    /// The next token is the keyword `kw`.
+    /// The next token is the keyword `kw`. (At the end of the input, `kw` is expected there.)
     fn at(&self, kw: &str) -> bool {
+        if self.at_end() {
+            self.expected.borrow_mut().keyword(kw);
+        }
         self.word_is(self.peek(), kw)
+    }
+
+    /// Completing, and at the end of the input: what is looked for here is what may come next.
+    fn at_end(&self) -> bool {
+        self.completing && self.pos == self.tokens.len()
+    }
+
+    /// Records that a value of kind `slot` may come next (completion only).
+    fn offer(&self, slot: Slot) {
+        if self.at_end() {
+            self.expected.borrow_mut().slot(slot);
+        }
+    }
+
+    /// Records the connector the statement is about, and its type (completion only).
+    fn note_connector(&self, name: Option<&Name>, kind: Option<ConnectorType>) {
+        if self.completing {
+            let mut e = self.expected.borrow_mut();
+            if let Some(name) = name {
+                e.connector = Some(name.value());
+            }
+            if kind.is_some() {
+                e.connector_type = kind;
+            }
+        }
     }
 
     /// The next two tokens are the keywords `a b`.
     fn at2(&self, a: &str, b: &str) -> bool {
+        if self.completing && self.pos + 1 == self.tokens.len() && self.at(a) {
+            self.expected.borrow_mut().keyword(b);
+        }
         self.at(a) && self.word_is(self.peek_at(1), b)
     }
 
@@ -319,8 +369,14 @@ impl<'a> Parser<'a> {
     /// name := word | "quoted" | `quoted` | ${var}
     /// (`WITH (` is never a name, so `CREATE CONNECTOR WITH (...)` says the name is missing.)
     fn name(&mut self, what: &str, after: &str) -> PResult<Name> {
+        self.name_as(Slot::ConnectorName, what, after)
+    }
+
+    /// A name standing for `slot` (completion offers what fits there).
+    fn name_as(&mut self, slot: Slot, what: &str, after: &str) -> PResult<Name> {
+        self.offer(slot);
         let t = self.peek();
-        if self.at("WITH") && self.punct_is(self.peek_at(1), "(") {
+        if self.word_is(self.peek(), "WITH") && self.punct_is(self.peek_at(1), "(") {
             return Err(self.expected(what, after));
         }
         match t {
@@ -457,6 +513,14 @@ impl<'a> Parser<'a> {
                     .expected("a property (key = value)", &inside)
                     .with_hint("a property list needs at least one `key = value`"));
             }
+            if self.completing {
+                let mut e = self.expected.borrow_mut();
+                e.present_keys = props.iter().map(|p| p.key.value()).collect();
+                e.class = props
+                    .iter()
+                    .find(|p| p.key.text() == "connector.class")
+                    .map(|p| p.value.to_config_string());
+            }
             let prop = self.property(&inside)?;
             let key = prop.key.text();
             let first = if props.len() < 32 {
@@ -516,12 +580,13 @@ impl<'a> Parser<'a> {
                 self.bump();
                 Ok(Name::Quoted(unquote(self.text(t))))
             }
-            _ => self.name(what, after),
+            _ => self.name_as(Slot::PropertyKey, what, after),
         }
     }
 
     /// value := 'string' | number | TRUE | FALSE | NULL | ${var}
     fn value(&mut self, key: &Name) -> PResult<Literal> {
+        self.offer(Slot::Value(key.value()));
         let after = || format!("{} =", super::ast::Key(key));
         let Some(t) = self.peek() else {
             return Err(self.expected("a value", &after()));
@@ -566,6 +631,10 @@ impl<'a> Parser<'a> {
 
     /// statement := one of the rules below, chosen by the first word.
     fn statement(&mut self) -> PResult<Statement> {
+        if self.at_end() {
+            let mut e = self.expected.borrow_mut();
+            STATEMENT_KEYWORDS.iter().for_each(|k| e.keyword(k));
+        }
         let Some(t) = self.peek() else {
             return Err(self.expected("a statement", ""));
         };
@@ -712,7 +781,8 @@ impl<'a> Parser<'a> {
             }
             after.push_str(" IF NOT EXISTS");
         }
-        let name = self.name("a connector name", &after)?;
+        self.note_connector(None, kind);
+        let name = self.name_as(Slot::NewConnectorName, "a connector name", &after)?;
         after = format!("{after} {name}");
         self.expect("WITH", &after)?;
         let properties = self.property_list(&format!("{after} WITH"))?;
@@ -774,6 +844,7 @@ impl<'a> Parser<'a> {
                 extended,
             }))
         } else if self.eat("PLUGIN") {
+            self.offer(Slot::PluginClass);
             let plugin = self.text_value("a plugin class or alias", "DESCRIBE PLUGIN")?;
             Ok(Statement::DescribePlugin(DescribePlugin { plugin }))
         } else {
@@ -872,10 +943,11 @@ impl<'a> Parser<'a> {
         }
         self.bump();
         after.push_str(" CONNECTOR");
+        self.note_connector(None, kind);
         let name = if self.at("WITH") && self.punct_is(self.peek_at(1), "(") {
             None
         } else {
-            let name = self.name("a connector name or WITH", &after)?;
+            let name = self.name_as(Slot::NewConnectorName, "a connector name or WITH", &after)?;
             after = format!("{after} {name}");
             Some(name)
         };
@@ -956,6 +1028,7 @@ impl<'a> Parser<'a> {
         self.bump();
         self.expect("CONNECTOR", "ALTER")?;
         let name = self.name("a connector name", "ALTER CONNECTOR")?;
+        self.note_connector(Some(&name), None);
         let after = format!("ALTER CONNECTOR {name}");
         if self.eat("SET") {
             if self.eat("OFFSET") {
@@ -1047,6 +1120,13 @@ impl<'a> Parser<'a> {
     /// explain := EXPLAIN statement (not a client statement)
     fn explain(&mut self) -> PResult<Statement> {
         self.bump();
+        if self.at_end() {
+            let mut e = self.expected.borrow_mut();
+            STATEMENT_KEYWORDS
+                .iter()
+                .filter(|k| **k != "EXPLAIN")
+                .for_each(|k| e.keyword(k));
+        }
         let Some(start) = self.peek() else {
             return Err(self.expected("a statement", "EXPLAIN"));
         };
@@ -1101,6 +1181,7 @@ impl<'a> Parser<'a> {
                 .expected("a 'property' or LOGGER", "SET")
                 .with_hint("to change a connector's config: ALTER CONNECTOR name SET (...)"));
         }
+        self.offer(Slot::SessionProperty);
         let name = self.text_value("a 'property' or LOGGER", "SET")?;
         let after = format!("SET {}", quote_string(&name));
         self.expect_punct("=", &after)?;
@@ -1114,6 +1195,7 @@ impl<'a> Parser<'a> {
     /// unset := UNSET 'prop'
     fn unset(&mut self) -> PResult<Statement> {
         self.bump();
+        self.offer(Slot::SessionProperty);
         let name = self.text_value("a 'property'", "UNSET")?;
         Ok(Statement::Client(ClientStatement::UnsetProperty { name }))
     }
@@ -1181,17 +1263,22 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// output := OUTPUT [JSON | TABULAR]
+    /// output := OUTPUT [JSON | TABULAR | TABLE] (the words `OutputFormat`'s `FromStr` takes)
     fn output(&mut self) -> PResult<Statement> {
         self.bump();
-        if self.eat("JSON") {
-            Ok(Statement::Client(ClientStatement::Output(Some(
-                OutputFormat::Json,
-            ))))
-        } else if self.eat("TABULAR") {
-            Ok(Statement::Client(ClientStatement::Output(Some(
-                OutputFormat::Tabular,
-            ))))
+        if self.at_end() {
+            let mut e = self.expected.borrow_mut();
+            OutputFormat::ALL
+                .iter()
+                .for_each(|f| e.keyword(f.keyword()));
+        }
+        let format = self
+            .peek()
+            .filter(|t| t.is_word())
+            .and_then(|t| self.text(t).parse::<OutputFormat>().ok());
+        if let Some(format) = format {
+            self.bump();
+            Ok(Statement::Client(ClientStatement::Output(Some(format))))
         } else if self.peek().is_none()
             || self.peek_kind() == Some(TokenKind::Semicolon)
             || self
@@ -1216,6 +1303,7 @@ impl<'a> Parser<'a> {
     /// help := HELP [topic to the end of the line | 'topic']
     fn help(&mut self) -> PResult<Statement> {
         self.bump();
+        self.offer(Slot::HelpTopic);
         Ok(Statement::Client(ClientStatement::Help(
             self.rest_of_line(self.last_end)?,
         )))

@@ -903,3 +903,58 @@ fn hostile_inputs_take_bounded_work() {
         }
     }
 }
+
+/// Completion's expected set comes from the parsing functions: before every keyword of every
+/// corpus statement, that keyword (or a slot that a keyword-like word may fill) is expected.
+#[test]
+fn the_expected_set_holds_each_next_keyword_of_the_corpus() {
+    let src = include_str!("../../tests/ksqldb_corpus.sql");
+    let extra = "RESTART CONNECTOR a INCLUDE TASKS ONLY FAILED; RESTART CONNECTORS LIKE 'x%' ONLY \
+        FAILED; ALTER CONNECTOR a SET OFFSET PARTITION ('p' = 1) TO NULL; ALTER CONNECTOR a \
+        RESET TOPICS; WAIT FOR CONNECTOR a TIMEOUT 3 SECONDS; SET LOGGER 'a' = 'INFO' FOR \
+        CLUSTER; SHOW SINK CONNECTORS LIKE 'a'; VALIDATE SINK CONNECTOR WITH ('a' = 1); \
+        EXPLAIN DROP CONNECTOR IF EXISTS a; CREATE OR REPLACE SINK CONNECTOR a WITH ('a'=1); \
+        DESCRIBE CONNECTOR a EXTENDED; SHOW CONNECTOR OFFSETS a; OUTPUT JSON;";
+    let mut checked = 0;
+    for script in [src, extra] {
+        for located in parse_script(script, &ParseOptions::default()).unwrap() {
+            let text = &located.text;
+            for t in lexer::tokenize(text) {
+                if t.kind != lexer::TokenKind::Keyword {
+                    continue;
+                }
+                let e = expected_after(&text[..t.span.start], &ParseOptions::default());
+                let kw = t.text(text).to_ascii_uppercase();
+                assert!(
+                    e.keywords.contains(&kw) || !e.slots.is_empty(),
+                    "{kw} not expected after {:?}: {e:?}",
+                    &text[..t.span.start]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 200, "{checked}");
+}
+
+#[test]
+fn the_expected_set_names_slots_and_context() {
+    use super::expect::Slot;
+    let e = |s: &str| expected_after(s, &ParseOptions::default());
+    assert_eq!(e("").keywords.len(), parser::STATEMENT_KEYWORDS.len());
+    assert_eq!(e("DROP CONNECTOR ").slots, vec![Slot::ConnectorName]);
+    assert_eq!(
+        e("CREATE SINK CONNECTOR ").slots,
+        vec![Slot::NewConnectorName]
+    );
+    let alter = e("ALTER CONNECTOR \"My C\" SET ('a' = 1, ");
+    assert_eq!(alter.slots, vec![Slot::PropertyKey]);
+    assert_eq!(alter.connector.as_deref(), Some("My C"));
+    assert_eq!(alter.present_keys, vec!["a"]);
+    let create = e("CREATE SINK CONNECTOR x WITH ('connector.class' = 'Fs', 'topics' = ");
+    assert_eq!(create.slots, vec![Slot::Value("topics".into())]);
+    assert_eq!(create.connector_type, Some(ast::ConnectorType::Sink));
+    assert_eq!(create.class.as_deref(), Some("Fs"));
+    assert_eq!(e("SHOW CONNECTORS ").keywords, vec!["LIKE"]);
+    assert!(e("SHOW CONNECTORS;").keywords.is_empty());
+}

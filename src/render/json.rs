@@ -1,11 +1,13 @@
 //! The JSON renderer: one document per statement, the schema described in `output.rs` and the
-//! README (`{"type": kind, <block name>: value, ..., "warnings": [...]}`), column and field
-//! labels in snake_case. Pretty on a terminal, one line per document otherwise (for `jq`).
+//! README (`{"type": kind, <block name>: value, ..., "warnings": [...]}`), rows keyed by their
+//! columns' declared keys, field labels in snake_case. Pretty on a terminal, one line per document otherwise (for `jq`).
 
 use std::io::{self, Write};
 
 use serde_json::{Map, Value};
 
+#[cfg(test)]
+use crate::output::Column;
 use crate::output::{Block, Output};
 
 /// The JSON document for one statement's output.
@@ -31,12 +33,14 @@ pub fn to_value(out: &Output) -> Value {
                 rows,
                 ..
             } => {
-                let keys: Vec<String> = columns.iter().map(|c| snake_case(c)).collect();
                 let rows = rows
                     .iter()
                     .map(|row| {
-                        let obj: Map<String, Value> =
-                            keys.iter().cloned().zip(row.iter().cloned()).collect();
+                        let obj: Map<String, Value> = columns
+                            .iter()
+                            .map(|c| c.key.clone())
+                            .zip(row.iter().cloned())
+                            .collect();
                         Value::Object(obj)
                     })
                     .collect();
@@ -120,7 +124,7 @@ mod tests {
             .with(Block::Table {
                 name: "tasks".into(),
                 title: None,
-                columns: vec!["Task ID".into(), "State".into()],
+                columns: Column::list(&[("Task ID", "task_id"), ("State", "state")]),
                 rows: vec![vec![json!(0), json!("RUNNING")]],
             })
             .with(Block::Text {

@@ -7,60 +7,9 @@ pub mod style;
 pub mod table;
 
 use std::io::{self, Write};
-use std::str::FromStr;
 
-use crate::cli::OutputArg;
-use crate::lang::ast::OutputFormat;
+pub use crate::output::Format;
 use crate::output::Output;
-
-/// How results are printed. One `FromStr` serves the `--output` flag, `OUTPUT` and `SET 'output'`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
-    #[default]
-    Tabular,
-    Json,
-}
-
-impl FromStr for Format {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "tabular" | "table" => Ok(Format::Tabular),
-            "json" => Ok(Format::Json),
-            other => Err(format!(
-                "unknown output format '{other}': expected TABULAR or JSON"
-            )),
-        }
-    }
-}
-
-impl std::fmt::Display for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Format::Tabular => "TABULAR",
-            Format::Json => "JSON",
-        })
-    }
-}
-
-impl From<OutputArg> for Format {
-    fn from(arg: OutputArg) -> Self {
-        match arg {
-            OutputArg::Tabular => Format::Tabular,
-            OutputArg::Json => Format::Json,
-        }
-    }
-}
-
-impl From<OutputFormat> for Format {
-    fn from(f: OutputFormat) -> Self {
-        match f {
-            OutputFormat::Tabular => Format::Tabular,
-            OutputFormat::Json => Format::Json,
-        }
-    }
-}
 
 /// What the caller knows about the statement whose output is printed.
 #[derive(Debug, Clone, Default)]
@@ -99,22 +48,5 @@ impl Renderer {
             Format::Tabular => table::render(out, ctx, self, w),
             Format::Json => json::render(out, self.pretty_json, w),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn format_parses_case_insensitively() {
-        assert_eq!("json".parse::<Format>(), Ok(Format::Json));
-        assert_eq!("TABULAR".parse::<Format>(), Ok(Format::Tabular));
-        assert!(
-            "xml"
-                .parse::<Format>()
-                .unwrap_err()
-                .contains("TABULAR or JSON")
-        );
     }
 }

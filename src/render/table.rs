@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::style::{Colour, paint, state_colour};
 use super::{Context, Renderer};
-use crate::output::{Block, Output};
+use crate::output::{Block, Column, Output};
 
 /// Longest first line of a cut trace, in characters.
 const TRACE_LINE_MAX: usize = 100;
@@ -51,13 +51,17 @@ pub fn render(out: &Output, ctx: &Context, r: &Renderer, w: &mut dyn Write) -> i
                 }
             }
             Block::Table {
+                name,
                 title,
                 columns,
                 rows,
-                ..
             } => {
                 if let Some(title) = title {
                     writeln!(w, "{title}")?;
+                }
+                if rows.is_empty() {
+                    writeln!(w, "{}", empty_line(name, title.is_some()))?;
+                    continue;
                 }
                 let (table, cut) = build_table(columns, rows, ctx, r);
                 cut_any |= cut;
@@ -80,6 +84,16 @@ pub fn render(out: &Output, ctx: &Context, r: &Renderer, w: &mut dyn Write) -> i
     Ok(())
 }
 
+/// What an empty table says instead of a header over two rules: `No connectors.`, or
+/// `(none)` under a title.
+fn empty_line(name: &str, titled: bool) -> String {
+    if titled {
+        "(none)".to_string()
+    } else {
+        format!("No {}.", name.replace('_', " "))
+    }
+}
+
 /// Consecutive one-line blocks (messages, warnings) stay together; anything else is spaced.
 fn needs_gap(prev: &Block, next: &Block) -> bool {
     let line = |b: &Block| matches!(b, Block::Message(_) | Block::Warning(_));
@@ -87,7 +101,7 @@ fn needs_gap(prev: &Block, next: &Block) -> bool {
 }
 
 fn build_table(
-    columns: &[String],
+    columns: &[Column],
     rows: &[Vec<Value>],
     ctx: &Context,
     r: &Renderer,
@@ -110,11 +124,11 @@ fn build_table(
         table.enforce_styling();
         table.style_text_only();
     }
-    table.set_header(columns.iter().map(Cell::new));
+    table.set_header(columns.iter().map(|c| Cell::new(&c.title)));
     let mut cut_any = false;
     for row in rows {
         let cells = row.iter().enumerate().map(|(i, value)| {
-            let column = columns.get(i).map(String::as_str).unwrap_or("");
+            let column = columns.get(i).map_or("", |c| c.title.as_str());
             let mut text = cell_text(value);
             if is_trace(column) && !ctx.full_traces {
                 let (short, cut) = cut_trace(&text);
@@ -254,12 +268,12 @@ mod tests {
         Output::new("connector_list").with(Block::Table {
             name: "connectors".into(),
             title: None,
-            columns: vec![
-                "Connector Name".into(),
-                "Type".into(),
-                "Class".into(),
-                "Status".into(),
-            ],
+            columns: Column::list(&[
+                ("Connector Name", "connector_name"),
+                ("Type", "type"),
+                ("Class", "class"),
+                ("Status", "status"),
+            ]),
             rows: vec![
                 vec![
                     json!("fs-src"),
@@ -296,13 +310,17 @@ mod tests {
             .with(Block::Table {
                 name: "tasks".into(),
                 title: None,
-                columns: vec!["Task ID".into(), "State".into(), "Error Trace".into()],
+                columns: Column::list(&[
+                    ("Task ID", "task_id"),
+                    ("State", "state"),
+                    ("Error Trace", "error_trace"),
+                ]),
                 rows: vec![vec![json!(0), json!("FAILED"), json!(trace)]],
             })
             .with(Block::Table {
                 name: "related_topics".into(),
                 title: None,
-                columns: vec!["Related Topics".into()],
+                columns: Column::list(&[("Related Topics", "related_topics")]),
                 rows: vec![vec![json!("lines")]],
             })
     }
@@ -407,16 +425,25 @@ mod tests {
     }
 
     #[test]
-    fn empty_tables_keep_their_header() {
-        let out = Output::new("connector_list").with(Block::Table {
-            name: "connectors".into(),
-            title: None,
-            columns: vec!["Connector Name".into(), "Type".into()],
-            rows: vec![],
-        });
+    fn empty_tables_say_so_in_one_line() {
+        let empty = |name: &str, title: Option<&str>| {
+            Output::new("x").with(Block::Table {
+                name: name.into(),
+                title: title.map(Into::into),
+                columns: Column::list(&[("Connector Name", "connector_name"), ("Type", "type")]),
+                rows: vec![],
+            })
+        };
+        insta::assert_snapshot!("empty_connector_list", plain(&empty("connectors", None)));
         assert_eq!(
-            plain(&out),
-            " Connector Name | Type\n-----------------------\n-----------------------\n"
+            plain(&empty("related_topics", None)),
+            "No related topics.\n"
         );
+        assert_eq!(plain(&empty("config", Some("Config"))), "Config\n(none)\n");
+        let mut described = description(TRACE);
+        if let Block::Table { rows, .. } = &mut described.blocks[2] {
+            rows.clear();
+        }
+        insta::assert_snapshot!("description_without_topics", plain(&described));
     }
 }

@@ -1,12 +1,11 @@
 //! The rustyline helper: completion by position in the grammar (keywords, live connector names
 //! after CONNECTOR, plugin classes after `'connector.class' =`, config keys of the plugin named
 //! in the statement being typed) and syntax highlighting, both from the lexer's tokens.
-//! Knows the cluster only through [`CompletionSource`], so it is testable without one.
+//! Knows the cluster only through [`CompletionSource`] (in the REPL a bounded
+//! [`super::catalog::Lookup`]), so it is testable without one and never waits on the network.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
@@ -14,17 +13,25 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
-use crate::lang::ident::{quote_name, unquote};
+use crate::connect::model::PluginInfo;
+use crate::lang::ast::ConnectorType;
+use crate::lang::expect::{Expected, Slot};
+use crate::lang::ident::{quote_name, quote_string};
 use crate::lang::lexer::{KEYWORDS, Token, TokenKind, tokenize};
 use crate::lang::parser::STATEMENT_KEYWORDS;
+use crate::lang::{ParseOptions, expected_after};
 use crate::render::style::{Colour, paint};
-use crate::shell::SessionHandle;
+use crate::shell::properties::Property;
 
-/// Where completion gets live names from.
+/// Where completion gets live names from. Implementations answer within about a second,
+/// with nothing when the cluster does not.
 pub trait CompletionSource {
     fn connector_names(&self) -> Vec<String>;
-    fn plugin_classes(&self) -> Vec<String>;
+    /// The worker's plugins with their type (`source`, `sink`, ...), for classes and aliases.
+    fn plugins(&self) -> Vec<PluginInfo>;
     fn plugin_config_keys(&self, class: &str) -> Vec<String>;
+    /// The `connector.class` of an existing connector (for ALTER ... SET's keys).
+    fn connector_class(&self, name: &str) -> Option<String>;
 }
 
 /// Keys offered inside `WITH (...)` before a plugin is named.
@@ -42,54 +49,6 @@ const COMMON_KEYS: &[&str] = &[
     "errors.deadletterqueue.topic.name",
     "config.action.reload",
 ];
-
-/// Completion against the live session. Each lookup gets a short deadline so a slow or
-/// unreachable worker never freezes the prompt (the session caches what it fetched).
-pub struct LiveSource {
-    session: SessionHandle,
-}
-
-impl LiveSource {
-    pub fn new(session: SessionHandle) -> Self {
-        LiveSource { session }
-    }
-
-    pub fn set_session(&mut self, session: SessionHandle) {
-        self.session = session;
-    }
-
-    fn ask<F>(&self, f: F) -> Vec<String>
-    where
-        F: FnOnce(&crate::exec::Session) -> Result<Vec<String>, crate::error::Error>
-            + Send
-            + 'static,
-    {
-        let session = SessionHandle::clone(&self.session);
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let Ok(guard) = session.try_lock() else {
-                return; // a request is running (or was abandoned): no completion now
-            };
-            let _ = tx.send(f(&guard).unwrap_or_default());
-        });
-        rx.recv_timeout(Duration::from_secs(3)).unwrap_or_default()
-    }
-}
-
-impl CompletionSource for LiveSource {
-    fn connector_names(&self) -> Vec<String> {
-        self.ask(|s| s.connector_names())
-    }
-
-    fn plugin_classes(&self) -> Vec<String> {
-        self.ask(|s| s.plugin_classes())
-    }
-
-    fn plugin_config_keys(&self, class: &str) -> Vec<String> {
-        let class = class.to_string();
-        self.ask(move |s| s.plugin_config_keys(&class))
-    }
-}
 
 pub struct KcshHelper {
     pub color: bool,
@@ -110,12 +69,15 @@ impl KcshHelper {
         }
     }
 
-    /// The worker's plugin classes as they are written in a statement: `'class'`.
-    fn quoted_plugin_classes(&self) -> Vec<String> {
+    /// The worker's plugins of `kinds` (all when empty) as a statement may name them: the
+    /// class and its aliases (`'FileStreamSink'`), quoted as strings.
+    fn quoted_plugin_classes(&self, kinds: &[&str]) -> Vec<String> {
         self.source
-            .plugin_classes()
+            .plugins()
             .iter()
-            .map(|c| format!("'{c}'"))
+            .filter(|p| kinds.is_empty() || kinds.contains(&p.kind.as_str()))
+            .flat_map(|p| std::iter::once(p.class.clone()).chain(p.aliases()))
+            .map(|c| quote_string(&c))
             .collect()
     }
 
@@ -132,7 +94,9 @@ impl KcshHelper {
         keys
     }
 
-    /// Candidates for the cursor at `pos` of `line` (with `pending` lines before it).
+    /// Candidates for the cursor at `pos` of `line` (with `pending` lines before it): what
+    /// the parser expects after the statement typed so far (see `lang::expect`), filled with
+    /// live names.
     pub fn candidates(&self, line: &str, pos: usize) -> (usize, Vec<String>) {
         let context = format!("{}{}", self.pending, &line[..pos]);
         let offset = self.pending.len();
@@ -145,10 +109,12 @@ impl KcshHelper {
             .iter()
             .rposition(|t| t.kind == TokenKind::Semicolon)
             .map_or(0, |i| i + 1);
-        let mut statement: Vec<Token> = tokens[start_index..].to_vec();
+        let statement = &tokens[start_index..];
+        let statement_start = statement.first().map_or(context.len(), |t| t.span.start);
 
         let mut prefix = "";
         let mut start = pos;
+        let mut typed_end = context.len();
         if let Some(last) = statement.last() {
             let typing = last.span.end == context.len()
                 && last.span.start >= offset
@@ -164,115 +130,84 @@ impl KcshHelper {
             if typing {
                 prefix = last.text(&context);
                 start = last.span.start - offset;
-                statement.pop();
+                typed_end = last.span.start;
             }
         }
-        let words: Vec<String> = statement
-            .iter()
-            .map(|t| t.text(&context).to_string())
-            .collect();
-        let found = self.by_position(&statement, &words, &context, prefix);
-        (start, found)
+        let typed = &context[statement_start.min(typed_end)..typed_end];
+        let expected = expected_after(typed, &ParseOptions::default());
+        (start, self.fill_expected(&expected, prefix))
     }
 
-    fn by_position(
-        &self,
-        statement: &[Token],
-        words: &[String],
-        context: &str,
-        prefix: &str,
-    ) -> Vec<String> {
-        // Inside a property list?
-        let mut depth = 0i32;
-        let mut open = None;
-        for (i, t) in statement.iter().enumerate().rev() {
-            match t.text(context) {
-                ")" => depth += 1,
-                "(" if depth == 0 => {
-                    open = Some(i);
-                    break;
-                }
-                "(" => depth -= 1,
-                _ => {}
-            }
-        }
-        if let Some(open) = open {
-            return self.in_list(&statement[open..], statement, context, prefix);
-        }
-
-        let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
-        let up: Vec<&str> = upper.iter().map(String::as_str).collect();
-        match up.as_slice() {
-            ["SET"] | ["UNSET"] => {
-                let mut props: Vec<String> = crate::shell::SHELL_PROPERTIES
+    /// Candidates for what the parser expects, starting with `prefix`.
+    fn fill_expected(&self, e: &Expected, prefix: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for slot in &e.slots {
+            let candidates = match slot {
+                Slot::ConnectorName => self
+                    .source
+                    .connector_names()
                     .iter()
-                    .chain(crate::exec::PROPERTIES.iter())
-                    .map(|(name, _)| format!("'{name}'"))
-                    .collect();
-                if up[0] == "SET" {
-                    props.push("LOGGER".into());
+                    .map(|n| quote_name(n).into_owned())
+                    .collect(),
+                Slot::NewConnectorName => Vec::new(),
+                Slot::PropertyKey => self.keys_for(e),
+                Slot::Value(key) if key == "connector.class" => {
+                    let kinds: &[&str] = match e.connector_type {
+                        Some(ConnectorType::Sink) => &["sink"],
+                        Some(ConnectorType::Source) => &["source"],
+                        None => &["source", "sink"],
+                    };
+                    self.quoted_plugin_classes(kinds)
                 }
-                return matching(&props, prefix, false);
-            }
-            ["DESCRIBE", "PLUGIN"] => {
-                return matching(&self.quoted_plugin_classes(), prefix, false);
-            }
-            _ => {}
+                Slot::Value(_) => Vec::new(),
+                Slot::PluginClass => self.quoted_plugin_classes(&[]),
+                Slot::SessionProperty => Property::all()
+                    .iter()
+                    .map(|p| quote_string(&p.to_string()))
+                    .collect(),
+                Slot::HelpTopic => {
+                    let words: Vec<String> =
+                        STATEMENT_KEYWORDS.iter().map(|k| k.to_string()).collect();
+                    found.extend(matching(&words, prefix, true));
+                    continue;
+                }
+            };
+            found.extend(matching(&candidates, prefix, false));
         }
-        if wants_connector_name(&up) {
-            let names = self.source.connector_names();
-            let quoted: Vec<String> = names.iter().map(|n| quote_name(n).into_owned()).collect();
-            return matching(&quoted, prefix, false);
-        }
-        let keywords = next_keywords(&up);
-        let keywords: Vec<String> = if keywords.is_empty() && !prefix.is_empty() {
-            KEYWORDS.iter().map(|k| k.to_string()).collect()
+        let keywords: Vec<String> = if e.keywords.is_empty() && e.slots.is_empty() {
+            // Somewhere the grammar has no word for (after an error): any keyword may help.
+            if prefix.is_empty() {
+                Vec::new()
+            } else {
+                KEYWORDS.iter().map(|k| k.to_string()).collect()
+            }
         } else {
-            keywords.iter().map(|k| k.to_string()).collect()
+            e.keywords.clone()
         };
-        matching(&keywords, prefix, true)
+        found.extend(matching(&keywords, prefix, true));
+        found.dedup();
+        found
     }
 
-    /// Completion inside `( ... )`: a key after `(` or `,`, a class after `connector.class =`.
-    fn in_list(
-        &self,
-        list: &[Token],
-        statement: &[Token],
-        context: &str,
-        prefix: &str,
-    ) -> Vec<String> {
-        let last = list.last().map(|t| t.text(context)).unwrap_or("(");
-        match last {
-            "(" | "," => {
-                let class = connector_class(statement, context);
-                let mut keys = match &class {
-                    Some(class) => self.config_keys(class),
-                    None => Vec::new(),
-                };
-                if keys.is_empty() {
-                    keys = COMMON_KEYS.iter().map(|k| k.to_string()).collect();
-                }
-                let present = present_keys(list, context);
-                let quoted: Vec<String> = keys
-                    .iter()
-                    .filter(|k| !present.contains(k))
-                    .map(|k| format!("'{k}'"))
-                    .collect();
-                matching(&quoted, prefix, false)
-            }
-            "=" => {
-                let key = list
-                    .len()
-                    .checked_sub(2)
-                    .map(|i| unquote(list[i].text(context)));
-                if key.as_deref() == Some("connector.class") {
-                    matching(&self.quoted_plugin_classes(), prefix, false)
-                } else {
-                    Vec::new()
-                }
-            }
-            _ => Vec::new(),
+    /// Config keys for a property list: the plugin's (named in the list, or the class of the
+    /// connector being altered), else the common ones; keys already given are left out.
+    fn keys_for(&self, e: &Expected) -> Vec<String> {
+        let class = e.class.clone().or_else(|| {
+            e.connector
+                .as_deref()
+                .and_then(|name| self.source.connector_class(name))
+        });
+        let mut keys = match &class {
+            Some(class) => self.config_keys(class),
+            None => Vec::new(),
+        };
+        if keys.is_empty() {
+            keys = COMMON_KEYS.iter().map(|k| k.to_string()).collect();
         }
+        keys.iter()
+            .filter(|k| !e.present_keys.contains(k))
+            .map(|k| quote_string(k))
+            .collect()
     }
 
     /// The line with ANSI colours from its tokens, read after the statement's earlier lines
@@ -309,110 +244,6 @@ impl KcshHelper {
         out.push_str(&line[at..]);
         out
     }
-}
-
-/// After `CONNECTOR` in statements about an existing connector (not CREATE/VALIDATE).
-fn wants_connector_name(up: &[&str]) -> bool {
-    let up: &[&str] = match up.first() {
-        Some(&"EXPLAIN") => &up[1..],
-        _ => up,
-    };
-    matches!(
-        up,
-        ["DROP", "CONNECTOR"]
-            | ["DROP", "CONNECTOR", "IF", "EXISTS"]
-            | [
-                "DESCRIBE" | "PAUSE" | "RESUME" | "STOP" | "RESTART" | "ALTER",
-                "CONNECTOR"
-            ]
-            | ["SHOW", "CREATE", "CONNECTOR"]
-            | ["SHOW", "CONNECTOR", "OFFSETS"]
-            | ["WAIT", "FOR", "CONNECTOR"]
-    )
-}
-
-/// Keywords that may follow the words typed so far (a small map of the grammar).
-fn next_keywords(up: &[&str]) -> Vec<&'static str> {
-    let up: &[&str] = match up.first() {
-        Some(&"EXPLAIN") => &up[1..],
-        _ => up,
-    };
-    let n = up.len();
-    let last = up.last().copied().unwrap_or("");
-    match up {
-        [] => STATEMENT_KEYWORDS.to_vec(),
-        ["CREATE"] => vec!["SOURCE", "SINK", "CONNECTOR", "OR"],
-        ["CREATE", "OR"] => vec!["REPLACE"],
-        ["CREATE", "OR", "REPLACE"] => vec!["SOURCE", "SINK", "CONNECTOR"],
-        ["CREATE" | "VALIDATE", .., "SOURCE" | "SINK"] => vec!["CONNECTOR"],
-        ["CREATE", .., "CONNECTOR"] => vec!["IF"],
-        ["CREATE", .., "IF"] => vec!["NOT"],
-        [.., "NOT"] => vec!["EXISTS"],
-        ["CREATE", .., "CONNECTOR", _] | ["CREATE", .., "EXISTS", _] => vec!["WITH"],
-        ["VALIDATE"] => vec!["SOURCE", "SINK", "CONNECTOR"],
-        ["VALIDATE", .., "CONNECTOR"] | ["VALIDATE", .., "CONNECTOR", _] => vec!["WITH"],
-        ["DROP"] => vec!["CONNECTOR"],
-        ["DROP", "CONNECTOR"] => vec!["IF"],
-        ["DROP", "CONNECTOR", "IF"] => vec!["EXISTS"],
-        ["DESCRIBE"] => vec!["CONNECTOR", "PLUGIN"],
-        ["DESCRIBE", "CONNECTOR", _] => vec!["EXTENDED"],
-        ["SHOW" | "LIST"] => vec![
-            "CONNECTORS",
-            "SOURCE",
-            "SINK",
-            "CONNECTOR",
-            "PLUGINS",
-            "CREATE",
-            "PROPERTIES",
-            "VARIABLES",
-            "CLUSTER",
-            "LOGGERS",
-        ],
-        ["SHOW" | "LIST", "SOURCE" | "SINK"] => vec!["CONNECTORS"],
-        ["SHOW" | "LIST", "CONNECTOR"] => vec!["PLUGINS", "OFFSETS"],
-        ["SHOW", "CREATE"] => vec!["CONNECTOR"],
-        ["SHOW" | "LIST", .., "CONNECTORS"] | ["SHOW", "LOGGERS"] => vec!["LIKE"],
-        ["PAUSE" | "RESUME" | "STOP" | "RESTART"] => vec!["CONNECTOR", "CONNECTORS"],
-        ["RESTART", "CONNECTOR", _] => vec!["INCLUDE", "ONLY", "TASK"],
-        ["RESTART", "CONNECTORS", ..] if last != "LIKE" => vec!["LIKE", "INCLUDE", "ONLY"],
-        ["RESTART", .., "INCLUDE"] => vec!["TASKS"],
-        ["RESTART", .., "TASKS"] => vec!["ONLY"],
-        ["RESTART", .., "ONLY"] => vec!["FAILED"],
-        ["PAUSE" | "RESUME" | "STOP", "CONNECTORS"] => vec!["LIKE"],
-        ["ALTER"] => vec!["CONNECTOR"],
-        ["ALTER", "CONNECTOR", _] => vec!["SET", "UNSET", "RESET"],
-        ["ALTER", "CONNECTOR", _, "RESET"] => vec!["OFFSETS", "TOPICS"],
-        ["ALTER", "CONNECTOR", _, "SET"] => vec!["OFFSET"],
-        ["ALTER", "CONNECTOR", _, "SET", "OFFSET"] => vec!["PARTITION"],
-        ["ALTER", "CONNECTOR", _, "SET", "OFFSET", .., ")"] if n > 6 => vec!["TO"],
-        ["WAIT"] => vec!["FOR"],
-        ["WAIT", "FOR"] => vec!["CONNECTOR"],
-        ["WAIT", "FOR", "CONNECTOR", _] => vec!["TIMEOUT"],
-        ["WAIT", "FOR", "CONNECTOR", _, "TIMEOUT", _] => vec!["SECONDS"],
-        ["SET", "LOGGER", _, "=", _] => vec!["FOR"],
-        ["SET", "LOGGER", .., "FOR"] => vec!["CLUSTER"],
-        ["OUTPUT"] => vec!["JSON", "TABULAR"],
-        ["RUN"] => vec!["SCRIPT"],
-        ["HELP"] => STATEMENT_KEYWORDS.to_vec(),
-        _ => Vec::new(),
-    }
-}
-
-/// The value of `'connector.class' = '...'` in the statement, if typed yet.
-fn connector_class(statement: &[Token], context: &str) -> Option<String> {
-    statement.windows(3).find_map(|w| {
-        let key = unquote(w[0].text(context));
-        (key == "connector.class" && w[1].text(context) == "=" && w[2].kind == TokenKind::String)
-            .then(|| unquote(w[2].text(context)))
-    })
-}
-
-/// Keys already given in a property list (so they are not offered again).
-fn present_keys(list: &[Token], context: &str) -> Vec<String> {
-    list.windows(2)
-        .filter(|w| w[1].text(context) == "=")
-        .map(|w| unquote(w[0].text(context)))
-        .collect()
 }
 
 /// Candidates starting with `prefix` (case-insensitive; a quote typed or not). Keywords follow
@@ -498,11 +329,30 @@ mod tests {
         fn connector_names(&self) -> Vec<String> {
             vec!["fs-src".into(), "fs-sink".into(), "my conn".into()]
         }
-        fn plugin_classes(&self) -> Vec<String> {
+        fn plugins(&self) -> Vec<PluginInfo> {
+            let plugin = |class: &str, kind: &str| PluginInfo {
+                class: class.into(),
+                kind: kind.into(),
+                version: None,
+            };
             vec![
-                "org.apache.kafka.connect.file.FileStreamSourceConnector".into(),
-                "org.apache.kafka.connect.file.FileStreamSinkConnector".into(),
+                plugin(
+                    "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                    "source",
+                ),
+                plugin(
+                    "org.apache.kafka.connect.file.FileStreamSinkConnector",
+                    "sink",
+                ),
+                plugin(
+                    "org.apache.kafka.connect.transforms.Flatten",
+                    "transformation",
+                ),
             ]
+        }
+        fn connector_class(&self, name: &str) -> Option<String> {
+            (name == "fs-src")
+                .then(|| "org.apache.kafka.connect.file.FileStreamSourceConnector".into())
         }
         fn plugin_config_keys(&self, class: &str) -> Vec<String> {
             if class.contains("FileStreamSource") {
@@ -587,6 +437,62 @@ mod tests {
             found,
             vec!["'org.apache.kafka.connect.file.FileStreamSinkConnector'"]
         );
+    }
+
+    #[test]
+    fn class_aliases_complete_and_create_sink_offers_only_sinks() {
+        let (_, found) = complete("CREATE CONNECTOR x WITH ('connector.class' = 'FileStreamS");
+        assert_eq!(
+            found,
+            vec![
+                "'FileStreamSink'",
+                "'FileStreamSinkConnector'",
+                "'FileStreamSource'",
+                "'FileStreamSourceConnector'"
+            ]
+        );
+        let (_, found) = complete("CREATE SINK CONNECTOR x WITH ('connector.class' = '");
+        assert_eq!(
+            found,
+            vec![
+                "'FileStreamSink'",
+                "'FileStreamSinkConnector'",
+                "'org.apache.kafka.connect.file.FileStreamSinkConnector'"
+            ]
+        );
+        let (_, found) = complete("CREATE OR REPLACE SOURCE CONNECTOR x WITH ('connector.class'=");
+        assert!(found.iter().all(|c| c.contains("Source")), "{found:?}");
+        let (_, found) = complete("DESCRIBE PLUGIN 'Fla");
+        assert_eq!(found, vec!["'Flatten'"]);
+    }
+
+    #[test]
+    fn alter_set_completes_the_connectors_own_plugin_keys() {
+        let (_, found) = complete("ALTER CONNECTOR fs-src SET ('");
+        assert_eq!(found, vec!["'batch.size'", "'file'", "'topic'"]);
+        let (_, found) = complete("ALTER CONNECTOR fs-src SET ('file' = 'x', 't");
+        assert_eq!(found, vec!["'topic'"]);
+        // Unknown class: the common keys.
+        let (_, found) = complete("ALTER CONNECTOR other SET ('tasks");
+        assert_eq!(found, vec!["'tasks.max'"]);
+    }
+
+    #[test]
+    fn keywords_come_from_the_parser() {
+        let (_, found) = complete("RESTART CONNECTOR fs-src ");
+        assert_eq!(found, vec!["INCLUDE", "ONLY", "TASK"]);
+        let (_, found) = complete("RESTART CONNECTOR fs-src INCLUDE TASKS ");
+        assert_eq!(found, vec!["ONLY"]);
+        let (_, found) = complete("explain dr");
+        assert_eq!(found, vec!["drop"]);
+        let (_, found) = complete("SHOW CONNECTORS; DROP CONNECTOR fs-s");
+        assert_eq!(found, vec!["fs-sink", "fs-src"]);
+        let (_, found) = complete("DROP CONNECTOR ");
+        assert_eq!(found, vec!["\"my conn\"", "fs-sink", "fs-src", "IF"]);
+        let (_, found) = complete("WAIT FOR CONNECTOR fs-src TIMEOUT 5 ");
+        assert_eq!(found, vec!["SECOND", "SECONDS"]);
+        let (_, found) = complete("SET ");
+        assert!(found.contains(&"LOGGER".to_string()) && found.contains(&"'output'".to_string()));
     }
 
     #[test]

@@ -1,20 +1,24 @@
 //! The interactive shell: a one-line banner, a prompt naming the cluster, statements over
 //! several lines (a continuation prompt until an unquoted `;`, asked of the lexer), history with
 //! secrets masked, Ctrl-C to clear the line or abandon a running request, Ctrl-D to leave.
-//! Statements themselves run through [`Shell`], exactly as in scripts.
+//! Statements themselves run through [`Shell`], exactly as in scripts (RUN SCRIPT through the
+//! script driver). Nothing here waits on the network without a bound: the banner and Tab ask a
+//! [`catalog::Lookup`] of their own, the prompt's URL is a setting, a running statement is
+//! abandoned on Ctrl-C; lines typed meanwhile are kept ([`typeahead`]) and run in order.
 //!
 //! Lines are read one `readline` at a time and the lexer decides after each whether the statement
 //! is complete (`lexer::statement_complete`), rather than through rustyline's `Validator`: only
 //! a fresh `readline` can show the continuation prompt. A multi-line statement recalled from
 //! history still comes back whole, in one buffer.
 
+pub mod catalog;
 pub mod helper;
 pub mod history;
+pub mod typeahead;
 
+use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use rustyline::config::{BellStyle, ColorMode, CompletionType};
@@ -27,25 +31,33 @@ use crate::lang::ast::{ClientStatement, Statement};
 use crate::lang::{self, lexer};
 use crate::output::{Block, Output};
 use crate::render::style::{Colour, paint};
-use crate::shell::{Flow, Shell, lock};
-use helper::{KcshHelper, LiveSource};
+use crate::shell::cancel::Interrupts;
+use crate::shell::{Flow, Shell};
+use catalog::Lookup;
+use helper::KcshHelper;
 
 const MAX_HISTORY: usize = 10_000;
+
+/// How long the banner waits for the worker's version before the prompt shows anyway.
+const BANNER_BOUND: Duration = Duration::from_secs(2);
 
 /// Run the REPL until EXIT, QUIT or Ctrl-D.
 pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
     let color = shell.renderer.color;
-    // While a request runs the terminal is in cooked mode, so Ctrl-C is SIGINT: it sets this
-    // flag and the shell stops waiting (instead of the process dying).
-    let interrupt = Arc::new(AtomicBool::new(false));
+    // While a request runs the terminal is in cooked mode, so Ctrl-C is SIGINT: it sets the
+    // latch and the shell stops waiting (instead of the process dying).
     #[cfg(unix)]
-    signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&interrupt))
-        .map_err(|e| Error::usage(format!("cannot handle Ctrl-C: {e}")))?;
-    shell.interrupt = Some(interrupt);
+    {
+        shell.interrupts = Some(
+            Interrupts::register(&[signal_hook::consts::SIGINT])
+                .map_err(|e| Error::usage(format!("cannot handle Ctrl-C: {e}")))?,
+        );
+    }
     shell.interactive = true;
 
+    let lookup = Lookup::new(shell.reader()?);
     let mut stdout = io::stdout();
-    writeln!(stdout, "{}", banner(&shell, color)).ok();
+    writeln!(stdout, "{}", banner(&shell.server_url(), &lookup, color)).ok();
 
     let config = Config::builder()
         .max_history_size(MAX_HISTORY)
@@ -62,8 +74,7 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
         .build();
     let mut editor: Editor<KcshHelper, DefaultHistory> = Editor::with_config(config)
         .map_err(|e| Error::usage(format!("cannot start the line editor: {e}")))?;
-    let source = LiveSource::new(shell.session());
-    editor.set_helper(Some(KcshHelper::new(color, Box::new(source))));
+    editor.set_helper(Some(KcshHelper::new(color, Box::new(lookup))));
 
     let history_path = history::path();
     if let Some(path) = &history_path
@@ -73,12 +84,29 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
     }
 
     let mut buffer = String::new();
+    // Lines typed while a statement ran, to run before the editor reads more.
+    let mut typed: VecDeque<String> = VecDeque::new();
+    let mut eof_typed = false;
     loop {
         let prompt = prompt(&shell.server_url(), !buffer.is_empty());
-        if let Some(h) = editor.helper_mut() {
-            h.pending = buffer.clone();
-        }
-        match editor.readline(&prompt) {
+        let ahead = typeahead::take();
+        typed.extend(ahead.lines);
+        eof_typed |= ahead.eof;
+        let read = match typed.pop_front() {
+            Some(line) => {
+                // Shown as if typed at this prompt, so each output follows its statement.
+                writeln!(stdout, "{prompt}{line}").ok();
+                Ok(line)
+            }
+            None if eof_typed => Err(ReadlineError::Eof),
+            None => {
+                if let Some(h) = editor.helper_mut() {
+                    h.pending = buffer.clone();
+                }
+                editor.readline(&prompt)
+            }
+        };
+        match read {
             Ok(line) => {
                 buffer.push_str(&line);
                 buffer.push('\n');
@@ -97,12 +125,18 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
                     let _ = history::restrict(path);
                 }
                 shell.start_input();
-                let flow = run_text(&mut shell, &mut editor, &text);
-                // SERVER or a cancelled request may have replaced the session.
-                if let Some(h) = editor.helper_mut() {
-                    h.source = Box::new(LiveSource::new(shell.session()));
+                if let Some(i) = &shell.interrupts {
+                    i.take(); // a Ctrl-C from before this input is not for it
                 }
-                if flow == Flow::Exit {
+                let ran = run_text(&mut shell, &mut editor, &text);
+                // What completion knows may have changed (a new connector, another worker).
+                if ran.refresh
+                    && let Ok(reader) = shell.reader()
+                    && let Some(h) = editor.helper_mut()
+                {
+                    h.source = Box::new(Lookup::new(reader));
+                }
+                if ran.flow == Flow::Exit {
                     break;
                 }
             }
@@ -117,50 +151,72 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What one input did.
+struct Ran {
+    flow: Flow,
+    /// Something changed what completion should offer (state, the worker).
+    refresh: bool,
+}
+
 /// Parse and run what was entered; errors are printed, never fatal.
-fn run_text(
-    shell: &mut Shell,
-    editor: &mut Editor<KcshHelper, DefaultHistory>,
-    text: &str,
-) -> Flow {
-    let mut out = io::stdout();
+fn run_text(shell: &mut Shell, editor: &mut Editor<KcshHelper, DefaultHistory>, text: &str) -> Ran {
+    let mut out = io::stdout().lock();
     let mut err = io::stderr();
+    let mut ran = Ran {
+        flow: Flow::Continue,
+        refresh: false,
+    };
     let statements = match lang::parse_script(text, &shell.parse_options(false)) {
         Ok(s) => s,
         Err(e) => {
             let _ = shell.print_error(&mut err, &Error::syntax(e.render(text, None)));
-            return Flow::Continue;
+            return ran;
         }
     };
     for located in statements {
-        let result = match &located.statement {
-            Statement::Client(ClientStatement::History) => {
+        let result = match shell.resolve(&located.statement) {
+            Ok(Statement::Client(ClientStatement::History)) => {
                 let output = history_output(editor.history());
-                shell
+                let mut bytes = Vec::new();
+                let _ = shell
                     .renderer
-                    .render(&output, &Default::default(), &mut out)
-                    .map(|()| Ok(Flow::Continue))
+                    .render(&output, &Default::default(), &mut bytes);
+                out.write_all(&bytes).map(|()| Ok(None))
             }
-            Statement::Client(ClientStatement::Clear) => {
+            Ok(Statement::Client(ClientStatement::Clear)) => {
                 let _ = editor.clear_screen();
-                Ok(Ok(Flow::Continue))
+                Ok(Ok(None))
             }
-            Statement::Client(ClientStatement::Exit) => return Flow::Exit,
-            stmt => shell.run(stmt, &mut out),
+            Ok(Statement::Client(ClientStatement::Exit)) => {
+                ran.flow = Flow::Exit;
+                return ran;
+            }
+            Ok(Statement::Client(ClientStatement::RunScript { path })) => {
+                ran.refresh = true;
+                // The script prints its own failures and report.
+                let _ = crate::script::run_file(shell, &path, &mut out, &mut err);
+                Ok(Ok(None))
+            }
+            Ok(resolved) => {
+                ran.refresh |= matches!(resolved, Statement::Client(ClientStatement::Server(_)));
+                shell
+                    .run_resolved(&resolved, &mut out)
+                    .map(|r| r.map(|done| Some(done.changed)))
+            }
+            Err(e) => Ok(Err(e)),
         };
         match result {
-            Ok(Ok(Flow::Continue)) => {}
-            Ok(Ok(Flow::Exit)) => return Flow::Exit,
+            Ok(Ok(changed)) => ran.refresh |= changed.unwrap_or(false),
             Ok(Err(e)) => {
                 let _ = out.flush();
                 let _ = shell.print_error(&mut err, &e);
-                return Flow::Continue; // the rest of this input is not run
+                return ran; // the rest of this input is not run
             }
-            Err(_) => return Flow::Continue, // stdout trouble: nothing to show it on
+            Err(_) => return ran, // stdout trouble: nothing to show it on
         }
     }
     let _ = out.flush();
-    Flow::Continue
+    ran
 }
 
 fn history_output(history: &DefaultHistory) -> Output {
@@ -201,26 +257,21 @@ pub fn host_port(url: &str) -> &str {
 }
 
 /// One line: kcsh version, the worker URL, Connect version, Kafka cluster id, a `HELP` hint.
-fn banner(shell: &Shell, color: bool) -> String {
-    let url = shell.server_url();
-    let session = shell.session();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(lock(&session).server_info());
-    });
-    let server = match rx.recv_timeout(Duration::from_secs(5)) {
-        Ok(Ok(info)) => {
+/// Waits at most [`BANNER_BOUND`] for the worker.
+fn banner(url: &str, lookup: &Lookup, color: bool) -> String {
+    let server = match lookup.ask(BANNER_BOUND, |s| s.server_info()) {
+        Some(Ok(info)) => {
             let cluster = info
                 .kafka_cluster_id
                 .map(|id| format!(", Kafka cluster {id}"))
                 .unwrap_or_default();
             format!("connected to {url} (Connect {}{cluster})", info.version)
         }
-        Ok(Err(e)) => format!(
+        Some(Err(e)) => format!(
             "{url} is not reachable ({})",
-            short_reason(&e.to_string(), &url)
+            short_reason(&e.to_string(), url)
         ),
-        Err(_) => format!("{url} is not answering yet"),
+        None => format!("{url} is not answering yet"),
     };
     let text = format!(
         "kcsh {} · {server} · type HELP for help",

@@ -101,7 +101,7 @@ pub fn warning(out: &Output) -> String {
     w[0].clone()
 }
 
-/// Columns and rows of the table called `name`.
+/// Column titles and rows of the table called `name`.
 pub fn table(out: &Output, name: &str) -> (Vec<String>, Vec<Vec<Value>>) {
     for b in &out.blocks {
         if let Block::Table {
@@ -112,7 +112,8 @@ pub fn table(out: &Output, name: &str) -> (Vec<String>, Vec<Vec<Value>>) {
         } = b
             && n == name
         {
-            return (columns.clone(), rows.clone());
+            let titles = columns.iter().map(|c| c.title.clone()).collect();
+            return (titles, rows.clone());
         }
     }
     panic!("no table {name} in {out:?}")

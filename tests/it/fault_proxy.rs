@@ -29,11 +29,21 @@ pub enum Fault {
     HtmlError,
     /// 200 with a syntactically valid JSON body of this many bytes.
     HugeBody(usize),
+    /// A redirect with this status (`302 Found`) to `Location: {location}{request path}`.
+    Redirect(&'static str, String),
+    /// 200 with an HTML login page, as an SSO proxy in front of the worker sends.
+    LoginPage,
+    /// 200 whose JSON body comes one byte every 100 ms, for ever.
+    Drip,
+    /// Forward the request to the worker (so it is applied), then drop the client's connection
+    /// without relaying the answer: a write whose answer is lost.
+    ForwardThenDrop,
 }
 
 #[derive(Default)]
 struct State {
-    faults: Mutex<VecDeque<Fault>>,
+    /// Queued faults, each for the next request whose request line starts with its prefix.
+    faults: Mutex<VecDeque<(String, Fault)>>,
     /// When set, every request gets this fault (the queue is ignored).
     always: Mutex<Option<Fault>>,
     requests: Mutex<Vec<String>>,
@@ -82,7 +92,17 @@ impl FaultProxy {
 
     /// Queues faults for the next requests; later requests are forwarded.
     pub fn then(&self, fault: Fault) -> &Self {
-        self.state.faults.lock().unwrap().push_back(fault);
+        self.then_for("", fault)
+    }
+
+    /// Queues a fault for the next request whose request line starts with `prefix`
+    /// (`"POST /connectors"`); other requests pass by it.
+    pub fn then_for(&self, prefix: &str, fault: Fault) -> &Self {
+        self.state
+            .faults
+            .lock()
+            .unwrap()
+            .push_back((prefix.to_string(), fault));
         self
     }
 
@@ -156,7 +176,14 @@ fn serve(conn: TcpStream, upstream: &str, state: &State) -> std::io::Result<()> 
     state.requests.lock().unwrap().push(request_line.clone());
     let fault = match state.always.lock().unwrap().clone() {
         Some(f) => Some(f),
-        None => state.faults.lock().unwrap().pop_front(),
+        None => {
+            let mut queue = state.faults.lock().unwrap();
+            queue
+                .iter()
+                .position(|(prefix, _)| request_line.starts_with(prefix.as_str()))
+                .and_then(|i| queue.remove(i))
+                .map(|(_, f)| f)
+        }
     };
     match fault {
         None => forward(&conn, upstream, &request_line, &headers, &body),
@@ -220,6 +247,53 @@ fn serve(conn: TcpStream, upstream: &str, state: &State) -> std::io::Result<()> 
             }
             let _ = out.write_all(b"\"]");
             out.flush()
+        }
+        Some(Fault::Redirect(status, location)) => {
+            let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+            let mut out = &conn;
+            write!(
+                out,
+                "HTTP/1.1 {status}\r\nLocation: {location}{path}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )?;
+            out.flush()
+        }
+        Some(Fault::LoginPage) => respond(
+            &conn,
+            "200 OK",
+            "text/html; charset=utf-8",
+            b"<!DOCTYPE html><html><head><title>Sign in - Example SSO</title></head><body><form action=\"/login\"><input name=\"user\"></form></body></html>",
+        ),
+        Some(Fault::Drip) => {
+            let mut out = &conn;
+            write!(
+                out,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n["
+            )?;
+            while !state.stop.load(Ordering::SeqCst) {
+                if out.write_all(b" ").and_then(|()| out.flush()).is_err() {
+                    return Ok(()); // the client gave up: that is what it should do
+                }
+                thread::sleep(Duration::from_millis(100));
+            }
+            Ok(())
+        }
+        Some(Fault::ForwardThenDrop) => {
+            let sink = TcpStream::connect(upstream)?;
+            let mut up = sink.try_clone()?;
+            write!(up, "{request_line}\r\n")?;
+            for h in &headers {
+                up.write_all(h.as_bytes())?;
+            }
+            write!(up, "Connection: close\r\n\r\n")?;
+            up.write_all(&body)?;
+            up.flush()?;
+            // Wait for the worker's whole answer (the write is done), then lose it.
+            let mut answer = Vec::new();
+            (&sink).read_to_end(&mut answer)?;
+            socket2::SockRef::from(&conn).set_linger(Some(Duration::ZERO))?;
+            drop(reader);
+            drop(conn);
+            Ok(())
         }
     }
 }

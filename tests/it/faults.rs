@@ -313,3 +313,249 @@ fn with_two_workers_the_next_statement_goes_through_the_survivor() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// `CREATE SOURCE CONNECTOR "name"` of a FileStreamSource reading nothing.
+fn create_statement(name: &str) -> String {
+    format!(
+        "CREATE SOURCE CONNECTOR \"{name}\" WITH ('connector.class'='FileStreamSource', \
+         'topic'='{name}', 'file'='/dev/null')"
+    )
+}
+
+/// Creates a connector directly on the test worker (no proxy) and deletes it when dropped.
+fn real_connector(prefix: &str) -> harness::ConnectorGuard {
+    let name = harness::unique_name(prefix);
+    let mut cmd = harness::kcsh();
+    cmd.args(["-e", &create_statement(&name)]);
+    assert_exit(&run_bounded(cmd, LIMIT), 0);
+    harness::ConnectorGuard(name)
+}
+
+fn exists(name: &str) -> bool {
+    harness::get(&format!(
+        "/connectors/{}",
+        kcsh::connect::request::encode_segment(name)
+    ))
+    .0 == 200
+}
+
+#[test]
+fn a_redirect_is_never_followed_and_names_where_it_points() {
+    let worker = harness::test_url();
+    for status in [
+        "301 Moved Permanently",
+        "302 Found",
+        "303 See Other",
+        "307 Temporary Redirect",
+        "308 Permanent Redirect",
+    ] {
+        // Only the POST is redirected, to the very worker: followed, a 303 became a GET of the
+        // listing and kcsh printed "Created connector" for nothing; a 307 re-sent the body.
+        let proxy = FaultProxy::start(&worker);
+        proxy.then_for("POST /connectors", Fault::Redirect(status, worker.clone()));
+        let name = harness::unique_name("fault-redirect");
+        let _guard = harness::ConnectorGuard(name.clone());
+        let out = kcsh_through(&proxy, &create_statement(&name), LIMIT);
+        assert_exit(&out, 3);
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("to {worker}/connectors")),
+            "{status}: {err}"
+        );
+        assert!(
+            err.contains(&format!("point --url at {worker}")),
+            "{status}: {err}"
+        );
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("Created"));
+        assert!(!exists(&name), "{status}: the connector was created");
+    }
+    // Reads too.
+    let proxy = FaultProxy::start(&worker);
+    proxy.always(Fault::Redirect(
+        "302 Found",
+        "https://sso.example.com/login?to=".into(),
+    ));
+    let out = kcsh_through(&proxy, "SHOW CONNECTORS", LIMIT);
+    assert_exit(&out, 3);
+    assert!(
+        stderr(&out).contains("https://sso.example.com/login?to=/connectors"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_html_page_with_200_is_never_a_success() {
+    let guard = real_connector("fault-login");
+    let proxy = FaultProxy::start(&harness::test_url());
+    proxy.always(Fault::LoginPage);
+    let out = kcsh_through(&proxy, &format!("DROP CONNECTOR \"{}\"", guard.0), LIMIT);
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("Dropped"),
+        "{err}"
+    );
+    assert!(
+        err.contains("text/html") && err.contains("Sign in - Example SSO"),
+        "{err}"
+    );
+    assert!(!err.contains("<html"), "{err}");
+    assert!(exists(&guard.0));
+    let out = kcsh_through(&proxy, "SHOW CONNECTORS", LIMIT);
+    assert_exit(&out, 1);
+}
+
+#[test]
+fn a_write_whose_answer_is_lost_may_have_been_applied() {
+    let guard = real_connector("fault-lost");
+    let proxy = FaultProxy::start(&harness::test_url());
+    let pause = format!("PUT /connectors/{}/pause", guard.0);
+    proxy.then_for(&pause, Fault::ForwardThenDrop);
+    let out = kcsh_through(&proxy, &format!("PAUSE CONNECTOR \"{}\"", guard.0), LIMIT);
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("may have been applied"), "{err}");
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("Paused"),
+        "{err}"
+    );
+    // It was applied: a plain "failed" would have been a lie.
+    let status = format!("/connectors/{}/status", guard.0);
+    harness::wait_until(
+        "the connector to be paused",
+        Duration::from_secs(30),
+        || (harness::get(&status).1["connector"]["state"] == "PAUSED").then_some(()),
+    );
+    let sent = proxy
+        .requests()
+        .iter()
+        .filter(|r| r.starts_with(&pause))
+        .count();
+    assert_eq!(
+        sent,
+        1,
+        "a lost write is never re-sent: {:?}",
+        proxy.requests()
+    );
+
+    // A create whose 201 is cut: the same.
+    let proxy = FaultProxy::start(&harness::test_url());
+    proxy.then_for("POST /connectors", Fault::Truncated);
+    let name = harness::unique_name("fault-cut");
+    let out = kcsh_through(&proxy, &create_statement(&name), LIMIT);
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("may have been applied"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_slow_body_ends_as_timed_out() {
+    let proxy = FaultProxy::start(&harness::test_url());
+    proxy.always(Fault::Drip);
+    let started = Instant::now();
+    let out = kcsh_through(&proxy, "SHOW CONNECTORS", LIMIT);
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("timed out after 3 s"), "{err}");
+    assert!(!err.contains("decoding"), "{err}");
+}
+
+#[test]
+fn a_body_over_the_cap_is_refused_clearly() {
+    let proxy = FaultProxy::start(&harness::test_url());
+    proxy.always(Fault::HugeBody(65 * 1024 * 1024));
+    let out = kcsh_through(&proxy, "SHOW CONNECTORS", LIMIT);
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("larger than 64 MiB"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn names_that_are_not_one_path_segment_are_refused_before_anything_is_sent() {
+    let proxy = FaultProxy::start(&harness::test_url());
+    let with = "('connector.class'='FileStreamSource', 'topic'='t')";
+    // (VALIDATE sends the name in the body only, never in a path: not in this list.)
+    for n in [".", "..", "a\tb"] {
+        let q = format!("\"{n}\"");
+        let statements = [
+            format!("ALTER CONNECTOR {q} RESET OFFSETS"),
+            format!("ALTER CONNECTOR {q} RESET TOPICS"),
+            format!("ALTER CONNECTOR {q} SET OFFSET PARTITION ('a'='b') TO ('c'=1)"),
+            format!("ALTER CONNECTOR {q} SET ('a'='b')"),
+            format!("ALTER CONNECTOR {q} UNSET ('a')"),
+            format!("SHOW CONNECTOR OFFSETS {q}"),
+            format!("SHOW CREATE CONNECTOR {q}"),
+            format!("DROP CONNECTOR {q}"),
+            format!("DROP CONNECTOR IF EXISTS {q}"),
+            format!("DESCRIBE CONNECTOR {q}"),
+            format!("DESCRIBE CONNECTOR {q} EXTENDED"),
+            format!("PAUSE CONNECTOR {q}"),
+            format!("RESUME CONNECTOR {q}"),
+            format!("STOP CONNECTOR {q}"),
+            format!("RESTART CONNECTOR {q} INCLUDE TASKS"),
+            format!("RESTART CONNECTOR {q} TASK 0"),
+            format!("WAIT FOR CONNECTOR {q} TIMEOUT 1 SECONDS"),
+            format!("CREATE SOURCE CONNECTOR {q} WITH {with}"),
+            format!("CREATE OR REPLACE SOURCE CONNECTOR {q} WITH {with}"),
+            format!("CREATE SOURCE CONNECTOR IF NOT EXISTS {q} WITH {with}"),
+            format!("DESCRIBE PLUGIN '{n}'"),
+            format!("SET LOGGER '{n}' = 'INFO'"),
+        ];
+        for stmt in statements {
+            let out = kcsh_through(&proxy, &stmt, LIMIT);
+            let err = stderr(&out);
+            assert!(!err.contains("panicked"), "{stmt}: {err}");
+            assert_ne!(out.status.code(), Some(0), "{stmt}: refused");
+            assert!(err.contains("cannot address in a URL"), "{stmt}: {err}");
+        }
+    }
+    let reached: Vec<String> = proxy
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            ["/connectors/", "/admin/loggers/", "/connector-plugins/"]
+                .iter()
+                .any(|p| r.contains(p))
+        })
+        .collect();
+    assert!(
+        reached.is_empty(),
+        "sent for an unaddressable name: {reached:?}"
+    );
+}
+
+#[test]
+fn an_unreachable_url_is_shown_without_its_userinfo() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut cmd = harness::kcsh_without_cluster();
+    cmd.args([
+        "--url",
+        &format!("http://admin:s3cret-pw@127.0.0.1:{port}"),
+        "-e",
+        "SHOW CONNECTORS",
+    ]);
+    let out = run_bounded(cmd, LIMIT);
+    assert_exit(&out, 3);
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert!(!all.contains("s3cret-pw"), "{all}");
+    assert!(
+        all.contains(&format!("http://admin:[hidden]@127.0.0.1:{port}")),
+        "{all}"
+    );
+}

@@ -3,7 +3,7 @@
 //! Ctrl-C (clears the line, cancels a request), Ctrl-D, and no colour codes under NO_COLOR.
 
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession as Session;
@@ -21,8 +21,16 @@ struct Repl {
 
 impl Repl {
     fn start(no_color: bool) -> Repl {
+        Repl::start_on(no_color, None)
+    }
+
+    /// The REPL on `url` instead of the test cluster.
+    fn start_on(no_color: bool, url: Option<&str>) -> Repl {
         let env = Env::new();
         let mut cmd: Command = env.kcsh_tty();
+        if let Some(url) = url {
+            cmd.env("KCSH_URL", url);
+        }
         if !no_color {
             cmd.env_remove("NO_COLOR");
         }
@@ -47,6 +55,19 @@ impl Repl {
         let found = self.session.expect(needle).unwrap_or_else(|e| {
             panic!(
                 "waiting for {needle:?}: {e}\nseen so far:\n{}",
+                self.seen_text()
+            )
+        });
+        self.seen.extend_from_slice(found.before());
+        self.seen
+            .extend_from_slice(found.get(0).unwrap_or_default());
+        String::from_utf8_lossy(found.before()).into_owned()
+    }
+
+    fn expect_regex(&mut self, re: &str) -> String {
+        let found = self.session.expect(Regex(re)).unwrap_or_else(|e| {
+            panic!(
+                "waiting for /{re}/: {e}\nseen so far:\n{}",
                 self.seen_text()
             )
         });
@@ -90,6 +111,19 @@ impl Repl {
         );
         self.seen_text()
     }
+}
+
+/// A worker that accepts connections and never answers (nor closes them).
+fn silent_worker() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    url
 }
 
 fn create(env_name: &str) {
@@ -268,6 +302,80 @@ fn no_colour_codes_under_no_color_but_colour_otherwise() {
     let seen = repl.quit();
     assert!(sgr(&seen), "no colour on a terminal:\n{seen:?}");
     drop_connector("shell-pty-colour");
+}
+
+/// Against a worker that never answers: the prompt comes within the banner's bound, Tab
+/// completes (with nothing) within its bound, Ctrl-C abandons a statement at once, and the
+/// shell stays usable. Before, the banner and Tab held the session's lock: ~120 s to a prompt.
+#[test]
+fn a_silent_worker_never_freezes_the_prompt() {
+    let url = silent_worker();
+    let started = Instant::now();
+    let mut repl = Repl::start_on(true, Some(&url));
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "prompt after {:?}",
+        started.elapsed()
+    );
+    assert!(
+        repl.seen_text().contains("not answering"),
+        "{}",
+        repl.seen_text()
+    );
+    let tab = Instant::now();
+    repl.send("DESCRIBE CONNECTOR x\t");
+    std::thread::sleep(Duration::from_millis(200));
+    repl.send("\x03");
+    repl.expect_prompt();
+    assert!(
+        tab.elapsed() < Duration::from_secs(5),
+        "Tab took {:?}",
+        tab.elapsed()
+    );
+    // A second Tab while the first look-up still waits answers at once.
+    repl.send("DROP CONNECTOR \t\x03");
+    repl.expect_prompt();
+    repl.line("SHOW CONNECTORS;");
+    std::thread::sleep(Duration::from_millis(500));
+    let cancel = Instant::now();
+    repl.send("\x03");
+    repl.expect("Cancelled");
+    repl.expect_prompt();
+    assert!(
+        cancel.elapsed() < Duration::from_secs(5),
+        "Ctrl-C answered after {:?}",
+        cancel.elapsed()
+    );
+    // The abandoned request kept the old session; the shell goes on with a new one.
+    // SERVER asks the worker too, and is abandoned the same way.
+    repl.line("SERVER;");
+    std::thread::sleep(Duration::from_millis(300));
+    repl.send("\x03");
+    repl.expect("Cancelled");
+    repl.expect_prompt();
+    repl.line("SHOW PROPERTIES;");
+    repl.expect("on.error");
+    repl.expect_prompt();
+    repl.quit();
+}
+
+/// Lines typed while a statement runs are all run, in order (before, only the first was:
+/// the line editor read them all and dropped the rest).
+#[test]
+fn lines_typed_while_a_statement_runs_are_kept() {
+    let url = silent_worker();
+    let mut repl = Repl::start_on(true, Some(&url));
+    repl.line("SET 'timeout' = '2';");
+    repl.expect_prompt();
+    repl.line("SHOW CONNECTORS;");
+    std::thread::sleep(Duration::from_millis(300));
+    repl.send("DEFINE first = 'typed-1';\rDEFINE second = 'typed-2';\rSHOW VARIABLES;\r");
+    // The tty echoes what is typed; the table shows what ran.
+    repl.expect_regex(r"first +\| typed-1");
+    repl.expect_regex(r"second +\| typed-2");
+    repl.expect_prompt();
+    let seen = repl.quit();
+    assert!(seen.contains("second"), "{seen}");
 }
 
 /// True if `text` holds an SGR (colour) escape such as `ESC[32m` or `ESC[38;5;10m`.

@@ -229,3 +229,134 @@ fn help_documents_exit_codes() {
         assert!(text.contains(line), "--help lacks {line:?}");
     }
 }
+
+fn create_text(env: &Env, name: &str) -> String {
+    format!(
+        "CREATE SOURCE CONNECTOR {name} WITH ('connector.class' = 'FileStreamSource', \
+         'file' = '{}', 'topic' = '{name}')",
+        env.path("in.txt").display()
+    )
+}
+
+/// Once something was applied, any later failure exits 1 (2 and 3 promise nothing was):
+/// an undefined variable, a syntax error in a nested RUN SCRIPT. Reads are not "applied".
+#[test]
+fn failures_after_an_applied_statement_exit_1() {
+    let env = Env::new();
+    drop_quietly(&env, "shell-truth-src");
+    let out = run_e(
+        &env,
+        &[
+            &create_text(&env, "shell-truth-src"),
+            "SHOW CONNECTORS LIKE 'shell-truth-%'",
+            "DROP CONNECTOR ${undefined_name}",
+        ],
+    );
+    let text = transcript(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("1 applied, 1 ran without changes, 1 failed, 0 not run"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  ran      -e #2, line 1  SHOW CONNECTORS"),
+        "{text}"
+    );
+
+    std::fs::write(
+        env.path("broken.sql"),
+        "SHOW CONNECTORS;\nDROP CONNECTOR ;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        env.path("outer.sql"),
+        "DROP CONNECTOR shell-truth-src;\nRUN SCRIPT 'broken.sql';\nSHOW CONNECTORS;\n",
+    )
+    .unwrap();
+    let out = env.kcsh().args(["-f", "outer.sql"]).output().unwrap();
+    let text = transcript(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("RUN SCRIPT 'broken.sql' was not run"),
+        "{text}"
+    );
+    assert!(
+        text.contains("broken.sql") && text.contains("line 2"),
+        "{text}"
+    );
+    assert!(text.contains("  applied  outer.sql, line 1"), "{text}");
+    assert!(text.contains("  not run  outer.sql, line 3"), "{text}");
+    // Nothing applied: a syntax error in a nested script is still a syntax error (2).
+    let out = env
+        .kcsh()
+        .args(["-e", "RUN SCRIPT 'broken.sql'"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+}
+
+/// The statements of a nested RUN SCRIPT are reported one by one, to the caller's stderr.
+#[test]
+fn nested_scripts_report_each_statement() {
+    let env = Env::new();
+    std::fs::write(
+        env.path("inner.sql"),
+        "SHOW CONNECTORS LIKE 'shell-nested-%';\nDROP CONNECTOR shell-nested-missing;\n",
+    )
+    .unwrap();
+    let out = env
+        .kcsh()
+        .args(["-e", "RUN SCRIPT 'inner.sql'", "-e", "SHOW PLUGINS"])
+        .output()
+        .unwrap();
+    let text = transcript(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("No connectors."), "{text}");
+    assert!(
+        text.contains("Statement at inner.sql, line 2 failed"),
+        "{text}"
+    );
+    assert!(text.contains("  FAILED   inner.sql, line 2"), "{text}");
+    assert!(text.contains("  not run  -e #2, line 1 "), "{text}");
+}
+
+/// SIGTERM while a statement waits on a worker that never answers: the statement is abandoned,
+/// the report says what was applied and what was not run, and the exit code is 128+15.
+#[test]
+fn sigterm_during_a_script_reports_then_exits_143() {
+    use std::io::{BufRead, BufReader};
+    let env = Env::new();
+    drop_quietly(&env, "shell-sig-src");
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_url = format!("http://{}", silent.local_addr().unwrap());
+    let script = format!(
+        "{};\nSERVER '{silent_url}';\nSHOW CONNECTORS;\nDROP CONNECTOR shell-sig-src;\n",
+        create_text(&env, "shell-sig-src")
+    );
+    std::fs::write(env.path("sig.sql"), script).unwrap();
+    let mut child = env
+        .kcsh()
+        .args(["-f", "sig.sql"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("Created connector"), "{first}");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: signalling the child we spawned.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let started = std::time::Instant::now();
+    let out = child.wait_with_output().unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    drop_quietly(&env, "shell-sig-src");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{err}");
+    assert!(err.contains("Stopped by SIGTERM."), "{err}");
+    assert!(err.contains("  applied  sig.sql, line 1"), "{err}");
+    assert!(err.contains("  not run  sig.sql, line 3"), "{err}");
+    assert!(err.contains("  not run  sig.sql, line 4"), "{err}");
+}
