@@ -4,6 +4,7 @@
 //! The shell ([`shell::Shell`]) owns the one session; scripts and the REPL drive it.
 
 pub mod cli;
+pub mod commands;
 pub mod connect;
 pub mod embedded;
 pub mod error;

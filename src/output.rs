@@ -170,4 +170,24 @@ mod tests {
             assert_eq!(f.to_string().parse::<Format>().unwrap(), f);
         }
     }
+
+    /// `OUTPUT TABLE` was refused while `SET 'output' = 'table'` was accepted: the statement
+    /// now asks the same `FromStr`.
+    #[test]
+    fn the_output_statement_takes_every_spelling() {
+        use crate::lang::ast::{ClientStatement, Statement};
+        use crate::lang::{ParseOptions, parse_script};
+        for (text, format) in [
+            ("OUTPUT TABLE", Format::Tabular),
+            ("output tabular", Format::Tabular),
+            ("OUTPUT json;", Format::Json),
+        ] {
+            let parsed = parse_script(text, &ParseOptions::default()).unwrap();
+            assert_eq!(
+                parsed[0].statement,
+                Statement::Client(ClientStatement::Output(Some(format))),
+                "{text}"
+            );
+        }
+    }
 }

@@ -98,6 +98,10 @@ pub fn sources(cli: &Cli) -> Result<Option<Vec<Source>>, Error> {
 /// RUN SCRIPT may nest this deep (a script running itself would otherwise never end).
 pub const MAX_SCRIPT_DEPTH: usize = 16;
 
+/// At most this many RUN SCRIPT files per run: a script that runs itself twice would otherwise
+/// run 2^16 times under `--on-error continue` before the depth limit stops it.
+pub const MAX_SCRIPTS: usize = 1000;
+
 /// What became of one statement, as the report after a failure lists it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {
@@ -141,6 +145,8 @@ pub struct Run<'a> {
     stopped: bool,
     /// Name each failing statement (`Statement at ... failed:`): more than one statement.
     name_failures: bool,
+    /// RUN SCRIPT files started so far.
+    scripts: usize,
 }
 
 impl<'a> Run<'a> {
@@ -153,6 +159,7 @@ impl<'a> Run<'a> {
             code: 0,
             stopped: false,
             name_failures: true,
+            scripts: 0,
         }
     }
 
@@ -216,6 +223,12 @@ impl<'a> Run<'a> {
                 "RUN SCRIPT '{path}': scripts nested more than {MAX_SCRIPT_DEPTH} deep (does a script run itself?)"
             ))));
         }
+        if self.scripts >= MAX_SCRIPTS {
+            return Ok(Err(Error::usage(format!(
+                "RUN SCRIPT '{path}': more than {MAX_SCRIPTS} scripts in one run"
+            ))));
+        }
+        self.scripts += 1;
         let source = match Source::file(path) {
             Ok(s) => s,
             Err(e) => return Ok(Err(e)),

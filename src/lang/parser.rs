@@ -10,6 +10,8 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
+use crate::commands::ClientCommand;
+
 use super::ast::{
     ClientStatement, ConnectorType, Lifecycle, Literal, Located, Name, OutputFormat, Property,
     Span, Statement, Target,
@@ -29,12 +31,23 @@ pub struct ParseOptions {
     pub allow_missing_semicolon: bool,
 }
 
-/// Words that can start a statement (for `did you mean ...?`).
-pub const STATEMENT_KEYWORDS: &[&str] = &[
-    "ALTER", "CLEAR", "CREATE", "DEFINE", "DESCRIBE", "DROP", "EXIT", "EXPLAIN", "HELP", "HISTORY",
-    "LIST", "OUTPUT", "PAUSE", "QUIT", "RESTART", "RESUME", "RUN", "SERVER", "SET", "SHOW", "STOP",
-    "UNDEFINE", "UNSET", "VALIDATE", "WAIT",
+/// Words that can start a statement other than a client command.
+const STATEMENT_WORDS: &[&str] = &[
+    "ALTER", "CREATE", "DEFINE", "DESCRIBE", "DROP", "EXPLAIN", "LIST", "PAUSE", "RESTART",
+    "RESUME", "SET", "SHOW", "STOP", "UNDEFINE", "UNSET", "VALIDATE", "WAIT",
 ];
+
+/// Every word that can start a statement, sorted: [`STATEMENT_WORDS`] and the client commands'
+/// (for `did you mean ...?` and completion).
+pub fn statement_keywords() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = STATEMENT_WORDS
+        .iter()
+        .copied()
+        .chain(crate::commands::ClientCommand::words())
+        .collect();
+    words.sort_unstable();
+    words
+}
 
 type PResult<T> = Result<T, ParseError>;
 
@@ -633,7 +646,7 @@ impl<'a> Parser<'a> {
     fn statement(&mut self) -> PResult<Statement> {
         if self.at_end() {
             let mut e = self.expected.borrow_mut();
-            STATEMENT_KEYWORDS.iter().for_each(|k| e.keyword(k));
+            statement_keywords().iter().for_each(|k| e.keyword(k));
         }
         let Some(t) = self.peek() else {
             return Err(self.expected("a statement", ""));
@@ -644,6 +657,9 @@ impl<'a> Parser<'a> {
                 .with_hint(statement_list_hint()));
         }
         let word = self.text(t).to_ascii_uppercase();
+        if let Some(command) = ClientCommand::from_word(&word) {
+            return self.client_command(command);
+        }
         match word.as_str() {
             "CREATE" => self.create_connector(),
             "DROP" => self.drop_connector(),
@@ -659,18 +675,6 @@ impl<'a> Parser<'a> {
             "UNSET" => self.unset(),
             "DEFINE" => self.define(),
             "UNDEFINE" => self.undefine(),
-            "RUN" => self.run_script(),
-            "OUTPUT" => self.output(),
-            "SERVER" => self.server(),
-            "HELP" => self.help(),
-            "HISTORY" | "CLEAR" | "EXIT" | "QUIT" => {
-                self.bump();
-                Ok(match word.as_str() {
-                    "HISTORY" => Statement::Client(ClientStatement::History),
-                    "CLEAR" => Statement::Client(ClientStatement::Clear),
-                    _ => Statement::Client(ClientStatement::Exit),
-                })
-            }
             _ if is_ksql_only(&word) => Err(ParseError::at(
                 self.src,
                 t.span,
@@ -679,7 +683,7 @@ impl<'a> Parser<'a> {
             .with_hint(KSQL_ONLY_HINT)),
             _ => {
                 let text = self.text(t);
-                let message = match closest(text, STATEMENT_KEYWORDS.iter().copied()) {
+                let message = match closest(text, statement_keywords()) {
                     Some(kw) => format!("unknown statement '{text}': did you mean {kw}?"),
                     None => format!("unknown statement '{text}'"),
                 };
@@ -721,7 +725,7 @@ impl<'a> Parser<'a> {
                     let word = self.text(t);
                     if later
                         && t.is_word()
-                        && STATEMENT_KEYWORDS
+                        && statement_keywords()
                             .iter()
                             .any(|k| k.eq_ignore_ascii_case(word))
                     {
@@ -1122,7 +1126,8 @@ impl<'a> Parser<'a> {
         self.bump();
         if self.at_end() {
             let mut e = self.expected.borrow_mut();
-            STATEMENT_KEYWORDS
+            // Client commands cannot be explained.
+            STATEMENT_WORDS
                 .iter()
                 .filter(|k| **k != "EXPLAIN")
                 .for_each(|k| e.keyword(k));
@@ -1260,6 +1265,27 @@ impl<'a> Parser<'a> {
         match self.rest_of_line(self.last_end)? {
             Some(path) => Ok(Statement::Client(ClientStatement::RunScript { path })),
             None => Err(self.expected("a 'path'", "RUN SCRIPT")),
+        }
+    }
+
+    /// client_command := run_script | output | server | help | HISTORY | CLEAR | EXIT | QUIT
+    fn client_command(&mut self, command: ClientCommand) -> PResult<Statement> {
+        match command {
+            ClientCommand::Run => self.run_script(),
+            ClientCommand::Output => self.output(),
+            ClientCommand::Server => self.server(),
+            ClientCommand::Help => self.help(),
+            ClientCommand::History
+            | ClientCommand::Clear
+            | ClientCommand::Exit
+            | ClientCommand::Quit => {
+                self.bump();
+                Ok(Statement::Client(match command {
+                    ClientCommand::History => ClientStatement::History,
+                    ClientCommand::Clear => ClientStatement::Clear,
+                    _ => ClientStatement::Exit,
+                }))
+            }
         }
     }
 

@@ -941,7 +941,7 @@ fn the_expected_set_holds_each_next_keyword_of_the_corpus() {
 fn the_expected_set_names_slots_and_context() {
     use super::expect::Slot;
     let e = |s: &str| expected_after(s, &ParseOptions::default());
-    assert_eq!(e("").keywords.len(), parser::STATEMENT_KEYWORDS.len());
+    assert_eq!(e("").keywords.len(), parser::statement_keywords().len());
     assert_eq!(e("DROP CONNECTOR ").slots, vec![Slot::ConnectorName]);
     assert_eq!(
         e("CREATE SINK CONNECTOR ").slots,

@@ -18,7 +18,7 @@ use crate::lang::ast::ConnectorType;
 use crate::lang::expect::{Expected, Slot};
 use crate::lang::ident::{quote_name, quote_string};
 use crate::lang::lexer::{KEYWORDS, Token, TokenKind, tokenize};
-use crate::lang::parser::STATEMENT_KEYWORDS;
+use crate::lang::parser::statement_keywords;
 use crate::lang::{ParseOptions, expected_after};
 use crate::render::style::{Colour, paint};
 use crate::shell::properties::Property;
@@ -167,7 +167,7 @@ impl KcshHelper {
                     .collect(),
                 Slot::HelpTopic => {
                     let words: Vec<String> =
-                        STATEMENT_KEYWORDS.iter().map(|k| k.to_string()).collect();
+                        statement_keywords().iter().map(|k| k.to_string()).collect();
                     found.extend(matching(&words, prefix, true));
                     continue;
                 }

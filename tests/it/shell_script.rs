@@ -360,3 +360,38 @@ fn sigterm_during_a_script_reports_then_exits_143() {
     assert!(err.contains("  not run  sig.sql, line 3"), "{err}");
     assert!(err.contains("  not run  sig.sql, line 4"), "{err}");
 }
+
+/// A write whose answer was lost (the worker applied it, the connection dropped before the
+/// answer) is listed as "may have been applied", not FAILED, and the script stops: exit 1.
+#[test]
+fn a_lost_write_is_reported_as_may_have_been_applied() {
+    use crate::fault_proxy::{Fault, FaultProxy};
+    let env = Env::new();
+    drop_quietly(&env, "shell-lost-src");
+    let out = run_e(&env, &[&create_text(&env, "shell-lost-src")]);
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    let proxy = FaultProxy::start(&crate::shell_common::cluster_url());
+    proxy.then_for(
+        "PUT /connectors/shell-lost-src/pause",
+        Fault::ForwardThenDrop,
+    );
+    let out = env
+        .kcsh()
+        .env("KCSH_URL", proxy.url())
+        .args(["-e", "PAUSE CONNECTOR shell-lost-src"])
+        .args(["-e", "RESUME CONNECTOR shell-lost-src"])
+        .output()
+        .unwrap();
+    drop_quietly(&env, "shell-lost-src");
+    let text = transcript(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("0 applied, 1 may have been applied, 0 failed, 1 not run:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  may have been applied  -e #1, line 1  PAUSE CONNECTOR"),
+        "{text}"
+    );
+    assert!(!text.contains("FAILED"), "{text}");
+}
