@@ -30,8 +30,9 @@ pub trait CompletionSource {
     /// The worker's plugins with their type (`source`, `sink`, ...), for classes and aliases.
     fn plugins(&self) -> Vec<PluginInfo>;
     fn plugin_config_keys(&self, class: &str) -> Vec<String>;
-    /// The `connector.class` of an existing connector (for ALTER ... SET's keys).
-    fn connector_class(&self, name: &str) -> Option<String>;
+    /// The config keys of an existing connector's plugin (for ALTER ... SET's keys), in one
+    /// bounded look-up.
+    fn connector_config_keys(&self, name: &str) -> Vec<String>;
 }
 
 /// Keys offered inside `WITH (...)` before a plugin is named.
@@ -189,17 +190,13 @@ impl KcshHelper {
         found
     }
 
-    /// Config keys for a property list: the plugin's (named in the list, or the class of the
+    /// Config keys for a property list: the plugin's (named in the list, or that of the
     /// connector being altered), else the common ones; keys already given are left out.
     fn keys_for(&self, e: &Expected) -> Vec<String> {
-        let class = e.class.clone().or_else(|| {
-            e.connector
-                .as_deref()
-                .and_then(|name| self.source.connector_class(name))
-        });
-        let mut keys = match &class {
-            Some(class) => self.config_keys(class),
-            None => Vec::new(),
+        let mut keys = match (&e.class, &e.connector) {
+            (Some(class), _) => self.config_keys(class),
+            (None, Some(name)) => self.source.connector_config_keys(name),
+            (None, None) => Vec::new(),
         };
         if keys.is_empty() {
             keys = COMMON_KEYS.iter().map(|k| k.to_string()).collect();
@@ -350,9 +347,11 @@ mod tests {
                 ),
             ]
         }
-        fn connector_class(&self, name: &str) -> Option<String> {
-            (name == "fs-src")
-                .then(|| "org.apache.kafka.connect.file.FileStreamSourceConnector".into())
+        fn connector_config_keys(&self, name: &str) -> Vec<String> {
+            match name {
+                "fs-src" => self.plugin_config_keys("FileStreamSource"),
+                _ => Vec::new(),
+            }
         }
         fn plugin_config_keys(&self, class: &str) -> Vec<String> {
             if class.contains("FileStreamSource") {

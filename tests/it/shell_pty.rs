@@ -398,3 +398,47 @@ fn regex_lite_sgr() -> impl Fn(&str) -> bool {
         false
     }
 }
+
+/// Issue 9 §6: Tab completes a class alias as the docs write it (only sinks in CREATE SINK)
+/// and, in ALTER ... SET (', the keys of that connector's own plugin (asked of the worker).
+#[test]
+fn tab_completes_class_aliases_and_the_altered_connectors_keys() {
+    create("shell-pty-alterkeys");
+    let mut repl = Repl::start(true);
+    tab_until(
+        &mut repl,
+        "CREATE SINK CONNECTOR x WITH ('connector.class' = 'FileStreamSi",
+        "'FileStreamSink",
+    );
+    tab_until(
+        &mut repl,
+        "ALTER CONNECTOR shell-pty-alterkeys SET ('fi",
+        "'file'",
+    );
+    repl.quit();
+    drop_connector("shell-pty-alterkeys");
+}
+
+/// Types `text`, presses Tab until `needle` shows, then drops the line. A live look-up is
+/// bounded (about a second) and a loaded worker may miss the bound: then Tab again.
+fn tab_until(repl: &mut Repl, text: &str, needle: &str) {
+    repl.send(&format!("{text}\t"));
+    repl.session
+        .set_expect_timeout(Some(Duration::from_secs(5)));
+    let completed = (0..5).any(|_| {
+        let found = repl.session.expect(needle).is_ok();
+        if !found {
+            repl.send("\t");
+        }
+        found
+    });
+    repl.session
+        .set_expect_timeout(Some(Duration::from_secs(30)));
+    assert!(
+        completed,
+        "Tab never showed {needle:?}:\n{}",
+        repl.seen_text()
+    );
+    repl.send("\x03");
+    repl.expect_prompt();
+}
