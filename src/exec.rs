@@ -237,7 +237,7 @@ impl Session {
 
     /// The worker URL in use.
     pub fn server_url(&self) -> String {
-        self.client.url().to_string()
+        crate::secrets::redact_url(self.client.url())
     }
 
     /// `GET /`, cached for the session.

@@ -172,7 +172,8 @@ impl<'a> Run<'a> {
     ) -> io::Result<()> {
         for located in statements {
             let place = place(source, located);
-            let text = first_line(&located.text);
+            let masked = crate::secrets::MaskedText::within(&located.text, &source.text);
+            let text = first_line(&masked.text);
             if self.stopped {
                 self.record(place, text, Status::NotRun);
                 continue;

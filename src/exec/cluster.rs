@@ -41,7 +41,10 @@ impl Session {
             )
         };
         let fields = vec![
-            ("URL".to_string(), s(self.client.url())),
+            (
+                "URL".to_string(),
+                s(crate::secrets::redact_url(self.client.url())),
+            ),
             ("Version".to_string(), s(info.version.clone())),
             (
                 "Commit".to_string(),
@@ -112,7 +115,7 @@ impl Session {
         let changed: Vec<String> = resp.json::<Option<Vec<String>>>()?.unwrap_or_default();
         Ok(Output::message(format!(
             "Set logger {logger} to {level} on {} ({} logger(s) changed)",
-            self.client.url(),
+            crate::secrets::redact_url(self.client.url()),
             changed.len()
         )))
     }

@@ -15,7 +15,7 @@ use crate::connect::model::{ConfigInfos, ConnectorInfo};
 use crate::error::Error;
 use crate::lang::ast::{ConnectorType, CreateConnector, Literal, Name, Property, Span, Statement};
 use crate::output::{Block, Output};
-use crate::secrets::{HIDDEN, Masker, Unmask};
+use crate::secrets::{self, Masker, Unmask};
 
 fn s(text: impl Into<String>) -> Value {
     Value::String(text.into())
@@ -126,13 +126,19 @@ impl Session {
             self.check_kind(&class, kind)?;
         }
         let infos = self.validate_config(&class, &config)?;
-        let errors = config_errors(&infos, name.is_some());
+        let errors = config_errors(&infos, name.is_some(), &config);
         if errors.is_empty() {
             return Ok(Output::message(format!(
                 "Connector configuration is valid ({class})"
             )));
         }
         let masker = self.masker_for(Some(&class));
+        // A value equal to a secret sent in the same config shows as the mask too.
+        let sent_secrets = if masker.show {
+            Vec::new()
+        } else {
+            masker.secret_values(config.iter().map(|(k, v)| (k, v)))
+        };
         let given: BTreeMap<&str, &str> = config
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -142,7 +148,7 @@ impl Session {
             .map(|(key, err)| {
                 let value = given
                     .get(key.as_str())
-                    .map(|v| s(masker.show(key, v)))
+                    .map(|v| s(secrets::scrub(&masker.show(key, v), &sent_secrets).into_owned()))
                     .unwrap_or(Value::Null);
                 vec![s(key.clone()), value, s(err.clone())]
             })
@@ -185,7 +191,7 @@ impl Session {
                 .ok_or_else(|| self.not_found(&name))?;
             let masked: Vec<String> = set
                 .iter()
-                .filter(|(_, v)| v.contains(HIDDEN))
+                .filter(|(_, v)| secrets::carries_mask(v))
                 .map(|(k, _)| k.clone())
                 .collect();
             self.unmask(&mut set, Some(&live))?;
@@ -352,7 +358,7 @@ impl Session {
         named: bool,
     ) -> Result<(), Error> {
         let infos = self.validate_config(class, config)?;
-        let errors = config_errors(&infos, named);
+        let errors = config_errors(&infos, named, config);
         if errors.is_empty() {
             return Ok(());
         }
@@ -384,9 +390,9 @@ fn unmask_with(
     refused
 }
 
-/// Whether any value carries the mask (whole, or inside a URL as display masks it).
+/// Whether any value carries the mask (`crate::secrets::carries_mask`).
 fn carries_mask(config: &[(String, String)]) -> bool {
-    config.iter().any(|(_, v)| v.contains(HIDDEN))
+    config.iter().any(|(_, v)| secrets::carries_mask(v))
 }
 
 /// The live config with `changes` applied (`None` removes the key).
@@ -406,8 +412,22 @@ fn merge(
 }
 
 /// (key, message) for each validation error; without a connector name, errors about `name`
-/// are noise and dropped.
-fn config_errors(infos: &ConfigInfos, named: bool) -> Vec<(String, String)> {
+/// are noise and dropped. Connect echoes values in its messages ("Invalid value x for ..."):
+/// the secret values of the `sent` config are scrubbed from them, by the rule the validation
+/// answer's own PASSWORD definitions (plugin, framework, transforms) extend.
+fn config_errors(
+    infos: &ConfigInfos,
+    named: bool,
+    sent: &[(String, String)],
+) -> Vec<(String, String)> {
+    let rule = crate::secrets::SecretRule::from_definitions(
+        infos
+            .configs
+            .iter()
+            .filter_map(|c| c.definition.as_ref())
+            .map(|d| (&d.name, &d.kind)),
+    );
+    let secrets = Masker::with_rule(rule, false).secret_values(sent.iter().map(|(k, v)| (k, v)));
     let mut out = Vec::new();
     for c in &infos.configs {
         let Some(value) = &c.value else { continue };
@@ -420,7 +440,8 @@ fn config_errors(infos: &ConfigInfos, named: bool) -> Vec<(String, String)> {
             value.errors.len() > 1 && e.starts_with("Invalid value null for configuration")
         };
         for e in value.errors.iter().filter(|e| !echo(e)) {
-            out.push((value.name.clone(), e.clone()));
+            let e = crate::secrets::scrub(e, &secrets).into_owned();
+            out.push((value.name.clone(), e));
         }
     }
     out
@@ -468,6 +489,7 @@ pub(super) fn create_statement(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secrets::HIDDEN;
 
     #[test]
     fn hidden_secrets_keep_live_values() {

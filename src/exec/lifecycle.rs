@@ -436,7 +436,7 @@ impl Progress {
     fn show(&mut self, text: &str) {
         if self.on {
             let mut err = std::io::stderr();
-            let _ = write!(err, "\r\x1b[2K{text}");
+            let _ = write!(err, "\r\x1b[2K{}", crate::secrets::escape_control(text));
             let _ = err.flush();
             self.shown = true;
         }

@@ -75,7 +75,7 @@ impl Session {
             {
                 "every worker of the cluster".to_string()
             } else {
-                self.client.url().to_string()
+                crate::secrets::redact_url(self.client.url())
             };
             return Ok(msg(format!(
                 "Would set logger {} to {level} on {scope}",

@@ -17,6 +17,9 @@ use super::visit::{Node, VisitMut};
 pub struct Variables {
     /// lower-case name -> (name as defined, value)
     map: BTreeMap<String, (String, String)>,
+    /// Lower-case names used as secret values (see `secrets::secret_variables`): SHOW VARIABLES
+    /// hides their values.
+    secret: std::collections::BTreeSet<String>,
 }
 
 impl Variables {
@@ -50,6 +53,17 @@ impl Variables {
 
     pub fn len(&self) -> usize {
         self.map.len()
+    }
+
+    /// Remembers that the variables `statement` uses as secret values are secrets.
+    pub fn mark_secrets_used_by(&mut self, statement: &str) {
+        self.secret
+            .extend(crate::secrets::secret_variables(statement));
+    }
+
+    /// Whether `name`'s value is hidden: used as a secret value, or a secret-looking name.
+    pub fn is_secret(&self, name: &str) -> bool {
+        self.secret.contains(&name.to_ascii_lowercase()) || crate::secrets::is_secret_name(name)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -71,13 +71,16 @@ pub fn state_colour(state: &str) -> Option<Colour> {
 
 /// Print an error message on `w` (stderr), red when `color`.
 pub fn print_error(w: &mut dyn Write, message: &str, color: bool) -> io::Result<()> {
-    let message = message.trim_end();
-    writeln!(w, "{}", paint(message, Colour::Red, color))
+    // Last line of defence: no URL password, no raw control character reaches the terminal.
+    let message = crate::secrets::redact_url(message.trim_end());
+    let message = crate::secrets::escape_control(&message);
+    writeln!(w, "{}", paint(&message, Colour::Red, color))
 }
 
 /// Print a warning on `w`, yellow when `color`.
 pub fn print_warning(w: &mut dyn Write, message: &str, color: bool) -> io::Result<()> {
-    writeln!(w, "{}", paint(message.trim_end(), Colour::Yellow, color))
+    let message = crate::secrets::escape_control(message.trim_end());
+    writeln!(w, "{}", paint(&message, Colour::Yellow, color))
 }
 
 #[cfg(test)]

@@ -124,7 +124,14 @@ fn show_variables(shell: &Shell) -> Output {
     let rows = shell
         .vars
         .iter()
-        .map(|(n, v)| vec![Value::from(n), Value::from(v)])
+        .map(|(n, v)| {
+            let v = if shell.vars.is_secret(n) {
+                crate::secrets::HIDDEN
+            } else {
+                v
+            };
+            vec![Value::from(n), Value::from(v)]
+        })
         .collect();
     Output::new("variables").with(Block::Table {
         name: "variables".into(),

@@ -16,6 +16,7 @@ mod fault_proxy;
 mod faults;
 mod fuzz_corpus;
 mod harness;
+mod secrets;
 mod shell_common;
 mod shell_pty;
 mod shell_script;
