@@ -4,8 +4,8 @@
 //! syntax escaped), a just-created connector is seen by SHOW CONNECTORS and bulk statements,
 //! and EXPLAIN shows the worker's version read and the write it would send.
 
-use crate::exec_util::*;
 use crate::harness;
+use crate::harness::*;
 use serde_json::json;
 
 /// The live config by plain REST (test names only hold `-`, letters and digits), retried
@@ -23,6 +23,7 @@ fn rest_config(name: &str) -> serde_json::Value {
 
 #[test]
 fn show_create_of_a_password_typed_key_reapplies_without_losing_it() {
+    require_cluster!();
     let mut s = session();
     let name = unique("it-trust-hb");
     let _c = Cleanup(vec![name.clone()]);
@@ -54,6 +55,7 @@ fn show_create_of_a_password_typed_key_reapplies_without_losing_it() {
 
 #[test]
 fn a_masked_create_of_a_new_name_is_refused_and_stores_nothing() {
+    require_cluster!();
     let mut s = session();
     let name = unique("it-trust-new");
     let _c = Cleanup(vec![name.clone()]);
@@ -75,6 +77,7 @@ fn a_masked_create_of_a_new_name_is_refused_and_stores_nothing() {
 
 #[test]
 fn show_create_escapes_variable_syntax_so_it_reapplies_exactly() {
+    require_cluster!();
     let name = unique("it-trust-vars");
     let _c = Cleanup(vec![name.clone()]);
     let config = json!({
@@ -106,6 +109,7 @@ fn show_create_escapes_variable_syntax_so_it_reapplies_exactly() {
 
 #[test]
 fn a_just_created_connector_is_listed_and_acted_on_at_once() {
+    require_cluster!();
     let mut s = session();
     let name = unique("it-trust-fresh");
     let _c = Cleanup(vec![name.clone()]);
@@ -124,6 +128,7 @@ fn a_just_created_connector_is_listed_and_acted_on_at_once() {
 
 #[test]
 fn explain_alter_reads_the_version_and_shows_the_write_it_would_send() {
+    require_cluster!();
     let mut s = session();
     let name = unique("it-trust-explain");
     let _c = Cleanup(vec![name.clone()]);
