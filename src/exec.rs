@@ -714,7 +714,7 @@ mod tests {
         let crate::output::Block::Fields { fields, .. } = &out.blocks[0] else {
             panic!()
         };
-        assert!(fields.iter().any(|(k, v)| k == "Health Detail"
+        assert!(fields.iter().any(|(k, v)| k.title == "Health Detail"
             && v.as_str().unwrap().contains("needs Kafka Connect 3.9")));
         assert!(!fake.seen().iter().any(|r| r.starts_with("GET /health")));
     }

@@ -45,20 +45,26 @@ impl Session {
         };
         let fields = vec![
             (
-                "URL".to_string(),
+                crate::output::Column::new("URL", "url"),
                 s(crate::secrets::redact_url(self.client.url())),
             ),
-            ("Version".to_string(), s(info.version.clone())),
             (
-                "Commit".to_string(),
+                crate::output::Column::new("Version", "version"),
+                s(info.version.clone()),
+            ),
+            (
+                crate::output::Column::new("Commit", "commit"),
                 s(info.commit.clone().unwrap_or_default()),
             ),
             (
-                "Kafka Cluster ID".to_string(),
+                crate::output::Column::new("Kafka Cluster ID", "kafka_cluster_id"),
                 s(info.kafka_cluster_id.clone().unwrap_or_default()),
             ),
-            ("Health".to_string(), s(health)),
-            ("Health Detail".to_string(), s(detail)),
+            (crate::output::Column::new("Health", "health"), s(health)),
+            (
+                crate::output::Column::new("Health Detail", "health_detail"),
+                s(detail),
+            ),
         ];
         Ok(Output::new("cluster").with(Block::Fields {
             name: "cluster".into(),

@@ -127,17 +127,26 @@ impl Session {
             .unwrap_or_else(|| "unknown".into());
 
         let mut fields = vec![
-            ("Name".to_string(), s(name.clone())),
-            ("Class".to_string(), s(class.clone())),
-            ("Type".to_string(), s(kind)),
-            ("State".to_string(), s(status.connector.state.clone())),
+            (crate::output::Column::new("Name", "name"), s(name.clone())),
             (
-                "WorkerId".to_string(),
+                crate::output::Column::new("Class", "class"),
+                s(class.clone()),
+            ),
+            (crate::output::Column::new("Type", "type"), s(kind)),
+            (
+                crate::output::Column::new("State", "state"),
+                s(status.connector.state.clone()),
+            ),
+            (
+                crate::output::Column::new("WorkerId", "worker_id"),
                 s(status.connector.worker_id.clone().unwrap_or_default()),
             ),
         ];
         if let Some(trace) = status.connector.trace.as_ref().filter(|t| !t.is_empty()) {
-            fields.push(("Trace".to_string(), s(trace.clone())));
+            fields.push((
+                crate::output::Column::new("Trace", "trace"),
+                s(trace.clone()),
+            ));
         }
         let mut out = Output::new("connector_description").with(Block::Fields {
             name: "connector".into(),

@@ -38,10 +38,11 @@ pub fn render(out: &Output, ctx: &Context, r: &Renderer, w: &mut dyn Write) -> i
             Block::Fields { fields, .. } => {
                 let width = fields
                     .iter()
-                    .map(|(k, _)| k.chars().count())
+                    .map(|(k, _)| k.title.chars().count())
                     .max()
                     .unwrap_or(0);
-                for (label, value) in fields {
+                for (column, value) in fields {
+                    let label = column.title.as_str();
                     let mut text = cell_text(value);
                     if is_trace(label) && !ctx.full_traces {
                         let (short, cut) = cut_trace(&text);
@@ -299,15 +300,18 @@ mod tests {
             .with(Block::Fields {
                 name: "connector".into(),
                 fields: vec![
-                    ("Name".into(), json!("fs-src")),
+                    (Column::new("Name", "name"), json!("fs-src")),
                     (
-                        "Class".into(),
+                        Column::new("Class", "class"),
                         json!("org.apache.kafka.connect.file.FileStreamSourceConnector"),
                     ),
-                    ("Type".into(), json!("source")),
-                    ("State".into(), json!("FAILED")),
-                    ("WorkerId".into(), json!("127.0.0.1:8083")),
-                    ("Trace".into(), json!(trace)),
+                    (Column::new("Type", "type"), json!("source")),
+                    (Column::new("State", "state"), json!("FAILED")),
+                    (
+                        Column::new("WorkerId", "worker_id"),
+                        json!("127.0.0.1:8083"),
+                    ),
+                    (Column::new("Trace", "trace"), json!(trace)),
                 ],
             })
             .with(Block::Table {

@@ -148,10 +148,10 @@ fn server_message(shell: &mut Shell) -> Output {
         Ok(info) => Output::new("server").with(Block::Fields {
             name: "server".into(),
             fields: vec![
-                ("Server".into(), url.into()),
-                ("Version".into(), info.version.into()),
+                (Column::new("Server", "server"), url.into()),
+                (Column::new("Version", "version"), info.version.into()),
                 (
-                    "Kafka Cluster".into(),
+                    Column::new("Kafka Cluster", "kafka_cluster"),
                     info.kafka_cluster_id.unwrap_or_default().into(),
                 ),
             ],
@@ -159,7 +159,7 @@ fn server_message(shell: &mut Shell) -> Output {
         Err(e) => Output::new("server")
             .with(Block::Fields {
                 name: "server".into(),
-                fields: vec![("Server".into(), url.into())],
+                fields: vec![(Column::new("Server", "server"), url.into())],
             })
             .with(Block::Warning(
                 e.to_string().lines().next().unwrap_or("").to_string(),

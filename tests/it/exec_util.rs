@@ -141,7 +141,7 @@ pub fn field(out: &Output, label: &str) -> String {
     for b in &out.blocks {
         if let Block::Fields { fields, .. } = b {
             for (l, v) in fields {
-                if l == label {
+                if l.title == label {
                     return match v {
                         Value::String(s) => s.clone(),
                         other => other.to_string(),
