@@ -310,6 +310,7 @@ fn control_characters_from_connect_are_escaped() {
 
 #[test]
 fn show_create_escapes_variable_references_so_no_variable_changes_a_value() {
+    require_cluster!();
     let name = unique_name("it-secrets-vars");
     let _g = ConnectorGuard(name.clone());
     let (status, body) = harness::put(
