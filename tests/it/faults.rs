@@ -555,3 +555,36 @@ fn an_unreachable_url_is_shown_without_its_userinfo() {
         "{all}"
     );
 }
+
+#[test]
+fn a_write_that_gets_no_answer_is_listed_as_may_have_been_applied() {
+    let guard = real_connector("fault-noanswer");
+    let proxy = FaultProxy::start(&harness::test_url());
+    proxy.then_for(&format!("PUT /connectors/{}/pause", guard.0), Fault::Hang);
+    let mut cmd = harness::kcsh();
+    cmd.args([
+        "--url",
+        &proxy.url(),
+        "--timeout",
+        "3",
+        "-e",
+        &format!("PAUSE CONNECTOR \"{}\"", guard.0),
+        "-e",
+        &format!("RESUME CONNECTOR \"{}\"", guard.0),
+    ]);
+    let started = Instant::now();
+    let out = run_bounded(cmd, LIMIT);
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("no answer within 3 s"), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.trim_start().starts_with("may have been applied") && l.contains("PAUSE")),
+        "the report lists it as such:\n{err}"
+    );
+}
