@@ -574,6 +574,7 @@ fn an_unreachable_url_is_shown_without_its_userinfo() {
 
 #[test]
 fn a_write_that_gets_no_answer_is_listed_as_may_have_been_applied() {
+    require_cluster!();
     let guard = real_connector("fault-noanswer");
     let proxy = FaultProxy::start(&harness::test_url());
     proxy.then_for(&format!("PUT /connectors/{}/pause", guard.0), Fault::Hang);
