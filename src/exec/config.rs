@@ -447,12 +447,6 @@ fn config_errors(
     out
 }
 
-/// A config value as a statement literal that reads back as exactly that value: `${` becomes
-/// `$${`, so no variable, defined or not, changes it when the statement is run again.
-fn literal_of(value: &str) -> Literal {
-    Literal::String(value.replace("${", "$${"))
-}
-
 /// The `CREATE OR REPLACE` statement that recreates a live connector: `connector.class`
 /// first, then the other keys sorted; `name` is implied by the statement.
 pub(super) fn create_statement(
@@ -468,7 +462,8 @@ pub(super) fn create_statement(
         .into_iter()
         .map(|k| Property {
             key: Name::Quoted(k.clone()),
-            value: literal_of(&masker.show(k, &info.config[k])),
+            // Escaped so that no variable, defined or not, changes the value when re-run.
+            value: Literal::String(crate::lang::vars::escape(&masker.show(k, &info.config[k]))),
             span: Span::default(),
         })
         .collect();
