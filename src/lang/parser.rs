@@ -61,6 +61,7 @@ pub fn parse_script(src: &str, opts: &ParseOptions) -> Result<Vec<Located>, Pars
             p.bump();
         }
         let Some(first) = p.peek() else { break };
+        p.statement_start = p.pos;
         let statement = p.statement()?;
         let span = Span::new(first.span.start, p.last_end);
         p.end_of_statement(&statement)?;
@@ -174,6 +175,8 @@ struct Parser<'a> {
     last_end: usize,
     opts: ParseOptions,
     lines: Lines,
+    /// Index of the first token of the statement being parsed (for hints about it).
+    statement_start: usize,
     /// Recording what is expected at the end of the input (completion only).
     completing: bool,
     expected: RefCell<Expected>,
@@ -196,6 +199,7 @@ impl<'a> Parser<'a> {
             last_end: 0,
             opts,
             lines: Lines::new(src),
+            statement_start: 0,
             completing: false,
             expected: RefCell::default(),
         }
@@ -322,7 +326,49 @@ impl<'a> Parser<'a> {
         } else {
             format!("expected {what} after {after}, found {found}")
         };
-        ParseError::at(self.src, span, message)
+        let err = ParseError::at(self.src, span, message);
+        match self.quote_hint(self.pos) {
+            Some(hint) => err.with_hint(hint),
+            None => err,
+        }
+    }
+
+    /// A quote missing (or a lone `'` inside a string) mid-statement pairs every later quote
+    /// wrongly, and the error shows up further on. Points at where the wrong pairing began:
+    /// the first string of the statement that swallowed a separator (`'b, '` in
+    /// `'a' = 'b, 'c' = 'd'`), or a string that ends right before the word at `upto`
+    /// (`'it's'`). Names positions only, never the text (which may be a secret).
+    fn quote_hint(&self, upto: usize) -> Option<String> {
+        let upto = upto.min(self.tokens.len());
+        let start = self.statement_start.min(upto);
+        let quoted = |t: &Token| matches!(t.kind, TokenKind::String | TokenKind::QuotedIdent);
+        let swallowed = self.tokens[start..upto].iter().find(|t| {
+            quoted(t)
+                && unquote(self.text(**t))
+                    .trim_end()
+                    .ends_with([',', '=', '('])
+        });
+        if let Some(t) = swallowed {
+            let (line, column) = self.lines.position(self.src, t.span.start);
+            return Some(format!(
+                "a closing quote may be missing: the string that opens at line {line}, column \
+                 {column} runs on into the next item"
+            ));
+        }
+        let (prev, next) = (upto.checked_sub(1)?, self.tokens.get(upto)?);
+        let prev = self
+            .tokens
+            .get(prev)
+            .filter(|p| p.span.end == next.span.start)?;
+        if quoted(prev) && next.is_word() && upto > start {
+            let (line, column) = self.lines.position(self.src, prev.span.end - 1);
+            let q = &self.text(*prev)[..1];
+            return Some(format!(
+                "the {q} at line {line}, column {column} closes the text; if it belongs to \
+                 the text, write it twice ({q}{q})"
+            ));
+        }
+        None
     }
 
     /// Like `expected`, listing keywords, with `did you mean` when the found word is close.
@@ -357,6 +403,15 @@ impl<'a> Parser<'a> {
             Unterminated::Comment => ("comment", "*/"),
         };
         let span = Span::new(t.span.start, t.span.start + 1);
+        let index = self.tokens.iter().position(|x| x.span == t.span);
+        if let Some(hint) = index.and_then(|i| self.quote_hint(i)) {
+            return ParseError::at(
+                self.src,
+                span,
+                format!("unterminated {what}: the closing {close} is missing"),
+            )
+            .with_hint(hint);
+        }
         ParseError::at(
             self.src,
             span,
@@ -526,15 +581,21 @@ impl<'a> Parser<'a> {
                     .expected("a property (key = value)", &inside)
                     .with_hint("a property list needs at least one `key = value`"));
             }
-            if self.completing {
-                let mut e = self.expected.borrow_mut();
-                e.present_keys = props.iter().map(|p| p.key.value()).collect();
-                e.class = props
-                    .iter()
-                    .find(|p| p.key.text() == "connector.class")
-                    .map(|p| p.value.to_config_string());
-            }
-            let prop = self.property(&inside)?;
+            let prop = match self.property(&inside) {
+                Ok(prop) => prop,
+                Err(e) => {
+                    // Completing inside this list: what it holds so far (once, at the end).
+                    if self.at_end() {
+                        let mut x = self.expected.borrow_mut();
+                        x.present_keys = props.iter().map(|p| p.key.value()).collect();
+                        x.class = props
+                            .iter()
+                            .find(|p| p.key.text() == "connector.class")
+                            .map(|p| p.value.to_config_string());
+                    }
+                    return Err(e);
+                }
+            };
             let key = prop.key.text();
             let first = if props.len() < 32 {
                 props.iter().find(|p| p.key.text() == key).map(|p| p.span)
@@ -886,9 +947,21 @@ impl<'a> Parser<'a> {
                     name,
                 }));
             }
-            return Err(
-                self.expected_keywords(&["PLUGINS", "OFFSETS"], &format!("{verb} CONNECTOR"))
-            );
+            let err = self.expected_keywords(&["PLUGINS", "OFFSETS"], &format!("{verb} CONNECTOR"));
+            // `SHOW CONNECTOR;` meant the list; `SHOW CONNECTOR x` one connector.
+            return Err(match self.peek() {
+                None => err.with_hint(format!("did you mean {verb} CONNECTORS?")),
+                Some(t) if t.kind == TokenKind::Semicolon || self.word_is(Some(t), "LIKE") => {
+                    err.with_hint(format!("did you mean {verb} CONNECTORS?"))
+                }
+                Some(t) if err.hint.is_none() && (t.is_word() || t.kind == TokenKind::QuotedIdent) => {
+                    err.with_hint(format!(
+                        "to see one connector: DESCRIBE CONNECTOR {}; to list them: {verb} CONNECTORS",
+                        self.text(t)
+                    ))
+                }
+                Some(_) => err,
+            });
         }
         if self.eat("CREATE") {
             let after = format!("{verb} CREATE");

@@ -3,10 +3,11 @@
 
 use kcsh::exec::Options;
 
-use crate::exec_util::*;
+use crate::harness::*;
 
 #[test]
 fn create_show_describe_drop_file_source() {
+    require_cluster!();
     let mut s = session();
     let name = unique("it-fs-src");
     let _c = Cleanup(vec![name.clone()]);
@@ -95,6 +96,7 @@ fn create_show_describe_drop_file_source() {
 
 #[test]
 fn create_forms_if_not_exists_or_replace_and_inferred_type() {
+    require_cluster!();
     let mut s = session();
     let name = unique("it-forms");
     let _c = Cleanup(vec![name.clone()]);
@@ -144,6 +146,7 @@ fn create_forms_if_not_exists_or_replace_and_inferred_type() {
 
 #[test]
 fn names_needing_percent_encoding_work_and_unaddressable_ones_are_refused() {
+    require_cluster!();
     let mut s = session();
     let name = format!("{} with space;?#é+,:@", unique("it odd"));
     let _c = Cleanup(vec![name.clone()]);
@@ -181,6 +184,7 @@ fn names_needing_percent_encoding_work_and_unaddressable_ones_are_refused() {
 
 #[test]
 fn error_paths_unknown_connector_bad_config_wrong_type_unknown_class() {
+    require_cluster!();
     let mut s = session();
     // Unknown connector, with a did-you-mean when only the case differs.
     let name = unique("it-Case");
@@ -279,6 +283,7 @@ fn error_paths_unknown_connector_bad_config_wrong_type_unknown_class() {
 
 #[test]
 fn alter_set_unset_and_dry_run_diffs() {
+    require_cluster!();
     let mut s = session();
     let name = unique("it-alter");
     let _c = Cleanup(vec![name.clone()]);
@@ -402,6 +407,7 @@ fn alter_set_unset_and_dry_run_diffs() {
 
 #[test]
 fn show_create_recreates_the_connector_unchanged_and_masks_secrets() {
+    require_cluster!();
     let mut s = session();
     let name = unique("it-showcreate");
     let _c = Cleanup(vec![name.clone()]);
@@ -455,6 +461,7 @@ fn show_create_recreates_the_connector_unchanged_and_masks_secrets() {
 
 #[test]
 fn validate_reports_a_table_and_fails_on_errors() {
+    require_cluster!();
     let mut s = session();
     let e = err(
         &mut s,
@@ -491,6 +498,7 @@ fn validate_reports_a_table_and_fails_on_errors() {
 
 #[test]
 fn mirror_heartbeat_connector_runs() {
+    require_cluster!();
     let mut s = session();
     let name = unique("it-hb");
     let _c = Cleanup(vec![name.clone()]);
@@ -519,6 +527,7 @@ fn mirror_heartbeat_connector_runs() {
 
 #[test]
 fn ksql_compat_upper_cases_unquoted_names() {
+    require_cluster!();
     let mut s = session_with(Options {
         ksql_compat: true,
         ..Default::default()

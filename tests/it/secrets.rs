@@ -52,6 +52,7 @@ const MARKERS: &[&str] = &[
 
 #[test]
 fn describe_show_create_json_dry_run_and_explain_hide_every_spelling() {
+    require_cluster!();
     let name = unique_name("it-secrets-show");
     let _g = ConnectorGuard(name.clone());
     create_with_secrets(&name);
@@ -99,6 +100,7 @@ fn describe_show_create_json_dry_run_and_explain_hide_every_spelling() {
 
 #[test]
 fn show_create_re_applied_keeps_framework_and_url_secrets() {
+    require_cluster!();
     let name = unique_name("it-secrets-roundtrip");
     let _g = ConnectorGuard(name.clone());
     create_with_secrets(&name);
@@ -115,6 +117,7 @@ fn show_create_re_applied_keeps_framework_and_url_secrets() {
 
 #[test]
 fn the_mask_without_a_live_value_is_refused_and_nothing_is_created() {
+    require_cluster!();
     let name = unique_name("it-secrets-copy");
     let _g = ConnectorGuard(name.clone());
     for stmt in [
@@ -154,6 +157,7 @@ fn script_reports_and_failure_lines_hide_secrets_and_variables() {
 
 #[test]
 fn validate_errors_do_not_echo_secret_values() {
+    require_cluster!();
     // Connect echoes a bad value in its message ("Invalid value ... for configuration ...").
     let stmt = "VALIDATE CONNECTOR WITH ('connector.class' = 'FileStreamSource', 'topic' = 't', \
                 'db.password' = 'vaPW1', 'key.converter' = 'vaPW1', \
@@ -168,6 +172,7 @@ fn validate_errors_do_not_echo_secret_values() {
 
 #[test]
 fn show_variables_hides_variables_used_as_secrets() {
+    require_cluster!();
     let (out, all) = run(&[
         "-e",
         "DEFINE pw = 'svPW1'; DEFINE t = 'sv-topic'; \
@@ -181,6 +186,7 @@ fn show_variables_hides_variables_used_as_secrets() {
 
 #[test]
 fn url_userinfo_is_never_printed() {
+    require_cluster!();
     let url = harness::test_url().replacen("http://", "http://admin:urPW1@", 1);
     for stmt in ["SHOW CLUSTER", "SERVER"] {
         let (out, all) = run(&["--url", &url, "-e", stmt]);
@@ -206,6 +212,7 @@ fn url_userinfo_is_never_printed() {
 
 #[test]
 fn contexts_file_errors_and_exposed_files() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
     std::fs::write(
@@ -272,6 +279,7 @@ fn contexts_file_errors_and_exposed_files() {
 
 #[test]
 fn control_characters_from_connect_are_escaped() {
+    require_cluster!();
     let name = unique_name("it-secrets-ctrl");
     let _g = ConnectorGuard(name.clone());
     let (status, body) = harness::put(

@@ -9,7 +9,7 @@ use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession as Session;
 use expectrl::{Expect, Needle, Regex};
 
-use crate::shell_common::{Env, cluster_url};
+use crate::harness::{Env, test_url as cluster_url};
 
 const UP: &str = "\x1b[A";
 
@@ -143,6 +143,7 @@ fn drop_connector(name: &str) {
 
 #[test]
 fn prompt_names_the_cluster_and_banner_shows_versions() {
+    require_cluster!();
     let url = cluster_url();
     let mut repl = Repl::start(true);
     let host = url.split("://").nth(1).unwrap().trim_end_matches('/');
@@ -165,6 +166,7 @@ fn prompt_names_the_cluster_and_banner_shows_versions() {
 
 #[test]
 fn multi_line_create_and_history_recall() {
+    require_cluster!();
     drop_connector("shell-pty-ml");
     let mut repl = Repl::start(true);
     repl.line("CREATE SOURCE CONNECTOR shell-pty-ml WITH (");
@@ -222,6 +224,7 @@ fn history_is_private_and_masks_secrets() {
 
 #[test]
 fn tab_completes_live_names_and_config_keys() {
+    require_cluster!();
     create("shell-pty-tabunique");
     let mut repl = Repl::start(true);
     repl.send("DESCRIBE CONNECTOR shell-pty-tabu\t");
@@ -239,6 +242,7 @@ fn tab_completes_live_names_and_config_keys() {
 
 #[test]
 fn ctrl_c_clears_the_line_and_cancels_a_request() {
+    require_cluster!();
     create("shell-pty-cancel");
     let env = Env::new();
     let out = env
@@ -269,6 +273,7 @@ fn ctrl_c_clears_the_line_and_cancels_a_request() {
 
 #[test]
 fn no_colour_codes_under_no_color_but_colour_otherwise() {
+    require_cluster!();
     create("shell-pty-colour");
     let sgr = regex_lite_sgr();
     let mut repl = Repl::start(true);
@@ -389,6 +394,7 @@ fn regex_lite_sgr() -> impl Fn(&str) -> bool {
 /// and, in ALTER ... SET (', the keys of that connector's own plugin (asked of the worker).
 #[test]
 fn tab_completes_class_aliases_and_the_altered_connectors_keys() {
+    require_cluster!();
     create("shell-pty-alterkeys");
     let mut repl = Repl::start(true);
     tab_until(
