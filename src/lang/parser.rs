@@ -581,15 +581,21 @@ impl<'a> Parser<'a> {
                     .expected("a property (key = value)", &inside)
                     .with_hint("a property list needs at least one `key = value`"));
             }
-            if self.completing {
-                let mut e = self.expected.borrow_mut();
-                e.present_keys = props.iter().map(|p| p.key.value()).collect();
-                e.class = props
-                    .iter()
-                    .find(|p| p.key.text() == "connector.class")
-                    .map(|p| p.value.to_config_string());
-            }
-            let prop = self.property(&inside)?;
+            let prop = match self.property(&inside) {
+                Ok(prop) => prop,
+                Err(e) => {
+                    // Completing inside this list: what it holds so far (once, at the end).
+                    if self.at_end() {
+                        let mut x = self.expected.borrow_mut();
+                        x.present_keys = props.iter().map(|p| p.key.value()).collect();
+                        x.class = props
+                            .iter()
+                            .find(|p| p.key.text() == "connector.class")
+                            .map(|p| p.value.to_config_string());
+                    }
+                    return Err(e);
+                }
+            };
             let key = prop.key.text();
             let first = if props.len() < 32 {
                 props.iter().find(|p| p.key.text() == key).map(|p| p.span)

@@ -494,6 +494,24 @@ mod tests {
         assert!(found.contains(&"LOGGER".to_string()) && found.contains(&"'output'".to_string()));
     }
 
+    /// Tab on a long statement costs one linear parse (no rescans per property or token).
+    #[test]
+    fn completion_is_bounded_on_long_input() {
+        let start = std::time::Instant::now();
+        let props: String = (0..20_000).map(|i| format!("'k{i}' = 'v', ")).collect();
+        let long = format!("CREATE CONNECTOR x WITH ({props}'");
+        let (_, found) = complete(&long);
+        assert!(found.contains(&"'connector.class'".to_string()));
+        let _ = complete(&"EXPLAIN ".repeat(50_000));
+        let _ = complete(&"(".repeat(100_000));
+        let _ = complete(&format!("SHOW CONNECTORS LIKE '{}", "%a".repeat(50_000)));
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
     #[test]
     fn highlighting_colours_tokens() {
         let mut h = helper();
