@@ -485,7 +485,8 @@ pub(super) fn create_statement(
         .into_iter()
         .map(|k| Property {
             key: Name::Quoted(k.clone()),
-            value: Literal::String(masker.show(k, &info.config[k]).to_string()),
+            // Escaped so that no variable, defined or not, changes the value when re-run.
+            value: Literal::String(crate::lang::vars::escape(&masker.show(k, &info.config[k]))),
             span: Span::default(),
         })
         .collect();

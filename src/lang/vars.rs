@@ -114,6 +114,21 @@ pub fn substitute(text: &str, vars: &Variables) -> String {
     out
 }
 
+/// The inverse of [`substitute`]: `text` written so that substitution gives it back exactly,
+/// whatever is defined (each `${name}` reference gets one more `$`; `${file:...}` config-provider
+/// references are no variables and stay). SHOW CREATE uses it so that its output re-applies to
+/// the live config.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if c == '$' && reference_len(&text[i..]).is_some() {
+            out.push('$');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Length of a `${name}` reference at the start of `s`. Looks only as far as a name can go,
 /// so `${${${...` costs linear time, not a scan to the end per `$`.
 fn reference_len(s: &str) -> Option<usize> {
@@ -246,6 +261,26 @@ mod tests {
     fn resolved(src: &str, v: &Variables) -> Result<String, String> {
         let stmt = parse_statement(src, &ParseOptions::default()).expect("parses");
         resolve(&stmt, v).map(|s| s.to_string())
+    }
+
+    #[test]
+    fn escaped_text_substitutes_back_to_itself() {
+        let v = vars(&[("x", "X"), ("y", "Y")]);
+        for text in [
+            "${x}",
+            "$${x}",
+            "$$${x}",
+            "a${x}b${y}c${undefined}",
+            "${file:/etc/secrets.properties:pw}",
+            "$",
+            "$$",
+            "${",
+            "${x",
+            "ünï${x}",
+            "",
+        ] {
+            assert_eq!(substitute(&escape(text), &v), text, "{text}");
+        }
     }
 
     #[test]

@@ -307,3 +307,30 @@ fn control_characters_from_connect_are_escaped() {
     ]);
     assert!(!json.contains('\u{1b}'), "{json:?}");
 }
+
+#[test]
+fn show_create_escapes_variable_references_so_no_variable_changes_a_value() {
+    require_cluster!();
+    let name = unique_name("it-secrets-vars");
+    let _g = ConnectorGuard(name.clone());
+    let (status, body) = harness::put(
+        &format!("/connectors/{name}/config"),
+        &json!({
+            "connector.class": "FileStreamSource",
+            "topic": "it-vars",
+            "file": "/dev/null",
+            "a.ref": "${x}",
+            "b.escaped": "$${x}",
+            "c.provider": "${file:/etc/p.properties:pw}",
+            "d.undefined": "pre-${nobody}-post",
+        }),
+    );
+    assert!(status == 201 || status == 200, "{status} {body}");
+    let (_, before) = harness::get(&format!("/connectors/{name}/config"));
+    let (out, _) = run(&["-e", &format!("SHOW CREATE CONNECTOR \"{name}\"")]);
+    let stmt = String::from_utf8_lossy(&out.stdout).to_string();
+    let (out, all) = run(&["-d", "x=EVIL", "-d", "nobody=EVIL", "-e", &stmt]);
+    assert!(out.status.success(), "{all}");
+    let (_, after) = harness::get(&format!("/connectors/{name}/config"));
+    assert_eq!(after, before, "{stmt}");
+}
