@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession as Session;
-use expectrl::{Expect, Regex};
+use expectrl::{Expect, Needle, Regex};
 
 use crate::harness::{Env, test_url as cluster_url};
 
@@ -51,41 +51,27 @@ impl Repl {
         repl
     }
 
-    fn expect(&mut self, needle: &str) -> String {
+    /// Wait for `needle` (described as `what` if it never comes); the text before it.
+    fn wait_for<N: Needle>(&mut self, needle: N, what: &str) -> String {
         let found = self.session.expect(needle).unwrap_or_else(|e| {
-            panic!(
-                "waiting for {needle:?}: {e}\nseen so far:\n{}",
-                self.seen_text()
-            )
+            panic!("waiting for {what}: {e}\nseen so far:\n{}", self.seen_text())
         });
         self.seen.extend_from_slice(found.before());
         self.seen
             .extend_from_slice(found.get(0).unwrap_or_default());
         String::from_utf8_lossy(found.before()).into_owned()
+    }
+
+    fn expect(&mut self, needle: &str) -> String {
+        self.wait_for(needle, &format!("{needle:?}"))
     }
 
     fn expect_regex(&mut self, re: &str) -> String {
-        let found = self.session.expect(Regex(re)).unwrap_or_else(|e| {
-            panic!(
-                "waiting for /{re}/: {e}\nseen so far:\n{}",
-                self.seen_text()
-            )
-        });
-        self.seen.extend_from_slice(found.before());
-        self.seen
-            .extend_from_slice(found.get(0).unwrap_or_default());
-        String::from_utf8_lossy(found.before()).into_owned()
+        self.wait_for(Regex(re), &format!("/{re}/"))
     }
 
     fn expect_prompt(&mut self) -> String {
-        let found = self
-            .session
-            .expect(Regex(r"kcsh [^ ]+:\d+> "))
-            .unwrap_or_else(|e| panic!("waiting for the prompt: {e}\nseen:\n{}", self.seen_text()));
-        self.seen.extend_from_slice(found.before());
-        self.seen
-            .extend_from_slice(found.get(0).unwrap_or_default());
-        String::from_utf8_lossy(found.before()).into_owned()
+        self.wait_for(Regex(r"kcsh [^ ]+:\d+> "), "the prompt")
     }
 
     fn send(&mut self, text: &str) {
