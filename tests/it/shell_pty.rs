@@ -54,7 +54,10 @@ impl Repl {
     /// Wait for `needle` (described as `what` if it never comes); the text before it.
     fn wait_for<N: Needle>(&mut self, needle: N, what: &str) -> String {
         let found = self.session.expect(needle).unwrap_or_else(|e| {
-            panic!("waiting for {what}: {e}\nseen so far:\n{}", self.seen_text())
+            panic!(
+                "waiting for {what}: {e}\nseen so far:\n{}",
+                self.seen_text()
+            )
         });
         self.seen.extend_from_slice(found.before());
         self.seen
