@@ -3,7 +3,8 @@
 //! (unless `--on-error continue`) or signal, then say which statements were applied, may have
 //! been applied, ran without changes, failed, were not run. `RUN SCRIPT` is expanded here (the
 //! shell never runs scripts), into the same report and the caller's writers.
-//! Also `--check`: parse, resolve variables and plan every statement without any network.
+//! Also `--check`: parse, resolve variables and run every statement over the executor's offline
+//! transport (no network).
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
@@ -402,7 +403,7 @@ fn summary(err: &mut dyn Write, records: &[Record]) -> io::Result<()> {
     Ok(())
 }
 
-/// `--check`: parse, resolve variables (following DEFINE/UNDEFINE) and plan every statement,
+/// `--check`: parse, resolve variables (following DEFINE/UNDEFINE) and check every statement offline,
 /// RUN SCRIPT files included, without contacting any cluster. Prints `OK: N statements` on
 /// `out`, or the first error with a caret on `err`; returns 0 or 2.
 pub fn check(
@@ -471,7 +472,7 @@ fn check_source(
         if ksql_compat {
             lang::apply_ksql_compat(&mut resolved);
         }
-        crate::plan::plan(&resolved).map_err(|e| at(located, e.to_string()))?;
+        crate::exec::check(&resolved).map_err(|e| at(located, e.to_string()))?;
     }
     Ok(())
 }

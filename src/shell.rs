@@ -246,16 +246,13 @@ impl Shell {
     }
 
     /// Whether `stmt` changes state on the worker when run now (a dry run changes nothing).
-    /// Asked of the requests the statement sends; client statements change nothing there.
+    /// Asked of the executor (`exec::may_write`); client statements change nothing there.
     pub fn changes_state(&mut self, stmt: &Statement) -> bool {
         if matches!(stmt, Statement::Client(_)) {
             return false;
         }
         let dry_run = self.session().map(|s| s.options().dry_run).unwrap_or(false);
-        !dry_run
-            && crate::plan::plan(stmt)
-                .map(|reqs| reqs.iter().any(|r| r.changes_state()))
-                .unwrap_or(true)
+        !dry_run && crate::exec::may_write(stmt)
     }
 
     /// Variables substituted (DEFINE, UNDEFINE and HELP stay as written), then ksqlDB's

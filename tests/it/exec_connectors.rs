@@ -310,18 +310,19 @@ fn alter_set_unset_and_dry_run_diffs() {
     let config = live_config(&mut s, &name);
     assert!(!config.iter().any(|(k, _)| k == "x.custom"));
 
-    // Connect's config errors, one per line, without the pointer to its validate endpoint.
+    // Config errors one line per property, as CREATE reports them (Connect's own text, which
+    // this used to pass on, names no property and repeats lines).
     let e = err(
         &mut s,
         &format!("ALTER CONNECTOR \"{name}\" SET ('tasks.max' = 'many')"),
     );
     let text = e.to_string();
     assert!(
-        text.starts_with("Connector configuration is invalid"),
+        text.starts_with("Connector configuration is invalid: 1 error(s)\n"),
         "{text}"
     );
     assert!(
-        text.contains("\nInvalid value many for configuration tasks.max"),
+        text.contains("\n  tasks.max: Invalid value many for configuration tasks.max"),
         "{text}"
     );
     assert!(!text.contains("You can also find"), "{text}");

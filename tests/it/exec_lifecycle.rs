@@ -176,7 +176,24 @@ fn wait_fails_on_failed_task_and_times_out_with_last_state() {
     );
     assert_eq!(
         e.to_string(),
-        format!("Timed out after 2 s waiting for connector {paused} to run; last state: PAUSED")
+        format!(
+            "Timed out after 2 s waiting for connector {paused} to run; last state: PAUSED\n\
+             hint: resume it: RESUME CONNECTOR {paused};"
+        )
+    );
+    // A PAUSED connector does not run by itself: WAIT FOR says so instead of waiting out the
+    // timeout (it used to wait all of it).
+    let start = std::time::Instant::now();
+    let e = err(
+        &mut s,
+        &format!("WAIT FOR CONNECTOR \"{paused}\" TIMEOUT 60 SECONDS"),
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    assert!(
+        e.to_string().starts_with(&format!(
+            "Connector {paused} is PAUSED: it will not run until it is resumed"
+        )),
+        "{e}"
     );
     let e = err(
         &mut s,

@@ -342,7 +342,11 @@ fn real_connector(prefix: &str) -> harness::ConnectorGuard {
 }
 
 fn exists(name: &str) -> bool {
-    harness::get(&format!("/connectors/{}", kcsh::plan::encode_segment(name))).0 == 200
+    harness::get(&format!(
+        "/connectors/{}",
+        kcsh::connect::request::encode_segment(name)
+    ))
+    .0 == 200
 }
 
 #[test]
