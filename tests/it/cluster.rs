@@ -284,6 +284,10 @@ fn a_detached_cluster_survives_a_closed_stdout_and_its_jvms_inherit_no_kcsh_secr
     let _stop = StopOnDrop(run_dir.clone());
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("stop it with: kcsh --stop {}", run_dir.display())),
+        "the stop hint is on stderr even when stdout is lost: {stderr}"
+    );
     let state = std::fs::read_to_string(run_dir.join(kcsh::embedded::STATE_FILE)).unwrap();
     let value = |key: &str| {
         state
