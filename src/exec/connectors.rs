@@ -155,7 +155,7 @@ impl Session {
             Err(e) if e.is_not_found() => ConnectorStatus {
                 name: name.clone(),
                 connector: crate::connect::model::State {
-                    state: "UNASSIGNED".into(),
+                    state: crate::connect::model::ConnectorState::Unassigned,
                     ..Default::default()
                 },
                 ..Default::default()
@@ -182,7 +182,7 @@ impl Session {
             (crate::output::Column::new("Type", "type"), s(kind)),
             (
                 crate::output::Column::new("State", "state"),
-                s(status.connector.state.clone()),
+                s(status.connector.state.to_string()),
             ),
             (
                 crate::output::Column::new("WorkerId", "worker_id"),
@@ -205,7 +205,7 @@ impl Session {
             .map(|t| {
                 vec![
                     Value::from(t.id),
-                    s(t.state.clone()),
+                    s(t.state.to_string()),
                     s(t.trace.clone().unwrap_or_default()),
                 ]
             })

@@ -10,7 +10,7 @@ use super::build;
 use super::http::{Method, Request, connector_path};
 use super::{Mode, Session};
 use crate::connect::ApiError;
-use crate::connect::model::{ConnectorOffsets, ConnectorStatus, MessageBody};
+use crate::connect::model::{ConnectorOffsets, ConnectorState, ConnectorStatus, MessageBody};
 use crate::error::Error;
 use crate::lang::ast::{Lifecycle, Name, Property, Target};
 use crate::output::{Block, Output};
@@ -61,8 +61,12 @@ impl Session {
             let restarting: Option<ConnectorStatus> = resp.json().ok().flatten();
             Ok(match restarting {
                 Some(st) => {
-                    let conn = st.connector.state == "RESTARTING";
-                    let tasks = st.tasks.iter().filter(|t| t.state == "RESTARTING").count();
+                    let conn = st.connector.state == ConnectorState::Restarting;
+                    let tasks = st
+                        .tasks
+                        .iter()
+                        .filter(|t| t.state == ConnectorState::Restarting)
+                        .count();
                     let what = match (conn, tasks) {
                         (true, 0) => "the connector".to_string(),
                         (true, n) => format!("the connector and {n} task(s)"),
@@ -236,7 +240,7 @@ impl Session {
             }) if message.contains("STOPPED state") => {
                 let state = self
                     .status(name)
-                    .map(|s| s.connector.state)
+                    .map(|s| s.connector.state.to_string())
                     .unwrap_or_else(|_| "not STOPPED".into());
                 Err(Error::statement(format!(
                     "Connector {name} must be STOPPED before its offsets can be changed (it is {state})\n\
@@ -286,7 +290,7 @@ impl Session {
             }
             match polled {
                 Ok(st) => {
-                    if st.connector.state == "FAILED" {
+                    if st.connector.state == ConnectorState::Failed {
                         progress.clear();
                         return Err(Error::statement(format!(
                             "Connector {name} FAILED{}",
@@ -297,7 +301,7 @@ impl Session {
                             quoted(&name)
                         )));
                     }
-                    if let Some(t) = st.tasks.iter().find(|t| t.state == "FAILED") {
+                    if let Some(t) = st.tasks.iter().find(|t| t.state == ConnectorState::Failed) {
                         progress.clear();
                         return Err(Error::statement(format!(
                             "Task {} of connector {name} FAILED{}",
@@ -312,7 +316,10 @@ impl Session {
                     // A paused or stopped connector does not start by itself: once it has
                     // stayed so past the moment a RESUME just sent takes to show, say so
                     // instead of waiting out the timeout.
-                    let held = matches!(st.connector.state.as_str(), "PAUSED" | "STOPPED");
+                    let held = matches!(
+                        st.connector.state,
+                        ConnectorState::Paused | ConnectorState::Stopped
+                    );
                     let since = *held_since.get_or_insert_with(Instant::now);
                     if !held {
                         held_since = None;
@@ -325,9 +332,9 @@ impl Session {
                         .with_hint(format!("resume it: RESUME CONNECTOR {};", quoted(&name))));
                     }
                     last = st.summary();
-                    if st.connector.state == "RUNNING"
+                    if st.connector.state == ConnectorState::Running
                         && !st.tasks.is_empty()
-                        && st.tasks.iter().all(|t| t.state == "RUNNING")
+                        && st.tasks.iter().all(|t| t.state == ConnectorState::Running)
                     {
                         progress.clear();
                         return Ok(Output::message(format!("Connector {name} is {last}")));
@@ -335,7 +342,7 @@ impl Session {
                     // Some connectors legitimately run without tasks (nothing to do yet): once
                     // the status has said so for a few polls and the connector has no task
                     // configs, that is as running as it gets.
-                    if st.connector.state == "RUNNING" && st.tasks.is_empty() {
+                    if st.connector.state == ConnectorState::Running && st.tasks.is_empty() {
                         idle_polls += 1;
                         if idle_polls >= 4 && self.has_no_tasks(&name) {
                             progress.clear();

@@ -60,12 +60,15 @@ pub fn paint(text: &str, colour: Colour, enabled: bool) -> String {
 /// RESTARTING yellow; FAILED red). Status texts such as `RUNNING (1/2 tasks RUNNING)` take
 /// the colour of their first word; `WARNING (0/2 ...)` is yellow.
 pub fn state_colour(state: &str) -> Option<Colour> {
+    use crate::connect::model::ConnectorState as S;
     let first = state.split_whitespace().next().unwrap_or("");
-    match first {
-        "RUNNING" => Some(Colour::Green),
-        "PAUSED" | "STOPPED" | "UNASSIGNED" | "RESTARTING" | "WARNING" => Some(Colour::Yellow),
-        "FAILED" | "DESTROYED" => Some(Colour::Red),
-        _ => None,
+    match S::from(first) {
+        S::Running => Some(Colour::Green),
+        S::Paused | S::Stopped | S::Unassigned | S::Restarting => Some(Colour::Yellow),
+        S::Failed | S::Destroyed => Some(Colour::Red),
+        // The summary of a RUNNING connector none of whose tasks run (ConnectorStatus::summary).
+        S::Other(word) if word == "WARNING" => Some(Colour::Yellow),
+        S::Other(_) => None,
     }
 }
 

@@ -16,7 +16,7 @@ use rustyline::{Context, Helper};
 use crate::connect::model::PluginInfo;
 use crate::lang::ast::ConnectorType;
 use crate::lang::expect::{Expected, Slot};
-use crate::lang::ident::{quote_name, quote_string};
+use crate::lang::ident::{quote_name_compat, quote_string};
 use crate::lang::lexer::{KEYWORDS, Token, TokenKind, tokenize};
 use crate::lang::parser::statement_keywords;
 use crate::lang::{ParseOptions, expected_after};
@@ -56,6 +56,9 @@ pub struct KcshHelper {
     /// Earlier lines of the statement being typed (the continuation prompt is showing).
     pub pending: String,
     pub source: Box<dyn CompletionSource>,
+    /// The session upper-cases bare names (`--ksql-compat`): names are inserted quoted unless
+    /// already upper-case, so a completed name means the connector it names.
+    pub ksql_compat: bool,
     /// Config keys per plugin class, for the session (definitions do not change while running).
     keys_cache: std::cell::RefCell<HashMap<String, Vec<String>>>,
 }
@@ -66,6 +69,7 @@ impl KcshHelper {
             color,
             pending: String::new(),
             source,
+            ksql_compat: false,
             keys_cache: Default::default(),
         }
     }
@@ -148,7 +152,7 @@ impl KcshHelper {
                     .source
                     .connector_names()
                     .iter()
-                    .map(|n| quote_name(n).into_owned())
+                    .map(|n| quote_name_compat(n, self.ksql_compat))
                     .collect(),
                 Slot::NewConnectorName => Vec::new(),
                 Slot::PropertyKey => self.keys_for(e),
@@ -492,6 +496,14 @@ mod tests {
         assert_eq!(found, vec!["SECOND", "SECONDS"]);
         let (_, found) = complete("SET ");
         assert!(found.contains(&"LOGGER".to_string()) && found.contains(&"'output'".to_string()));
+    }
+
+    #[test]
+    fn under_ksql_compat_completed_names_keep_their_case() {
+        let mut h = helper();
+        h.ksql_compat = true;
+        let (_, found) = h.candidates("DROP CONNECTOR fs-s", 19);
+        assert_eq!(found, vec!["\"fs-sink\"", "\"fs-src\""]);
     }
 
     /// Tab on a long statement costs one linear parse (no rescans per property or token).
