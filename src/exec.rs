@@ -1,16 +1,49 @@
-//! The session: runs one statement = plan -> client -> output. Prints nothing (except WAIT's
-//! progress line on a terminal, when asked); the shell renders the `Output`. Statement families
-//! live in submodules; this file holds the session, its settings, caches and shared helpers.
+//! The session: runs one statement over a transport and returns its `Output`. Prints nothing
+//! (except WAIT's progress line on a terminal, when asked); the shell renders the `Output`.
+//!
+//! Shape: statement code (config.rs, connectors.rs, lifecycle.rs, cluster.rs) builds requests
+//! (build.rs) and sends every one through `Session::send` (transport.rs). The transport's
+//! [`Mode`] decides what sending means: live; dry run (reads pass, writes recorded); EXPLAIN
+//! (the same, and the output is the request log); offline (`--check`: every request fails with
+//! "needs the cluster"). So EXPLAIN, `--dry-run` and `--check` are the statement's own code,
+//! never a second description of it; the dry-run preview (preview.rs) describes the recorded
+//! writes, keyed by the request alone. No statement code tests the mode, except WAIT FOR, which
+//! under EXPLAIN polls once instead of waiting.
+//!
+//! To add a statement: parse it (src/lang), add its arm to `Session::dispatch` calling a method
+//! in the family module it belongs to, send its requests with `self.send`/`self.send_json`
+//! (building them in build.rs if they take more than a path), and, if it writes to an endpoint
+//! no other statement writes to, give `describe_write` in preview.rs its words (otherwise the
+//! dry run says "Would send:" and the request). EXPLAIN, dry run, `--check`, the catalog and
+//! [`Session::changed_state`] then follow by themselves.
+//!
+//! For the shell: [`Session::catalog`] hands out a [`CatalogCache`] (connector names, plugins,
+//! plugin keys, worker version) that the completer and banner read without touching the
+//! session; the session refreshes it from the answers of its own requests.
+//! [`Session::cancel_flag`] is the cancellation token: an `Arc<AtomicBool>` the shell keeps and
+//! sets on Ctrl-C; a running WAIT FOR stops at its next poll (about half a second).
 
+mod build;
+mod catalog;
 mod cluster;
 mod config;
 mod connectors;
 mod lifecycle;
+mod preview;
+mod transport;
 
-use std::collections::HashMap;
+/// Requests and URL paths: the connect layer's, re-exported for the statement modules.
+mod http {
+    pub use crate::connect::request::{Method, Request, connector_path, logger_path, plugin_path};
+}
+
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+pub use catalog::{Catalog, CatalogCache};
+pub use transport::{Exchange, Fate, Mode, NEEDS_CLUSTER};
 
 use crate::cli::ConnectionArgs;
 use crate::connect::config::Settings;
@@ -20,8 +53,8 @@ use crate::error::Error;
 use crate::lang::ast::{Name, Statement};
 use crate::lang::statement::*;
 use crate::output::Output;
-use crate::plan::{self, PlanOptions, Request};
 use crate::secrets::Masker;
+use http::{Request, plugin_path};
 
 /// How the session behaves; the shell fills it from the command line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -46,12 +79,17 @@ const NAMES_TTL: Duration = Duration::from_secs(10);
 pub struct Session {
     client: Client,
     opts: Options,
+    /// The transport of the statement running now (see transport.rs).
+    mode: Mode,
+    /// `--check`: every statement runs offline.
+    offline: bool,
     wait_timeout: Duration,
     defaults: (Duration, Duration),
-    server_info: Mutex<Option<ServerInfo>>,
-    plugins: Mutex<Option<Vec<PluginInfo>>>,
-    plugin_keys: Mutex<HashMap<String, Vec<ConfigKeyInfo>>>,
-    names: Mutex<Option<(Instant, Vec<String>)>>,
+    catalog: CatalogCache,
+    /// The exchanges of the statement running now.
+    log: Mutex<Vec<Exchange>>,
+    /// The exchanges of the last statement.
+    last: Vec<Exchange>,
     /// Set by the REPL's Ctrl-C: long waits (WAIT FOR) stop early instead of running on unseen.
     cancel: Arc<AtomicBool>,
 }
@@ -78,6 +116,54 @@ pub const PROPERTIES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Checks a statement without the network (`--check`): runs it over the offline transport.
+/// It passes when it fails only because it reached the network ("needs the cluster"): every
+/// check that comes before a request (names, paths, configs, clauses) has then been made.
+/// Variables must be resolved and `--ksql-compat` applied by the caller.
+pub fn check(stmt: &Statement) -> Result<(), Error> {
+    if matches!(stmt, Statement::Client(_)) {
+        return Ok(());
+    }
+    thread_local! {
+        static OFFLINE: RefCell<Option<Session>> = const { RefCell::new(None) };
+    }
+    OFFLINE.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(Session::offline()?);
+        }
+        let session = slot.as_mut().expect("set above");
+        match session.execute(stmt) {
+            Ok(_) => Ok(()),
+            Err(_) if Session::went_offline(&session.last) => Ok(()),
+            Err(e) => Err(e),
+        }
+    })
+}
+
+/// Whether running `stmt` live may change the cluster: before it runs (to know that an
+/// abandoned run may have been applied). An upper bound: the statements that never write are
+/// listed, all others may; a test checks it against the transport's log for every kind. After
+/// a run, [`Session::changed_state`] says what actually happened.
+pub fn may_write(stmt: &Statement) -> bool {
+    !matches!(
+        stmt,
+        Statement::DescribeConnector(_)
+            | Statement::ShowConnectors(_)
+            | Statement::ShowConnectorPlugins(_)
+            | Statement::ShowPlugins(_)
+            | Statement::DescribePlugin(_)
+            | Statement::ValidateConnector(_)
+            | Statement::ShowCreateConnector(_)
+            | Statement::ShowConnectorOffsets(_)
+            | Statement::WaitForConnector(_)
+            | Statement::ShowCluster(_)
+            | Statement::ShowLoggers(_)
+            | Statement::Explain(_)
+            | Statement::Client(_)
+    )
+}
+
 impl Session {
     /// Resolves the connection settings (contexts file, flags, password prompt) and builds the
     /// client. Does not contact the cluster: the first request reports `Error::Unreachable`.
@@ -91,14 +177,26 @@ impl Session {
         Ok(Session {
             client: Client::new(settings)?,
             opts,
+            mode: Mode::Live,
+            offline: false,
             wait_timeout: DEFAULT_WAIT,
             defaults: (settings.timeout, settings.retry_timeout),
-            server_info: Mutex::new(None),
-            plugins: Mutex::new(None),
-            plugin_keys: Mutex::new(HashMap::new()),
-            names: Mutex::new(None),
+            catalog: CatalogCache::default(),
+            log: Mutex::new(Vec::new()),
+            last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// A session that never sends anything (see [`check`]).
+    pub fn offline() -> Result<Session, Error> {
+        let settings = Settings {
+            urls: vec!["http://offline.invalid".into()],
+            ..Default::default()
+        };
+        let mut session = Session::with_settings(&settings, Options::default())?;
+        session.offline = true;
+        Ok(session)
     }
 
     pub fn options(&self) -> Options {
@@ -114,45 +212,59 @@ impl Session {
         self.cancel.load(Ordering::SeqCst)
     }
 
+    /// The shared read-only catalog (see [`CatalogCache`]); clone it into the completer.
+    pub fn catalog(&self) -> CatalogCache {
+        self.catalog.clone()
+    }
+
+    /// Whether the last statement changed the cluster: some write of it was sent and Connect
+    /// confirmed it. False for reads, dry runs, EXPLAIN, `--check` and refused writes. (A
+    /// write whose answer was lost is an error of kind `MaybeApplied` instead.)
+    pub fn changed_state(&self) -> bool {
+        self.last
+            .iter()
+            .any(|e| e.request.changes_state() && e.fate == Fate::Sent { ok: true })
+    }
+
+    /// The requests of the last statement and what became of each.
+    pub fn last_exchanges(&self) -> &[Exchange] {
+        &self.last
+    }
+
     pub fn set_progress(&mut self, progress: bool) {
         self.opts.progress = progress;
     }
 
     /// The worker URL in use.
     pub fn server_url(&self) -> String {
-        self.client.url().to_string()
+        crate::secrets::redact_url(self.client.url())
     }
 
     /// `GET /`, cached for the session.
     pub fn server_info(&self) -> Result<ServerInfo, Error> {
-        let mut cache = self.server_info.lock().unwrap();
-        if let Some(info) = cache.as_ref() {
-            return Ok(info.clone());
+        if let Some(info) = self.catalog.snapshot().server.clone() {
+            return Ok(info);
         }
-        let info: ServerInfo = self.client.send_json(&Request::get("/"))?;
-        *cache = Some(info.clone());
-        Ok(info)
+        Ok(self.send_json(&Request::get("/"))?)
     }
 
-    /// Connector names for completion (cached for a few seconds, refreshed after changes).
+    /// Connector names for completion (cached for a few seconds, kept current by the session's
+    /// own creates and drops).
     pub fn connector_names(&self) -> Result<Vec<String>, Error> {
-        let mut cache = self.names.lock().unwrap();
-        if let Some((at, names)) = cache.as_ref()
+        if let Some((at, names)) = &self.catalog.snapshot().connectors
             && at.elapsed() < NAMES_TTL
         {
             return Ok(names.clone());
         }
-        let mut names: Vec<String> = self.client.send_json(&Request::get("/connectors"))?;
+        let mut names: Vec<String> = self.send_json(&Request::get("/connectors"))?;
         names.sort();
-        *cache = Some((Instant::now(), names.clone()));
         Ok(names)
     }
 
     /// The `connector.class` of connector `name`, for completing its config keys.
     pub fn connector_class(&self, name: &str) -> Result<Option<String>, Error> {
-        let config: HashMap<String, String> = self
-            .client
-            .send_json(&Request::get(plan::connector_path(name, "/config")?))?;
+        let config: std::collections::HashMap<String, String> =
+            self.send_json(&Request::get(http::connector_path(name, "/config")?))?;
         Ok(config.get("connector.class").cloned())
     }
 
@@ -164,7 +276,6 @@ impl Session {
             .map(|k| k.name)
             .collect())
     }
-
     /// The session settings and their current values.
     pub fn properties(&self) -> Vec<(String, String)> {
         PROPERTIES
@@ -236,14 +347,50 @@ impl Session {
 
     /// Runs one statement. Variables must already be resolved (the shell does that).
     pub fn execute(&mut self, stmt: &Statement) -> Result<Output, Error> {
+        let base = if self.offline {
+            Mode::Offline
+        } else if self.opts.dry_run {
+            Mode::DryRun
+        } else {
+            Mode::Live
+        };
+        let (mode, stmt) = match stmt {
+            Statement::Explain(Explain(inner)) if base != Mode::Offline => {
+                (Mode::Explain, &**inner)
+            }
+            Statement::Explain(Explain(inner)) => (base, &**inner),
+            other => (base, other),
+        };
+        self.take_log();
+        self.mode = mode;
         let result = self.dispatch(stmt);
-        if plan::plan_with(stmt, &self.plan_options())
-            .map(|reqs| reqs.iter().any(Request::changes_state))
-            .unwrap_or(false)
-        {
-            *self.names.lock().unwrap() = None;
+        self.last = self.take_log();
+        self.mode = base;
+        match mode {
+            Mode::Explain => {
+                result?;
+                let reqs: Vec<Request> = self.last.iter().map(|e| e.request.clone()).collect();
+                Ok(Output::new("explain").with(crate::output::Block::Text {
+                    name: "requests".into(),
+                    text: self.explain_requests(&reqs),
+                }))
+            }
+            Mode::DryRun => {
+                let out = result?;
+                let writes: Vec<Request> = self
+                    .last
+                    .iter()
+                    .filter(|e| e.fate == Fate::Recorded)
+                    .map(|e| e.request.clone())
+                    .collect();
+                if writes.is_empty() {
+                    Ok(out)
+                } else {
+                    self.preview(&writes)
+                }
+            }
+            Mode::Live | Mode::Offline => result,
         }
-        result
     }
 
     fn dispatch(&self, stmt: &Statement) -> Result<Output, Error> {
@@ -306,39 +453,17 @@ impl Session {
                 level,
                 cluster,
             }) => self.set_logger(logger, level, *cluster),
-            Statement::Explain(Explain(inner)) => self.explain(inner),
+            Statement::Explain(_) => Err(Error::usage("EXPLAIN cannot explain an EXPLAIN")),
             Statement::Client(_) => Err(Error::usage(
                 "this is a client command: the shell runs it, not the session",
             )),
         }
     }
 
-    fn explain(&self, inner: &Statement) -> Result<Output, Error> {
-        let mut reqs = plan::plan_with(inner, &self.plan_options())?;
-        let masker = self.masker();
-        for body in reqs.iter_mut().filter_map(|r| r.body.as_mut()) {
-            masker.mask_json(body);
-        }
-        Ok(Output::new("explain").with(crate::output::Block::Text {
-            name: "requests".into(),
-            text: plan::explain_text(&reqs),
-        }))
-    }
-
     // ---- shared helpers for the statement modules ----
 
-    fn plan_options(&self) -> PlanOptions {
-        PlanOptions {
-            ksql_compat: self.opts.ksql_compat,
-        }
-    }
-
     fn name(&self, name: &Name) -> Result<String, Error> {
-        plan::name_text(name, &self.plan_options())
-    }
-
-    fn masker(&self) -> Masker {
-        Masker::new(self.opts.show_secrets)
+        build::name_text(name, self.opts.ksql_compat)
     }
 
     /// Fails with a message naming the version a feature needs, when the worker is older.
@@ -354,40 +479,32 @@ impl Session {
         }
     }
 
-    /// The worker's plugins (connectors only), cached.
+    /// The worker's plugins (connectors only), cached in the catalog.
     pub fn plugins(&self) -> Result<Vec<PluginInfo>, Error> {
-        let mut cache = self.plugins.lock().unwrap();
-        if let Some(p) = cache.as_ref() {
-            return Ok(p.clone());
+        if let Some(p) = self.catalog.snapshot().plugins.clone() {
+            return Ok(p);
         }
-        let mut list: Vec<PluginInfo> =
-            self.client.send_json(&Request::get("/connector-plugins"))?;
+        let mut list: Vec<PluginInfo> = self.send_json(&Request::get("/connector-plugins"))?;
         list.sort_by(|a, b| a.class.cmp(&b.class));
-        *cache = Some(list.clone());
         Ok(list)
     }
 
-    /// A plugin's config definitions (3.2+), cached per class.
+    /// A plugin's config definitions (3.2+), cached in the catalog per class.
     fn plugin_definitions(&self, class: &str) -> Result<Vec<ConfigKeyInfo>, Error> {
-        if let Some(keys) = self.plugin_keys.lock().unwrap().get(class) {
+        if let Some(keys) = self.catalog.snapshot().plugin_keys.get(class) {
             return Ok(keys.clone());
         }
         self.require(3, 2, "plugin config definitions")?;
-        let keys: Vec<ConfigKeyInfo> = self
-            .client
-            .send_json(&Request::get(plan::plugin_path(class, "/config")?))
-            .map_err(|e| plugin_error(class, e))?;
-        self.plugin_keys
-            .lock()
-            .unwrap()
-            .insert(class.to_string(), keys.clone());
-        Ok(keys)
+        self.send_json(&Request::get(plugin_path(class, "/config")?))
+            .map_err(|e| plugin_error(class, e))
     }
 
-    /// A masker that also hides the keys the plugin declares as PASSWORD (best effort).
+    /// The masker for a `class` connector: the one secret rule (`crate::secrets::SecretRule`)
+    /// with the plugin's config definitions (best effort: without them, the rule's names and
+    /// the framework's PASSWORD keys); `show` is the session's `show.secrets`.
     fn masker_for(&self, class: Option<&str>) -> Masker {
-        let mut m = self.masker();
-        if let (false, Some(class)) = (m.show, class)
+        let mut m = Masker::new(self.opts.show_secrets);
+        if let Some(class) = class
             && let Ok(keys) = self.plugin_definitions(class)
         {
             m.rule = crate::secrets::SecretRule::from_definitions(
@@ -398,7 +515,7 @@ impl Session {
     }
 
     /// Turns a failed call about connector `name` into the user's error: 404s become
-    /// `Connector 'X' does not exist.` with a `did you mean` hint naming the closest connector.
+    /// `Connector 'X' does not exist.` with a `did you mean` hint when only the case differs.
     fn connector_error(&self, name: &str, e: ApiError) -> Error {
         if is_connector_not_found(&e) {
             return self.not_found(name);
@@ -418,16 +535,16 @@ impl Session {
     }
 
     fn not_found(&self, name: &str) -> Error {
-        let mut text = not_found_text(name);
-        if let Some(similar) = self.similar_name(name) {
-            text.push_str(&format!("\nhint: did you mean \"{similar}\"?"));
+        let error = Error::statement(not_found_text(name));
+        match self.similar_name(name) {
+            Some(similar) => error.with_hint(format!("did you mean \"{similar}\"?")),
+            None => error,
         }
-        Error::statement(text)
     }
 
     /// The existing connector name closest to `name` (case, then edit distance).
     fn similar_name(&self, name: &str) -> Option<String> {
-        let names: Vec<String> = self.client.send_json(&Request::get("/connectors")).ok()?;
+        let names: Vec<String> = self.send_json(&Request::get("/connectors")).ok()?;
         crate::lang::ident::closest(name, names.iter().map(String::as_str)).map(str::to_owned)
     }
 
@@ -522,7 +639,7 @@ mod tests {
         let mut s = session();
         s.set_property("show.secrets", "true").unwrap();
         s.set_property("TIMEOUT", "200").unwrap();
-        let props: HashMap<String, String> = s.properties().into_iter().collect();
+        let props: std::collections::HashMap<String, String> = s.properties().into_iter().collect();
         assert_eq!(props["show.secrets"], "true");
         assert_eq!(props["timeout"], "200");
         s.unset_property("timeout").unwrap();
@@ -595,11 +712,14 @@ mod tests {
                             .to_string(),
                     );
                     let key = format!("{method} {path}");
+                    let full = format!("{method} {target}");
                     let (status, reply) = routes
                         .iter()
-                        .find(|(k, _, _)| *k == key)
+                        .find(|(k, _, _)| *k == full)
+                        .or_else(|| routes.iter().find(|(k, _, _)| *k == key))
                         .map(|(_, s, b)| (*s, *b))
                         .unwrap_or((404, r#"{"error_code":404,"message":"HTTP 404 Not Found"}"#));
+                    let reply = if status == 204 { "" } else { reply };
                     let _ = write!(
                         stream,
                         "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
@@ -620,6 +740,19 @@ mod tests {
 
         fn seen(&self) -> Vec<String> {
             self.seen.lock().unwrap().clone()
+        }
+
+        /// The requests seen so far, forgetting them.
+        fn take(&self) -> Vec<String> {
+            std::mem::take(&mut *self.seen.lock().unwrap())
+        }
+
+        fn session_with(&self, opts: Options) -> Session {
+            let settings = Settings {
+                urls: vec![self.url.clone()],
+                ..Default::default()
+            };
+            Session::with_settings(&settings, opts).unwrap()
         }
     }
 
@@ -714,7 +847,7 @@ mod tests {
         let crate::output::Block::Fields { fields, .. } = &out.blocks[0] else {
             panic!()
         };
-        assert!(fields.iter().any(|(k, v)| k == "Health Detail"
+        assert!(fields.iter().any(|(k, v)| k.title == "Health Detail"
             && v.as_str().unwrap().contains("needs Kafka Connect 3.9")));
         assert!(!fake.seen().iter().any(|r| r.starts_with("GET /health")));
     }
@@ -766,13 +899,9 @@ mod tests {
             (
                 "GET /connectors/a",
                 200,
-                r#"{"name":"a","config":{"connector.class":"X"},"tasks":[]}"#,
+                r#"{"name":"a","config":{"connector.class":"X"},"tasks":[{"connector":"a","task":0}]}"#,
             ),
-            (
-                "GET /connectors",
-                200,
-                r#"{"a":{"status":{"name":"a","connector":{"state":"RUNNING"},"tasks":[]}}}"#,
-            ),
+            ("GET /connectors", 200, r#"["a"]"#),
         ]);
         let settings = Settings {
             urls: vec![fake.url.clone()],
@@ -833,9 +962,10 @@ mod tests {
         let e = s
             .execute(&parse("WAIT FOR CONNECTOR bad TIMEOUT 10 SECONDS"))
             .unwrap_err();
+        // The trace is cut to its first line, as DESCRIBE shows it (the whole trace was printed).
         assert_eq!(
             e.to_string(),
-            "Connector bad FAILED:\njava.lang.Boom\n\tat x"
+            "Connector bad FAILED:\njava.lang.Boom ...\nhint: DESCRIBE CONNECTOR bad EXTENDED shows the whole trace"
         );
     }
 
@@ -849,5 +979,502 @@ mod tests {
             }))
             .unwrap_err();
         assert!(e.is(crate::error::ErrorKind::Unreachable), "{e:?}");
+    }
+
+    const PLUGINS: &str = r#"[{"class":"org.apache.kafka.connect.file.FileStreamSourceConnector","type":"source","version":"4.1.0"}]"#;
+    const INFO_A: &str = r#"{"name":"a","config":{"connector.class":"FileStreamSource","topic":"t","name":"a","db.password":"pw"},"tasks":[{"connector":"a","task":0}],"type":"source"}"#;
+    const STATUS_A: &str = r#"{"name":"a","connector":{"state":"RUNNING","worker_id":"w"},"tasks":[{"id":0,"state":"RUNNING","worker_id":"w"}],"type":"source"}"#;
+
+    /// A worker that answers every statement kind about connector `a`.
+    fn worker(version: &'static str) -> Fake {
+        Fake::start(vec![
+            ("GET /", 200, version),
+            ("GET /health", 200, r#"{"status":"healthy","message":"ok"}"#),
+            ("GET /connector-plugins", 200, PLUGINS),
+            (
+                "PUT /connector-plugins/FileStreamSource/config/validate",
+                200,
+                r#"{"name":"x","error_count":0,"groups":[],"configs":[]}"#,
+            ),
+            ("GET /connector-plugins/FileStreamSource/config", 200, "[]"),
+            ("POST /connectors", 201, INFO_A),
+            (
+                "GET /connectors?expand=status&expand=info",
+                200,
+                r#"{"a":{"status":{"name":"a","connector":{"state":"RUNNING"},"tasks":[]},"info":{"name":"a","config":{"connector.class":"FileStreamSource"},"tasks":[],"type":"source"}}}"#,
+            ),
+            ("GET /connectors", 200, r#"["a"]"#),
+            ("GET /connectors/a", 200, INFO_A),
+            (
+                "GET /connectors/nope",
+                404,
+                r#"{"error_code":404,"message":"Connector nope not found"}"#,
+            ),
+            (
+                "PUT /connectors/nope/pause",
+                404,
+                r#"{"error_code":404,"message":"Connector nope not found"}"#,
+            ),
+            (
+                "GET /connectors/a/config",
+                200,
+                r#"{"connector.class":"FileStreamSource","topic":"t","name":"a","db.password":"pw"}"#,
+            ),
+            ("PUT /connectors/a/config", 200, INFO_A),
+            ("PATCH /connectors/a/config", 200, INFO_A),
+            ("DELETE /connectors/a", 204, ""),
+            ("GET /connectors/a/status", 200, STATUS_A),
+            ("GET /connectors/a/topics", 200, r#"{"a":{"topics":["t"]}}"#),
+            (
+                "GET /connectors/a/tasks",
+                200,
+                r#"[{"id":{"connector":"a","task":0},"config":{"k":"v"}}]"#,
+            ),
+            ("PUT /connectors/a/pause", 202, ""),
+            ("PUT /connectors/a/resume", 202, ""),
+            ("PUT /connectors/a/stop", 204, ""),
+            ("POST /connectors/a/restart", 202, STATUS_A),
+            ("POST /connectors/a/tasks/0/restart", 204, ""),
+            ("GET /connectors/a/offsets", 200, r#"{"offsets":[]}"#),
+            ("PATCH /connectors/a/offsets", 200, r#"{"message":"done"}"#),
+            ("DELETE /connectors/a/offsets", 200, r#"{"message":"done"}"#),
+            ("PUT /connectors/a/topics/reset", 202, ""),
+            ("GET /admin/loggers", 200, r#"{"root":{"level":"INFO"}}"#),
+            ("PUT /admin/loggers/x", 200, r#"["x"]"#),
+        ])
+    }
+
+    /// A request as the fake logs it.
+    fn line(r: &Request) -> String {
+        let body = r.body.as_ref().map(|b| b.to_string()).unwrap_or_default();
+        format!("{} {} {body}", r.method, r.target())
+            .trim_end()
+            .to_string()
+    }
+
+    /// EXPLAIN's requests are the live run's requests, for every statement kind, including the
+    /// version-gated ALTER (PATCH on 3.8+, GET+PUT before).
+    #[test]
+    fn explain_lists_exactly_what_the_live_run_sends() {
+        let statements = [
+            "CREATE SOURCE CONNECTOR a WITH ('connector.class' = 'FileStreamSource', 'topic' = 't')",
+            "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource', 'topic' = 't')",
+            "CREATE CONNECTOR IF NOT EXISTS b WITH ('connector.class' = 'FileStreamSource')",
+            "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource', 'db.password' = '[hidden]')",
+            "VALIDATE CONNECTOR WITH ('connector.class' = 'FileStreamSource')",
+            "ALTER CONNECTOR a SET ('topic' = 'u')",
+            "ALTER CONNECTOR a SET ('db.password' = '[hidden]', 'topic' = 'v')",
+            "ALTER CONNECTOR a UNSET ('x')",
+            "SHOW CREATE CONNECTOR a",
+            "DROP CONNECTOR a",
+            "DESCRIBE CONNECTOR a",
+            "DESCRIBE CONNECTOR a EXTENDED",
+            "SHOW CONNECTORS",
+            "SHOW CONNECTOR PLUGINS",
+            "SHOW PLUGINS",
+            "DESCRIBE PLUGIN 'FileStreamSource'",
+            "PAUSE CONNECTOR a",
+            "RESUME CONNECTOR a",
+            "STOP CONNECTOR a",
+            "PAUSE CONNECTORS LIKE 'a%'",
+            "RESTART CONNECTOR a INCLUDE TASKS ONLY FAILED",
+            "RESTART CONNECTORS",
+            "RESTART CONNECTOR a TASK 0",
+            "SHOW CONNECTOR OFFSETS a",
+            "ALTER CONNECTOR a SET OFFSET PARTITION ('f' = 'x') TO ('p' = 1)",
+            "ALTER CONNECTOR a RESET OFFSETS",
+            "ALTER CONNECTOR a RESET TOPICS",
+            "WAIT FOR CONNECTOR a",
+            "SHOW CLUSTER",
+            "SHOW LOGGERS",
+            "SET LOGGER 'x' = 'DEBUG'",
+            "SET LOGGER 'x' = 'DEBUG' FOR CLUSTER",
+        ];
+        for version in [r#"{"version":"4.1.0"}"#, r#"{"version":"3.7.1"}"#] {
+            let fake = worker(version);
+            for text in statements {
+                let stmt = parse(text);
+                fake.session()
+                    .execute(&stmt)
+                    .unwrap_or_else(|e| panic!("{text}: {e}"));
+                let mut live = fake.take();
+                let mut s = fake.session();
+                let out = s
+                    .execute(&Statement::Explain(Explain(Box::new(stmt))))
+                    .unwrap_or_else(|e| panic!("EXPLAIN {text}: {e}"));
+                let mut explained: Vec<String> = s
+                    .last_exchanges()
+                    .iter()
+                    .map(|e| line(&e.request))
+                    .collect();
+                // EXPLAIN sent only its reads.
+                let sent = fake.take();
+                assert!(
+                    sent.iter()
+                        .all(|r| r.starts_with("GET ") || r.contains("/config/validate")),
+                    "{text}: {sent:?}"
+                );
+                let crate::output::Block::Text { text: shown, .. } = &out.blocks[0] else {
+                    panic!()
+                };
+                let shown_lines: Vec<&str> =
+                    shown.lines().filter(|l| !l.starts_with(' ')).collect();
+                let explained_lines: Vec<String> = s
+                    .last_exchanges()
+                    .iter()
+                    .map(|e| e.request.to_string())
+                    .collect();
+                assert_eq!(shown_lines, explained_lines, "{text}");
+                if text.starts_with("DESCRIBE CONNECTOR") || text == "SHOW CONNECTORS" {
+                    // Sent concurrently live: compare as sets.
+                    live.sort();
+                    explained.sort();
+                }
+                assert_eq!(explained, live, "{text} on {version}");
+                let wrote = s.last_exchanges().iter().any(|e| e.fate == Fate::Recorded);
+                assert_eq!(may_write(&parse(text)), wrote, "may_write of {text}");
+                if text.starts_with("ALTER CONNECTOR a SET ('topic'") {
+                    let write = live.iter().find(|r| !r.starts_with("GET")).unwrap();
+                    let want = if version.contains("3.7") {
+                        "PUT "
+                    } else {
+                        "PATCH "
+                    };
+                    assert!(write.starts_with(want), "{version}: {live:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn explain_masks_secrets_in_bodies() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let out = fake
+            .session()
+            .execute(&parse(
+                "EXPLAIN CREATE CONNECTOR n WITH ('connector.class' = 'FileStreamSource', 'db.password' = 's3cret')",
+            ))
+            .unwrap();
+        let crate::output::Block::Text { text, .. } = &out.blocks[0] else {
+            panic!()
+        };
+        assert!(
+            text.contains("[hidden]") && !text.contains("s3cret"),
+            "{text}"
+        );
+        assert!(!fake.seen().iter().any(|r| r.starts_with("POST")));
+    }
+
+    #[test]
+    fn dry_run_describes_each_recorded_write() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let mut s = fake.session_with(Options {
+            dry_run: true,
+            ..Default::default()
+        });
+        let messages = |out: &Output| -> Vec<String> {
+            out.blocks
+                .iter()
+                .filter_map(|b| match b {
+                    crate::output::Block::Message(m) => Some(m.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let cases = [
+            ("DROP CONNECTOR a", "Would drop connector \"a\""),
+            ("PAUSE CONNECTOR a", "Would pause connector a"),
+            ("STOP CONNECTORS", "Would stop connector a"),
+            (
+                "RESTART CONNECTOR a INCLUDE TASKS",
+                "Would restart connector a and its tasks",
+            ),
+            (
+                "RESTART CONNECTOR a TASK 0",
+                "Would restart task 0 of connector a",
+            ),
+            (
+                "ALTER CONNECTOR a RESET OFFSETS",
+                "Would reset the offsets of connector a",
+            ),
+            (
+                "ALTER CONNECTOR a RESET TOPICS",
+                "Would reset the active topics of connector a",
+            ),
+            (
+                "SET LOGGER 'x' = 'debug' FOR CLUSTER",
+                "Would set logger x to DEBUG on every worker of the cluster",
+            ),
+            (
+                "CREATE CONNECTOR b WITH ('connector.class' = 'FileStreamSource')",
+                "Would create connector b",
+            ),
+            (
+                "ALTER CONNECTOR a SET ('topic' = 'u')",
+                "Would update connector a",
+            ),
+            (
+                "ALTER CONNECTOR a SET ('topic' = 't', 'db.password' = '[hidden]')",
+                "Connector a would not change",
+            ),
+        ];
+        for (text, want) in cases {
+            let out = s
+                .execute(&parse(text))
+                .unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(messages(&out), vec![want.to_string()], "{text}");
+            assert!(!s.changed_state(), "{text}");
+        }
+        let out = s
+            .execute(&parse("ALTER CONNECTOR a SET ('topic' = 'u')"))
+            .unwrap();
+        assert_eq!(
+            out.blocks[1],
+            crate::output::Block::Table {
+                name: "changes".into(),
+                title: None,
+                columns: crate::output::Column::list(&[
+                    ("Change", "change"),
+                    ("Key", "key"),
+                    ("Old", "old"),
+                    ("New", "new")
+                ]),
+                rows: vec![vec![
+                    "changed".into(),
+                    "topic".into(),
+                    "t".into(),
+                    "u".into()
+                ]],
+            }
+        );
+        // Writes refused as Connect would refuse them: nothing exists, task 7, a taken name.
+        let e = s.execute(&parse("DROP CONNECTOR nope")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("Connector 'nope' does not exist."),
+            "{e}"
+        );
+        let out = s.execute(&parse("DROP CONNECTOR IF EXISTS nope")).unwrap();
+        assert_eq!(out, Output::warning("Connector 'nope' does not exist."));
+        let e = s.execute(&parse("RESTART CONNECTOR a TASK 7")).unwrap_err();
+        assert_eq!(e.to_string(), "Connector a has no task 7");
+        let e = s
+            .execute(&parse(
+                "CREATE CONNECTOR a WITH ('connector.class' = 'FileStreamSource')",
+            ))
+            .unwrap_err();
+        assert_eq!(e.to_string(), "Connector a already exists");
+        assert!(
+            fake.seen()
+                .iter()
+                .all(|r| r.starts_with("GET ") || r.contains("/config/validate")),
+            "only reads: {:?}",
+            fake.seen()
+        );
+    }
+
+    #[test]
+    fn changed_state_is_true_only_after_a_confirmed_write() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let mut s = fake.session();
+        s.execute(&parse("SHOW CONNECTORS")).unwrap();
+        assert!(!s.changed_state());
+        s.execute(&parse("PAUSE CONNECTOR a")).unwrap();
+        assert!(s.changed_state());
+        s.execute(&parse("EXPLAIN PAUSE CONNECTOR a")).unwrap();
+        assert!(!s.changed_state());
+        assert!(s.execute(&parse("PAUSE CONNECTOR nope")).is_err());
+        assert!(!s.changed_state());
+    }
+
+    #[test]
+    fn check_runs_offline_and_keeps_the_client_side_checks() {
+        for ok in [
+            "DROP CONNECTOR a",
+            "SHOW CONNECTORS",
+            "STOP CONNECTOR a",
+            "EXPLAIN ALTER CONNECTOR a SET ('x' = 'y')",
+            "CREATE CONNECTOR a WITH ('connector.class' = 'X')",
+            "WAIT FOR CONNECTOR a",
+        ] {
+            check(&parse(ok)).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        for (bad, why) in [
+            ("CREATE CONNECTOR a WITH ('topic' = 't')", "connector.class"),
+            ("STOP CONNECTOR \"a/b\"", "cannot address"),
+            ("RESTART CONNECTOR \"a/b\" INCLUDE TASKS", "cannot address"),
+            ("SET LOGGER 'a/b' = 'DEBUG' FOR CLUSTER", "contains '/'"),
+            (
+                "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'X') IF NOT EXISTS",
+                "",
+            ),
+        ] {
+            let Ok(stmt) = crate::lang::parse_statement(
+                bad,
+                &crate::lang::ParseOptions {
+                    allow_missing_semicolon: true,
+                    ..Default::default()
+                },
+            ) else {
+                continue;
+            };
+            let e = check(&stmt).unwrap_err();
+            assert!(e.to_string().contains(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_mask_without_a_live_value_is_refused_and_nothing_is_written() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let mut s = fake.session();
+        let e = s
+            .execute(&parse(
+                "CREATE CONNECTOR fresh WITH ('connector.class' = 'FileStreamSource', 'db.password' = '[hidden]', 'url' = 'jdbc:x?password=[hidden]')",
+            ))
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("'db.password', 'url'"), "{text}");
+        assert!(text.contains("nothing was sent"), "{text}");
+        assert!(
+            text.contains("--show-secrets") && text.contains("${file:"),
+            "{text}"
+        );
+        // ALTER: a mask of a key without a live value, too.
+        let e = s
+            .execute(&parse(
+                "ALTER CONNECTOR a SET ('other.password' = '[hidden]')",
+            ))
+            .unwrap_err();
+        assert!(e.to_string().contains("'other.password'"), "{e}");
+        // A mask of the live value keeps it: left out of the PATCH.
+        s.execute(&parse(
+            "ALTER CONNECTOR a SET ('db.password' = '[hidden]', 'topic' = 'u')",
+        ))
+        .unwrap();
+        let seen = fake.seen();
+        assert!(
+            seen.iter().all(|r| !r.contains("[hidden]")),
+            "the mask is never sent: {seen:?}"
+        );
+        assert!(seen.contains(&r#"PATCH /connectors/a/config {"topic":"u"}"#.to_string()));
+        // CREATE OR REPLACE sends the live value in its place.
+        s.execute(&parse(
+            "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource', 'db.password' = '[hidden]')",
+        ))
+        .unwrap();
+        assert!(
+            fake.seen()
+                .iter()
+                .any(|r| r.starts_with("PUT /connectors/a/config")
+                    && r.contains(r#""db.password":"pw""#))
+        );
+    }
+
+    #[test]
+    fn show_connectors_and_bulk_statements_see_a_connector_without_status() {
+        let fake = Fake::start(vec![
+            ("GET /connectors?expand=status&expand=info", 200, "{}"),
+            ("GET /connectors", 200, r#"["new"]"#),
+            (
+                "GET /connectors/new",
+                200,
+                r#"{"name":"new","config":{"connector.class":"FileStreamSource"},"tasks":[],"type":"source"}"#,
+            ),
+            ("PUT /connectors/new/pause", 202, ""),
+        ]);
+        let mut s = fake.session();
+        let out = s.execute(&parse("SHOW CONNECTORS")).unwrap();
+        let crate::output::Block::Table { rows, .. } = &out.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(
+            rows,
+            &vec![vec![
+                serde_json::Value::from("new"),
+                "SOURCE".into(),
+                "FileStreamSource".into(),
+                "no status yet".into()
+            ]]
+        );
+        let out = s.execute(&parse("PAUSE CONNECTORS")).unwrap();
+        assert_eq!(out.kind, "bulk_result");
+        assert!(
+            fake.seen()
+                .contains(&"PUT /connectors/new/pause".to_string())
+        );
+    }
+
+    #[test]
+    fn alter_config_errors_are_one_line_per_property() {
+        let fake = Fake::start(vec![
+            ("GET /", 200, r#"{"version":"4.1.0"}"#),
+            (
+                "PATCH /connectors/a/config",
+                400,
+                r#"{"error_code":400,"message":"Connector configuration is invalid and contains the following 1 error(s):\nInvalid value null for configuration topics\nInvalid value null for configuration topics\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`"}"#,
+            ),
+            (
+                "GET /connectors/a/config",
+                200,
+                r#"{"connector.class":"FileStreamSink","topics":"t","name":"a"}"#,
+            ),
+            (
+                "PUT /connector-plugins/FileStreamSink/config/validate",
+                200,
+                r#"{"name":"x","error_count":1,"groups":[],"configs":[{"definition":{"name":"topics"},"value":{"name":"topics","value":null,"recommended_values":[],"errors":["Must configure one of topics or topics.regex"],"visible":true}}]}"#,
+            ),
+        ]);
+        let e = fake
+            .session()
+            .execute(&parse("ALTER CONNECTOR a UNSET ('topics')"))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Connector configuration is invalid: 1 error(s)\n  topics: Must configure one of topics or topics.regex"
+        );
+    }
+
+    #[test]
+    fn wait_for_a_paused_connector_says_resume_it_at_once() {
+        let fake = Fake::start(vec![(
+            "GET /connectors/p/status",
+            200,
+            r#"{"name":"p","connector":{"state":"PAUSED","worker_id":"w"},"tasks":[{"id":0,"state":"PAUSED"}]}"#,
+        )]);
+        let start = std::time::Instant::now();
+        let e = fake
+            .session()
+            .execute(&parse("WAIT FOR CONNECTOR p TIMEOUT 30 SECONDS"))
+            .unwrap_err();
+        assert!(start.elapsed() < Duration::from_secs(5));
+        assert_eq!(
+            e.to_string(),
+            "Connector p is PAUSED: it will not run until it is resumed\nhint: resume it: RESUME CONNECTOR p;"
+        );
+    }
+
+    #[test]
+    fn the_catalog_follows_the_sessions_own_answers() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let mut s = fake.session();
+        let catalog = s.catalog();
+        assert!(catalog.snapshot().connector_names().is_empty());
+        s.execute(&parse("SHOW CONNECTORS")).unwrap();
+        assert_eq!(catalog.snapshot().connector_names(), ["a"]);
+        s.execute(&parse("DROP CONNECTOR a")).unwrap();
+        assert!(catalog.snapshot().connector_names().is_empty());
+        s.execute(&parse(
+            "CREATE SOURCE CONNECTOR b WITH ('connector.class' = 'FileStreamSource')",
+        ))
+        .unwrap();
+        assert_eq!(catalog.snapshot().connector_names(), ["b"]);
+        assert_eq!(
+            catalog.snapshot().plugin_classes(),
+            ["org.apache.kafka.connect.file.FileStreamSourceConnector"]
+        );
+        // Cached: completion asks again without a request.
+        let before = fake.seen().len();
+        assert_eq!(s.connector_names().unwrap(), ["b"]);
+        assert_eq!(fake.seen().len(), before);
     }
 }

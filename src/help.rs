@@ -1,110 +1,10 @@
 //! `HELP` and `HELP <statement>`: one table of topics (syntax, summary, example for every
-//! statement) and the client commands enum whose `FromStr` and help rows come from one list,
-//! so what help shows can never drift from what the shell accepts.
+//! statement) plus the rows of [`ClientCommand`]'s own table, the one the lexer, parser and
+//! completer use too, so what help shows can never drift from what the shell accepts.
 
-use std::fmt;
-use std::str::FromStr;
-
+use crate::commands::ClientCommand;
 use crate::error::Error;
 use crate::output::{Block, Output};
-
-/// Commands handled by the shell itself that may be typed without a `;`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientCommand {
-    Help,
-    History,
-    Clear,
-    Server,
-    Output,
-    Exit,
-    Quit,
-}
-
-impl ClientCommand {
-    pub const ALL: [ClientCommand; 7] = [
-        ClientCommand::Help,
-        ClientCommand::History,
-        ClientCommand::Clear,
-        ClientCommand::Server,
-        ClientCommand::Output,
-        ClientCommand::Exit,
-        ClientCommand::Quit,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ClientCommand::Help => "HELP",
-            ClientCommand::History => "HISTORY",
-            ClientCommand::Clear => "CLEAR",
-            ClientCommand::Server => "SERVER",
-            ClientCommand::Output => "OUTPUT",
-            ClientCommand::Exit => "EXIT",
-            ClientCommand::Quit => "QUIT",
-        }
-    }
-
-    pub fn syntax(self) -> &'static str {
-        match self {
-            ClientCommand::Help => "HELP [statement]",
-            ClientCommand::History => "HISTORY",
-            ClientCommand::Clear => "CLEAR",
-            ClientCommand::Server => "SERVER ['url']",
-            ClientCommand::Output => "OUTPUT [JSON|TABULAR]",
-            ClientCommand::Exit => "EXIT",
-            ClientCommand::Quit => "QUIT",
-        }
-    }
-
-    pub fn summary(self) -> &'static str {
-        match self {
-            ClientCommand::Help => "list statements, or show one statement's syntax and an example",
-            ClientCommand::History => {
-                "list the statements entered in earlier sessions and this one"
-            }
-            ClientCommand::Clear => "clear the screen",
-            ClientCommand::Server => "show the cluster in use, or switch to another worker URL",
-            ClientCommand::Output => "show the output format, or switch between tables and JSON",
-            ClientCommand::Exit => "leave kcsh (also Ctrl-D)",
-            ClientCommand::Quit => "leave kcsh (also Ctrl-D)",
-        }
-    }
-
-    pub fn example(self) -> &'static str {
-        match self {
-            ClientCommand::Help => "HELP CREATE CONNECTOR",
-            ClientCommand::History => "HISTORY",
-            ClientCommand::Clear => "CLEAR",
-            ClientCommand::Server => "SERVER 'http://connect-2:8083'",
-            ClientCommand::Output => "OUTPUT JSON",
-            ClientCommand::Exit => "EXIT",
-            ClientCommand::Quit => "QUIT",
-        }
-    }
-}
-
-impl FromStr for ClientCommand {
-    type Err = String;
-
-    /// The command named by the first word of `s` (case-insensitive, `;` ignored).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let first = s
-            .trim()
-            .trim_end_matches(';')
-            .split_whitespace()
-            .next()
-            .unwrap_or("");
-        ClientCommand::ALL
-            .into_iter()
-            .find(|c| c.name().eq_ignore_ascii_case(first))
-            .ok_or_else(|| format!("not a client command: {first}"))
-    }
-}
-
-impl fmt::Display for ClientCommand {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
@@ -120,7 +20,7 @@ impl Group {
             Group::Connectors => "Connectors (ksqlDB)",
             Group::Operations => "Operating connectors",
             Group::Cluster => "Plugins and the cluster",
-            Group::Session => "Session (properties, variables, scripts)",
+            Group::Session => "Session (properties, variables)",
         }
     }
 }
@@ -357,13 +257,6 @@ pub const TOPICS: &[Topic] = &[
         "list the defined variables",
         "SHOW VARIABLES;",
     ),
-    topic(
-        "RUN SCRIPT",
-        Group::Session,
-        "RUN SCRIPT 'path'",
-        "run the statements of a file in this session, stopping at the first failure",
-        "RUN SCRIPT 'connectors.sql';",
-    ),
 ];
 
 /// The page for `HELP` alone.
@@ -471,7 +364,7 @@ pub fn lookup(query: &str) -> Result<String, Error> {
     let name_words = |name: &str| words(name);
     if let Some(c) = ClientCommand::ALL
         .into_iter()
-        .find(|c| wanted.len() == 1 && c.name() == wanted[0])
+        .find(|c| name_words(c.name()) == wanted)
     {
         return Ok(page(c.name(), c.syntax(), c.summary(), c.example()));
     }
@@ -544,18 +437,6 @@ mod tests {
             first_clause("forget the set of topics the connector has used (its Related Topics)"),
             "forget the set of topics the connector has used"
         );
-    }
-
-    #[test]
-    fn client_commands_parse_from_their_first_word() {
-        assert_eq!("help".parse(), Ok(ClientCommand::Help));
-        assert_eq!("  Output json;".parse(), Ok(ClientCommand::Output));
-        assert_eq!("quit".parse(), Ok(ClientCommand::Quit));
-        assert!("SHOW CONNECTORS".parse::<ClientCommand>().is_err());
-        for c in ClientCommand::ALL {
-            assert_eq!(c.name().parse(), Ok(c));
-            assert_eq!(c.example().parse(), Ok(c));
-        }
     }
 
     #[test]

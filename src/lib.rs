@@ -1,9 +1,10 @@
 //! kcsh, the Kafka Connect shell, as a library: the binary in `main.rs` is a thin wrapper.
 //!
-//! Data flows one way: text -> tokens -> statements -> plan -> HTTP -> model -> output -> bytes.
+//! Data flows one way: text -> tokens -> statements -> executor over a transport -> HTTP -> model -> output -> bytes.
 //! The shell ([`shell::Shell`]) owns the one session; scripts and the REPL drive it.
 
 pub mod cli;
+pub mod commands;
 pub mod connect;
 pub mod embedded;
 pub mod error;
@@ -12,7 +13,6 @@ pub mod help;
 pub mod hints;
 pub mod lang;
 pub mod output;
-pub mod plan;
 pub mod render;
 pub mod repl;
 pub mod script;

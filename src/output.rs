@@ -4,7 +4,7 @@
 //! JSON form (stable, documented in the README): one object per statement,
 //! `{"type": kind, <block name>: <block value>, ...}` where a `Table` becomes an array of
 //! objects keyed by each [`Column`]'s declared key (never derived from its title, so renaming a
-//! title cannot change the schema), `Fields` an object keyed by snake_case field names, `Text`
+//! title cannot change the schema), `Fields` an object keyed the same way by its fields, `Text`
 //! a string, `Message` the key `"message"`, and every `Warning` an entry of `"warnings"`.
 //! Also the one output [`Format`] that the `--output` flag, `OUTPUT` and `SET 'output'` parse.
 
@@ -118,7 +118,8 @@ pub enum Block {
     /// Labelled values shown as a two-column list (DESCRIBE's Name/Class/Type/State/WorkerId).
     Fields {
         name: String,
-        fields: Vec<(String, Value)>,
+        /// Each value with its label (the [`Column`]'s title) and its JSON key.
+        fields: Vec<(Column, Value)>,
     },
     /// Rows under column headers. Cells are JSON values so numbers stay numbers in JSON output.
     Table {
@@ -168,6 +169,26 @@ mod tests {
         assert!(err.contains("TABULAR or JSON"), "{err}");
         for f in Format::ALL {
             assert_eq!(f.to_string().parse::<Format>().unwrap(), f);
+        }
+    }
+
+    /// `OUTPUT TABLE` was refused while `SET 'output' = 'table'` was accepted: the statement
+    /// now asks the same `FromStr`.
+    #[test]
+    fn the_output_statement_takes_every_spelling() {
+        use crate::lang::ast::{ClientStatement, Statement};
+        use crate::lang::{ParseOptions, parse_script};
+        for (text, format) in [
+            ("OUTPUT TABLE", Format::Tabular),
+            ("output tabular", Format::Tabular),
+            ("OUTPUT json;", Format::Json),
+        ] {
+            let parsed = parse_script(text, &ParseOptions::default()).unwrap();
+            assert_eq!(
+                parsed[0].statement,
+                Statement::Client(ClientStatement::Output(Some(format))),
+                "{text}"
+            );
         }
     }
 }

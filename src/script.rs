@@ -3,7 +3,8 @@
 //! (unless `--on-error continue`) or signal, then say which statements were applied, may have
 //! been applied, ran without changes, failed, were not run. `RUN SCRIPT` is expanded here (the
 //! shell never runs scripts), into the same report and the caller's writers.
-//! Also `--check`: parse, resolve variables and plan every statement without any network.
+//! Also `--check`: parse, resolve variables and run every statement over the executor's offline
+//! transport (no network).
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
@@ -97,6 +98,10 @@ pub fn sources(cli: &Cli) -> Result<Option<Vec<Source>>, Error> {
 /// RUN SCRIPT may nest this deep (a script running itself would otherwise never end).
 pub const MAX_SCRIPT_DEPTH: usize = 16;
 
+/// At most this many RUN SCRIPT files per run: a script that runs itself twice would otherwise
+/// run 2^16 times under `--on-error continue` before the depth limit stops it.
+pub const MAX_SCRIPTS: usize = 1000;
+
 /// What became of one statement, as the report after a failure lists it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {
@@ -140,6 +145,8 @@ pub struct Run<'a> {
     stopped: bool,
     /// Name each failing statement (`Statement at ... failed:`): more than one statement.
     name_failures: bool,
+    /// RUN SCRIPT files started so far.
+    scripts: usize,
 }
 
 impl<'a> Run<'a> {
@@ -152,6 +159,7 @@ impl<'a> Run<'a> {
             code: 0,
             stopped: false,
             name_failures: true,
+            scripts: 0,
         }
     }
 
@@ -164,7 +172,8 @@ impl<'a> Run<'a> {
     ) -> io::Result<()> {
         for located in statements {
             let place = place(source, located);
-            let text = first_line(&located.text);
+            let masked = crate::secrets::MaskedText::within(&located.text, &source.text);
+            let text = first_line(&masked.text);
             if self.stopped {
                 self.record(place, text, Status::NotRun);
                 continue;
@@ -215,6 +224,12 @@ impl<'a> Run<'a> {
                 "RUN SCRIPT '{path}': scripts nested more than {MAX_SCRIPT_DEPTH} deep (does a script run itself?)"
             ))));
         }
+        if self.scripts >= MAX_SCRIPTS {
+            return Ok(Err(Error::usage(format!(
+                "RUN SCRIPT '{path}': more than {MAX_SCRIPTS} scripts in one run"
+            ))));
+        }
+        self.scripts += 1;
         let source = match Source::file(path) {
             Ok(s) => s,
             Err(e) => return Ok(Err(e)),
@@ -388,7 +403,7 @@ fn summary(err: &mut dyn Write, records: &[Record]) -> io::Result<()> {
     Ok(())
 }
 
-/// `--check`: parse, resolve variables (following DEFINE/UNDEFINE) and plan every statement,
+/// `--check`: parse, resolve variables (following DEFINE/UNDEFINE) and check every statement offline,
 /// RUN SCRIPT files included, without contacting any cluster. Prints `OK: N statements` on
 /// `out`, or the first error with a caret on `err`; returns 0 or 2.
 pub fn check(
@@ -457,7 +472,7 @@ fn check_source(
         if ksql_compat {
             lang::apply_ksql_compat(&mut resolved);
         }
-        crate::plan::plan(&resolved).map_err(|e| at(located, e.to_string()))?;
+        crate::exec::check(&resolved).map_err(|e| at(located, e.to_string()))?;
     }
     Ok(())
 }

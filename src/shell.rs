@@ -112,7 +112,9 @@ impl Shell {
     pub fn server_url(&self) -> String {
         match &self.session {
             Some(session) => session.server_url(),
-            None => self.settings.urls.first().cloned().unwrap_or_default(),
+            None => {
+                crate::secrets::redact_url(self.settings.urls.first().map_or("", String::as_str))
+            }
         }
     }
 
@@ -244,21 +246,20 @@ impl Shell {
     }
 
     /// Whether `stmt` changes state on the worker when run now (a dry run changes nothing).
-    /// Asked of the requests the statement sends; client statements change nothing there.
+    /// Asked of the executor (`exec::may_write`); client statements change nothing there.
     pub fn changes_state(&mut self, stmt: &Statement) -> bool {
         if matches!(stmt, Statement::Client(_)) {
             return false;
         }
         let dry_run = self.session().map(|s| s.options().dry_run).unwrap_or(false);
-        !dry_run
-            && crate::plan::plan(stmt)
-                .map(|reqs| reqs.iter().any(|r| r.changes_state()))
-                .unwrap_or(true)
+        !dry_run && crate::exec::may_write(stmt)
     }
 
     /// Variables substituted (DEFINE, UNDEFINE and HELP stay as written), then ksqlDB's
-    /// upper-casing when it is on (resolved names come back unquoted).
+    /// upper-casing when it is on (resolved names come back unquoted). Variables the statement
+    /// uses as secret values are remembered as secrets (SHOW VARIABLES hides them).
     pub fn resolve(&mut self, stmt: &Statement) -> Result<Statement, Error> {
+        self.vars.mark_secrets_used_by(&stmt.to_string());
         let mut resolved = vars::resolve(stmt, &self.vars).map_err(Error::usage)?;
         if self.ksql_compat() {
             lang::apply_ksql_compat(&mut resolved);

@@ -52,7 +52,7 @@ impl Response {
         serde_json::from_str(text).map_err(|e| {
             ApiError::Other(format!(
                 "unexpected answer from Kafka Connect ({e}): {}",
-                self.body.chars().take(200).collect::<String>()
+                excerpt(&self.body)
             ))
         })
     }
@@ -145,7 +145,10 @@ impl Client {
             }
             (None, None) => {}
             _ => {
-                return Err(Error::usage("--client-cert and --client-key go together"));
+                return Err(Error::usage(
+                    "a client certificate needs its key, and a key its certificate",
+                )
+                .with_hint("give both --client-cert and --client-key (or client_cert and client_key in the context)"));
             }
         }
         if settings.insecure {

@@ -48,6 +48,21 @@ pub struct Context {
     pub headers: Vec<String>,
 }
 
+impl Context {
+    /// A token, a URL password or a secret-named header (`Authorization: ...`) is written in it.
+    fn holds_secret(&self) -> bool {
+        self.token.is_some()
+            || self
+                .url
+                .as_deref()
+                .is_some_and(|u| !crate::secrets::embedded_spans(u).is_empty())
+            || self.headers.iter().any(|h| {
+                let name = h.split(':').next().unwrap_or("");
+                crate::secrets::is_secret_name(name)
+            })
+    }
+}
+
 /// Everything the client needs, resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -96,8 +111,17 @@ pub fn default_config_path() -> Option<PathBuf> {
 /// Reads a contexts file; a missing file is an empty one.
 pub fn load_config(path: &Path) -> Result<ConfigFile, Error> {
     match std::fs::read_to_string(path) {
-        Ok(text) => toml::from_str(&text)
-            .map_err(|e| Error::usage(format!("invalid config file {}: {e}", path.display()))),
+        Ok(text) => {
+            // toml's own Display shows the offending line, which may hold a token.
+            let file: ConfigFile = toml::from_str(&text).map_err(|e| {
+                let why = crate::secrets::file_error_text(e.message(), e.span(), &text);
+                Error::usage(format!("invalid config file {}: {why}", path.display()))
+            })?;
+            if file.contexts.values().any(Context::holds_secret) {
+                crate::secrets::warn_if_exposed(path);
+            }
+            Ok(file)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile::default()),
         Err(e) => Err(Error::usage(format!(
             "cannot read config file {}: {e}",
@@ -245,6 +269,7 @@ pub fn parse_header(h: &str) -> Result<(String, String), Error> {
 fn read_password_file(path: &Path) -> Result<String, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::usage(format!("cannot read password file {}: {e}", path.display())))?;
+    crate::secrets::warn_if_exposed(path);
     Ok(text.lines().next().unwrap_or("").to_string())
 }
 

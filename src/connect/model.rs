@@ -96,10 +96,14 @@ pub struct ConnectorStatus {
 impl ConnectorStatus {
     /// `RUNNING (1/1 tasks RUNNING)`, `WARNING (0/2 tasks RUNNING)`, or the bare state.
     pub fn summary(&self) -> String {
-        let state = self.connector.state.as_str();
+        let state = &self.connector.state;
         let total = self.tasks.len();
-        let running = self.tasks.iter().filter(|t| t.state == "RUNNING").count();
-        if state == "RUNNING" && total > 0 {
+        let running = self
+            .tasks
+            .iter()
+            .filter(|t| t.state == ConnectorState::Running)
+            .count();
+        if *state == ConnectorState::Running && total > 0 {
             if running == 0 {
                 format!("WARNING (0/{total} tasks RUNNING)")
             } else {
@@ -111,10 +115,76 @@ impl ConnectorStatus {
     }
 }
 
+/// A connector's or task's state as Connect reports it (`AbstractStatus.State`), typed so that
+/// code matches variants, not labels; a state this version does not know is kept as written.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(from = "String", into = "String")]
+pub enum ConnectorState {
+    Running,
+    Paused,
+    Stopped,
+    Failed,
+    Restarting,
+    Destroyed,
+    /// No status yet (a connector just created), or `UNASSIGNED`.
+    #[default]
+    Unassigned,
+    Other(String),
+}
+
+impl ConnectorState {
+    /// Connect's label: `RUNNING`, `PAUSED`, ...
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConnectorState::Running => "RUNNING",
+            ConnectorState::Paused => "PAUSED",
+            ConnectorState::Stopped => "STOPPED",
+            ConnectorState::Failed => "FAILED",
+            ConnectorState::Restarting => "RESTARTING",
+            ConnectorState::Destroyed => "DESTROYED",
+            ConnectorState::Unassigned => "UNASSIGNED",
+            ConnectorState::Other(s) => s,
+        }
+    }
+}
+
+impl From<String> for ConnectorState {
+    fn from(label: String) -> Self {
+        match label.as_str() {
+            "RUNNING" => ConnectorState::Running,
+            "PAUSED" => ConnectorState::Paused,
+            "STOPPED" => ConnectorState::Stopped,
+            "FAILED" => ConnectorState::Failed,
+            "RESTARTING" => ConnectorState::Restarting,
+            "DESTROYED" => ConnectorState::Destroyed,
+            "UNASSIGNED" => ConnectorState::Unassigned,
+            _ => ConnectorState::Other(label),
+        }
+    }
+}
+
+impl From<&str> for ConnectorState {
+    fn from(label: &str) -> Self {
+        ConnectorState::from(label.to_string())
+    }
+}
+
+impl From<ConnectorState> for String {
+    fn from(state: ConnectorState) -> String {
+        state.as_str().to_string()
+    }
+}
+
+impl std::fmt::Display for ConnectorState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
 #[serde(default)]
 pub struct State {
-    pub state: String,
+    pub state: ConnectorState,
     pub worker_id: Option<String>,
     pub trace: Option<String>,
     pub version: Option<String>,
@@ -124,7 +194,7 @@ pub struct State {
 #[serde(default)]
 pub struct TaskState {
     pub id: u32,
-    pub state: String,
+    pub state: ConnectorState,
     pub worker_id: Option<String>,
     pub trace: Option<String>,
     pub version: Option<String>,
@@ -306,6 +376,13 @@ mod tests {
         assert_eq!(s.summary(), "WARNING (0/2 tasks RUNNING)");
         s.connector.state = "PAUSED".into();
         assert_eq!(s.summary(), "PAUSED");
+        assert_eq!(s.connector.state, ConnectorState::Paused);
+        let odd: TaskState = serde_json::from_str(r#"{"id":0,"state":"NEW_STATE"}"#).unwrap();
+        assert_eq!(odd.state.as_str(), "NEW_STATE");
+        assert_eq!(
+            serde_json::to_string(&ConnectorState::Failed).unwrap(),
+            r#""FAILED""#
+        );
     }
 
     #[test]

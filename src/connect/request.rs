@@ -208,9 +208,9 @@ pub fn encode_segment(s: &str) -> String {
 /// `%` and `\` are encoded: Jetty 12 (Connect 4.x) answers them with a 400 of its own (never
 /// another endpoint), 3.x workers accept them; exec refuses to create such names on 4.x.
 pub fn segment(name: &str, what: &str) -> Result<String, Error> {
-    let refuse = |why: &str| {
+    let refuse = |why: &str, fix: &str| {
         Err(Error::statement(format!(
-            "{what} name \"{}\" {why}, which Kafka Connect cannot address in a URL; use a name without it",
+            "{what} name \"{}\" {why}, which Kafka Connect cannot address in a URL; {fix}",
             name.escape_default()
         )))
     };
@@ -218,13 +218,16 @@ pub fn segment(name: &str, what: &str) -> Result<String, Error> {
         return Err(Error::statement(format!("a {what} name cannot be empty")));
     }
     if name == "." || name == ".." {
-        return refuse("is a relative path segment");
+        return refuse("is a relative path segment", "use another name");
     }
     if name.contains('/') {
-        return refuse("contains '/'");
+        return refuse("contains '/'", "use a name without '/'");
     }
     if name.chars().any(char::is_control) {
-        return refuse("contains a control character");
+        return refuse(
+            "contains a control character",
+            "use a name without control characters",
+        );
     }
     Ok(encode_segment(name))
 }

@@ -35,6 +35,10 @@ pub(super) fn start(args: &EmbeddedArgs, opts: &StartOptions) -> Result<Booted, 
             super::note(m);
         }
     };
+    let worker_file = match &args.worker_config {
+        Some(file) => Some(check_worker_file(file)?),
+        None => None,
+    };
     let java = java::find()?;
     let jars = jars::resolve(args, &say)?;
     run_dir::remove_stale();
@@ -51,8 +55,8 @@ pub(super) fn start(args: &EmbeddedArgs, opts: &StartOptions) -> Result<Booted, 
         extra_jvm_options: &opts.jvm_options,
         say: &say,
     };
-    let booted = match &args.worker_config {
-        Some(file) => ctx.worker_only(file),
+    let booted = match worker_file {
+        Some(checked) => ctx.worker_only(checked),
         None => ctx.kafka_and_worker(),
     };
     match booted {
@@ -85,6 +89,64 @@ struct Boot<'a> {
     lifetime: Lifetime,
     extra_jvm_options: &'a [String],
     say: &'a dyn Fn(&str),
+}
+
+/// A `--worker-config` file that passed the checks that need no Java and no jars.
+struct WorkerFile<'a> {
+    file: &'a Path,
+    text: String,
+    props: Vec<(String, String)>,
+    listener: config::Listener,
+    bootstrap: String,
+}
+
+/// Read and check a `--worker-config` file before Java is looked for or any jar is fetched, so a
+/// taken port or an absent Kafka fails at once (and offline).
+fn check_worker_file(file: &Path) -> Result<WorkerFile<'_>, Error> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        Error::unreachable(format!(
+            "cannot start the Connect worker: cannot read the worker config {} ({e}). Fix: \
+             pass the path of a readable Connect worker properties file.",
+            file.display()
+        ))
+    })?;
+    let props = config::parse_properties(&text);
+    let listener = config::worker_listener(&props).map_err(|m| {
+        Error::unreachable(format!(
+            "cannot start the Connect worker: {} has an unusable `listeners`: {m}. Fix: set \
+             e.g. listeners=http://127.0.0.1:8083 in that file.",
+            file.display()
+        ))
+    })?;
+    if ports::is_taken(&listener.bind_host, listener.port) {
+        return Err(Error::unreachable(format!(
+            "cannot start the Connect worker: port {} (listeners in {}) is already in use, \
+             perhaps by a Connect worker that is already running. Fix: stop that process, \
+             or set listeners=http://127.0.0.1:<free port> in the file; to use a worker that \
+             already runs, pass --url {} instead of --worker-config.",
+            listener.port,
+            file.display(),
+            listener.url
+        )));
+    }
+    let bootstrap = config::get(&props, "bootstrap.servers")
+        .unwrap_or("localhost:9092")
+        .to_string();
+    if !any_broker_answers(&bootstrap) {
+        return Err(Error::unreachable(format!(
+            "cannot start the Connect worker: no Kafka broker answers at \
+             bootstrap.servers={bootstrap} (from {}). Fix: start Kafka, or correct \
+             bootstrap.servers in the file; `kcsh --embedded` starts a throwaway Kafka too.",
+            file.display()
+        )));
+    }
+    Ok(WorkerFile {
+        file,
+        text,
+        props,
+        listener,
+        bootstrap,
+    })
 }
 
 impl Boot<'_> {
@@ -142,44 +204,14 @@ impl Boot<'_> {
         Ok((url, bootstrap))
     }
 
-    fn worker_only(&self, file: &Path) -> Result<(String, String), Error> {
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            Error::unreachable(format!(
-                "cannot start the Connect worker: cannot read the worker config {} ({e}). Fix: \
-                 pass the path of a readable Connect worker properties file.",
-                file.display()
-            ))
-        })?;
-        let props = config::parse_properties(&text);
-        let listener = config::worker_listener(&props).map_err(|m| {
-            Error::unreachable(format!(
-                "cannot start the Connect worker: {} has an unusable `listeners`: {m}. Fix: set \
-                 e.g. listeners=http://127.0.0.1:8083 in that file.",
-                file.display()
-            ))
-        })?;
-        if ports::is_taken(&listener.bind_host, listener.port) {
-            return Err(Error::unreachable(format!(
-                "cannot start the Connect worker: port {} (listeners in {}) is already in use, \
-                 perhaps by a Connect worker that is already running. Fix: stop that process, \
-                 or set listeners=http://127.0.0.1:<free port> in the file; to use a worker that \
-                 already runs, pass --url {} instead of --worker-config.",
-                listener.port,
-                file.display(),
-                listener.url
-            )));
-        }
-        let bootstrap = config::get(&props, "bootstrap.servers")
-            .unwrap_or("localhost:9092")
-            .to_string();
-        if !any_broker_answers(&bootstrap) {
-            return Err(Error::unreachable(format!(
-                "cannot start the Connect worker: no Kafka broker answers at \
-                 bootstrap.servers={bootstrap} (from {}). Fix: start Kafka, or correct \
-                 bootstrap.servers in the file; `kcsh --embedded` starts a throwaway Kafka too.",
-                file.display()
-            )));
-        }
+    fn worker_only(&self, checked: WorkerFile) -> Result<(String, String), Error> {
+        let WorkerFile {
+            file,
+            text,
+            props,
+            listener,
+            bootstrap,
+        } = checked;
         // A copy in the run dir, with kcsh's connect-file plugin directory added when the file
         // names no plugin.path; the worker runs in the current directory so that relative
         // paths in the file keep their meaning.

@@ -211,12 +211,12 @@ pub fn prepare(cli: &mut Cli) -> Result<Prepared, Error> {
             ..StartOptions::new(progress)
         };
         let cluster = Cluster::start_opts(args, &opts)?;
-        if progress {
-            note(&format!(
-                "the cluster keeps running; stop it with: kcsh --stop {}",
-                cluster.run_dir().display()
-            ));
-        }
+        // Always, not only on a terminal: if stdout is closed or full, this line is how the
+        // user learns that something runs on and how to stop it.
+        note(&format!(
+            "the cluster keeps running; stop it with: kcsh --stop {}",
+            cluster.run_dir().display()
+        ));
         return Ok(Prepared::Detached(cluster.release()));
     }
     if args.embedded || args.worker_config.is_some() {

@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::Session;
+use super::build;
+use super::http::Request;
 use crate::connect::ApiError;
-use crate::connect::model::{LoggerLevel, WorkerStatus};
+use crate::connect::model::{LoggerLevel, ServerInfo, WorkerStatus};
 use crate::error::Error;
 use crate::output::{Block, Output};
-use crate::plan::{self, Request};
 
 fn s(text: impl Into<String>) -> Value {
     Value::String(text.into())
@@ -19,13 +20,9 @@ impl Session {
     /// `SHOW CLUSTER`: worker URL, version, commit, Kafka cluster id, health (3.9+).
     pub(super) fn show_cluster(&self) -> Result<Output, Error> {
         // Always ask afresh: this is what users run to check a worker.
-        *self.server_info.lock().unwrap() = None;
-        let info = self.server_info()?;
+        let info: ServerInfo = self.send_json(&Request::get("/"))?;
         let (health, detail) = if info.at_least(3, 9) {
-            match self
-                .client
-                .send_json::<WorkerStatus>(&Request::get("/health"))
-            {
+            match self.send_json::<WorkerStatus>(&Request::get("/health")) {
                 Ok(h) => (h.status, h.message.unwrap_or_default()),
                 Err(ApiError::Status { status, message }) => {
                     let state = match status {
@@ -44,18 +41,27 @@ impl Session {
             )
         };
         let fields = vec![
-            ("URL".to_string(), s(self.client.url())),
-            ("Version".to_string(), s(info.version.clone())),
             (
-                "Commit".to_string(),
+                crate::output::Column::new("URL", "url"),
+                s(crate::secrets::redact_url(self.client.url())),
+            ),
+            (
+                crate::output::Column::new("Version", "version"),
+                s(info.version.clone()),
+            ),
+            (
+                crate::output::Column::new("Commit", "commit"),
                 s(info.commit.clone().unwrap_or_default()),
             ),
             (
-                "Kafka Cluster ID".to_string(),
+                crate::output::Column::new("Kafka Cluster ID", "kafka_cluster_id"),
                 s(info.kafka_cluster_id.clone().unwrap_or_default()),
             ),
-            ("Health".to_string(), s(health)),
-            ("Health Detail".to_string(), s(detail)),
+            (crate::output::Column::new("Health", "health"), s(health)),
+            (
+                crate::output::Column::new("Health Detail", "health_detail"),
+                s(detail),
+            ),
         ];
         Ok(Output::new("cluster").with(Block::Fields {
             name: "cluster".into(),
@@ -66,12 +72,11 @@ impl Session {
     /// `SHOW LOGGERS [LIKE 'p']`
     pub(super) fn show_loggers(&self, like: Option<&str>) -> Result<Output, Error> {
         let loggers: BTreeMap<String, LoggerLevel> = self
-            .client
             .send_json(&Request::get("/admin/loggers"))
             .map_err(admin_error)?;
         let rows = loggers
             .into_iter()
-            .filter(|(name, _)| like.is_none_or(|p| plan::like(p, name)))
+            .filter(|(name, _)| like.is_none_or(|p| crate::lang::like::like(p, name)))
             .map(|(name, l)| {
                 vec![
                     s(name),
@@ -102,20 +107,12 @@ impl Session {
         level: &str,
         cluster: bool,
     ) -> Result<Output, Error> {
+        let req = build::logger_request(logger, level, cluster)?;
         if cluster {
             self.require(3, 7, "SET LOGGER ... FOR CLUSTER")?;
         }
-        let req = plan::logger_request(logger, level, cluster)?;
         let level = level.to_uppercase();
-        if self.opts.dry_run {
-            return Ok(Output::new("dry_run")
-                .with(Block::Message("Would send:".into()))
-                .with(Block::Text {
-                    name: "requests".into(),
-                    text: plan::explain_text(&[req]),
-                }));
-        }
-        let resp = self.client.send(&req).map_err(admin_error)?;
+        let resp = self.send(&req).map_err(admin_error)?;
         if cluster {
             return Ok(Output::message(format!(
                 "Set logger {logger} to {level} on every worker of the cluster"
@@ -124,7 +121,7 @@ impl Session {
         let changed: Vec<String> = resp.json::<Option<Vec<String>>>()?.unwrap_or_default();
         Ok(Output::message(format!(
             "Set logger {logger} to {level} on {} ({} logger(s) changed)",
-            self.client.url(),
+            crate::secrets::redact_url(self.client.url()),
             changed.len()
         )))
     }

@@ -1,18 +1,21 @@
 //! Statements that write or check connector configs: CREATE [OR REPLACE], VALIDATE,
-//! ALTER ... SET/UNSET, SHOW CREATE CONNECTOR, and their `--dry-run` previews (per-key diffs).
+//! ALTER ... SET/UNSET, SHOW CREATE CONNECTOR. Also the one place a value carrying the mask
+//! `[hidden]` is resolved: back to the live value it masks, or the statement is refused before
+//! anything is written — the mask is never sent.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
 use super::Session;
+use super::build;
+use super::http::{Method, Request, connector_path, plugin_path};
 use crate::connect::ApiError;
 use crate::connect::model::{ConfigInfos, ConnectorInfo};
 use crate::error::Error;
 use crate::lang::ast::{ConnectorType, CreateConnector, Literal, Name, Property, Span, Statement};
 use crate::output::{Block, Output};
-use crate::plan::{self, Method, Request};
-use crate::secrets::{HIDDEN, Masker};
+use crate::secrets::{self, Masker, Unmask};
 
 fn s(text: impl Into<String>) -> Value {
     Value::String(text.into())
@@ -23,6 +26,12 @@ fn kind_name(kind: ConnectorType) -> &'static str {
         ConnectorType::Source => "source",
         ConnectorType::Sink => "sink",
     }
+}
+
+/// Connect's answer to a config write that failed validation (it then lists the errors as text).
+fn is_invalid_config(e: &ApiError) -> bool {
+    matches!(e, ApiError::Status { status: 400, message }
+        if message.starts_with("Connector configuration is invalid"))
 }
 
 impl Session {
@@ -44,9 +53,9 @@ impl Session {
             ));
         }
         let name = self.name(name)?;
-        plan::connector_path(&name, "")?;
-        let mut config = plan::connector_config(Some(&name), properties, &self.plan_options())?;
-        let class = plan::connector_class(&config, "CREATE CONNECTOR")?;
+        connector_path(&name, "")?;
+        let mut config = build::connector_config(Some(&name), properties, self.opts.ksql_compat)?;
+        let class = build::connector_class(&config, "CREATE CONNECTOR")?;
         if name.contains(['%', '\\']) && self.server_info()?.at_least(4, 0) {
             // Connect would create it (the name travels in the body) but never address it again.
             return Err(Error::statement(format!(
@@ -54,12 +63,8 @@ impl Session {
                  address in a URL (its web server rejects them); choose another name"
             )));
         }
-        let masker = self.masker();
-        let has_hidden = config
-            .iter()
-            .any(|(k, v)| v == HIDDEN && masker.is_secret(k));
-
-        let live = if *if_not_exists || self.opts.dry_run || has_hidden {
+        let masked = carries_mask(&config);
+        let live = if *if_not_exists || masked {
             self.live_connector(&name)?
         } else {
             None
@@ -72,31 +77,18 @@ impl Session {
                 Err(Error::statement(text))
             };
         }
-        if let Some(live) = &live {
-            keep_hidden_secrets(&mut config, &live.config, &masker);
+        if masked {
+            self.unmask(&mut config, live.as_ref().map(|l| &l.config))?;
         }
         if let Some(kind) = kind {
             self.check_kind(&class, *kind)?;
         }
         self.check_valid(&class, &config, true)?;
 
-        if self.opts.dry_run {
-            return Ok(match live {
-                None => {
-                    let masker = self.masker_for(Some(&class));
-                    Output::new("dry_run")
-                        .with(Block::Message(format!("Would create connector {name}")))
-                        .with(config_table(&config, &masker))
-                }
-                Some(live) => self.update_preview(&name, &class, &live.config, &config),
-            });
-        }
-
-        let config_body = plan::config_json(&config);
+        let config_body = build::config_json(&config);
         if *or_replace {
-            let resp = self
-                .client
-                .send(&Request::put(plan::connector_path(&name, "/config")?).body(config_body))?;
+            let resp =
+                self.send(&Request::put(connector_path(&name, "/config")?).body(config_body))?;
             let verb = if resp.status == 201 {
                 "Created"
             } else {
@@ -105,7 +97,7 @@ impl Session {
             Ok(Output::message(format!("{verb} connector {name}")))
         } else {
             let body = json!({"name": name, "config": config_body});
-            match self.client.send(&Request::post("/connectors", body)) {
+            match self.send(&Request::post("/connectors", body)) {
                 Ok(_) => Ok(Output::message(format!("Created connector {name}"))),
                 // Created by someone else between our check and our POST.
                 Err(ApiError::Status {
@@ -128,19 +120,25 @@ impl Session {
         properties: &[Property],
     ) -> Result<Output, Error> {
         let name = name.map(|n| self.name(n)).transpose()?;
-        let config = plan::connector_config(name.as_deref(), properties, &self.plan_options())?;
-        let class = plan::connector_class(&config, "VALIDATE CONNECTOR")?;
+        let config = build::connector_config(name.as_deref(), properties, self.opts.ksql_compat)?;
+        let class = build::connector_class(&config, "VALIDATE CONNECTOR")?;
         if let Some(kind) = kind {
             self.check_kind(&class, kind)?;
         }
         let infos = self.validate_config(&class, &config)?;
-        let errors = config_errors(&infos, name.is_some());
+        let errors = config_errors(&infos, name.is_some(), &config);
         if errors.is_empty() {
             return Ok(Output::message(format!(
                 "Connector configuration is valid ({class})"
             )));
         }
         let masker = self.masker_for(Some(&class));
+        // A value equal to a secret sent in the same config shows as the mask too.
+        let sent_secrets = if masker.show {
+            Vec::new()
+        } else {
+            masker.secret_values(config.iter().map(|(k, v)| (k, v)))
+        };
         let given: BTreeMap<&str, &str> = config
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -150,7 +148,7 @@ impl Session {
             .map(|(key, err)| {
                 let value = given
                     .get(key.as_str())
-                    .map(|v| s(masker.show(key, v)))
+                    .map(|v| s(secrets::scrub(&masker.show(key, v), &sent_secrets).into_owned()))
                     .unwrap_or(Value::Null);
                 vec![s(key.clone()), value, s(err.clone())]
             })
@@ -177,15 +175,28 @@ impl Session {
     /// `ALTER CONNECTOR name SET (k = v, ...)`: PATCH on 3.8+, else read, merge, PUT.
     pub(super) fn alter_set(&self, name: &Name, properties: &[Property]) -> Result<Output, Error> {
         let name = self.name(name)?;
-        let masker = self.masker();
-        let mut set = plan::properties_text(properties, &self.plan_options())?;
+        connector_path(&name, "")?;
+        let mut set = build::properties_text(properties, self.opts.ksql_compat)?;
         if set.iter().any(|(k, v)| k == "name" && *v != name) {
             return Err(Error::statement(
                 "ALTER CONNECTOR cannot change the connector's name",
             ));
         }
-        // `[hidden]` (from SHOW CREATE output) means "keep the current secret".
-        set.retain(|(k, v)| k != "name" && !(v == HIDDEN && masker.is_secret(k)));
+        set.retain(|(k, _)| k != "name");
+        if carries_mask(&set) {
+            // `[hidden]` (from SHOW CREATE output) means "keep the current secret": resolved
+            // from the live config, and left out of the change when that leaves it as it is.
+            let live = self
+                .live_config(&name)?
+                .ok_or_else(|| self.not_found(&name))?;
+            let masked: Vec<String> = set
+                .iter()
+                .filter(|(_, v)| secrets::carries_mask(v))
+                .map(|(k, _)| k.clone())
+                .collect();
+            self.unmask(&mut set, Some(&live))?;
+            set.retain(|(k, v)| !(masked.contains(k) && live.get(k) == Some(v)));
+        }
         let changes: Vec<(String, Option<String>)> =
             set.into_iter().map(|(k, v)| (k, Some(v))).collect();
         self.alter(&name, changes)
@@ -194,6 +205,7 @@ impl Session {
     /// `ALTER CONNECTOR name UNSET ('k', ...)`
     pub(super) fn alter_unset(&self, name: &Name, keys: &[Name]) -> Result<Output, Error> {
         let name = self.name(name)?;
+        connector_path(&name, "")?;
         let mut changes = Vec::new();
         for k in keys {
             let k = self.name(k)?;
@@ -208,48 +220,50 @@ impl Session {
     }
 
     fn alter(&self, name: &str, changes: Vec<(String, Option<String>)>) -> Result<Output, Error> {
-        let path = plan::connector_path(name, "/config")?;
-        let patch_supported = self.server_info()?.at_least(3, 8);
-        if self.opts.dry_run || !patch_supported {
-            let live: BTreeMap<String, String> = self
-                .client
-                .send_json(&Request::get(path.clone()))
-                .map_err(|e| self.connector_error(name, e))?;
-            let mut merged: Vec<(String, String)> =
-                live.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-            for (k, v) in &changes {
-                merged.retain(|(mk, _)| mk != k);
-                if let Some(v) = v {
-                    merged.push((k.clone(), v.clone()));
-                }
-            }
-            let class = live.get("connector.class").cloned().unwrap_or_default();
-            if self.opts.dry_run {
-                self.check_valid(&class, &merged, true)?;
-                return Ok(self.update_preview(name, &class, &live, &merged));
-            }
-            // Kafka Connect before 3.8 has no PATCH .../config (KIP-477): replace the whole config.
-            self.client
-                .send(&Request::put(path).body(plan::config_json(&merged)))
-                .map_err(|e| self.connector_error(name, e))?;
-        } else {
+        let path = connector_path(name, "/config")?;
+        let sent = if self.server_info()?.at_least(3, 8) {
             let body: serde_json::Map<String, Value> = changes
-                .into_iter()
-                .map(|(k, v)| (k, v.map(Value::String).unwrap_or(Value::Null)))
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.clone().map(Value::String).unwrap_or(Value::Null),
+                    )
+                })
                 .collect();
-            self.client
-                .send(&Request::new(Method::Patch, path).body(Value::Object(body)))
-                .map_err(|e| self.connector_error(name, e))?;
+            self.send(&Request::new(Method::Patch, path).body(Value::Object(body)))
+        } else {
+            // Kafka Connect before 3.8 has no PATCH .../config (KIP-477): replace the whole config.
+            let live = self
+                .live_config(name)?
+                .ok_or_else(|| self.not_found(name))?;
+            let merged = merge(&live, &changes);
+            self.send(&Request::put(path).body(build::config_json(&merged)))
+        };
+        match sent {
+            Ok(_) => Ok(Output::message(format!("Updated connector {name}"))),
+            Err(e) if is_invalid_config(&e) => {
+                Err(self.alter_errors(name, &changes).unwrap_or(e.into()))
+            }
+            Err(e) => Err(self.connector_error(name, e)),
         }
-        Ok(Output::message(format!("Updated connector {name}")))
+    }
+
+    /// Connect refused an ALTER's config: its text lists errors without their keys (and an
+    /// UNSET of a required key reads `Invalid value null`), so validate the merged config and
+    /// report one line per property, as CREATE does. `None` when that finds nothing.
+    fn alter_errors(&self, name: &str, changes: &[(String, Option<String>)]) -> Option<Error> {
+        let live = self.live_config(name).ok()??;
+        let merged = merge(&live, changes);
+        let class = live.get("connector.class").cloned().unwrap_or_default();
+        self.check_valid(&class, &merged, true).err()
     }
 
     /// `SHOW CREATE CONNECTOR name`: a `CREATE OR REPLACE` statement that recreates it.
     pub(super) fn show_create(&self, name: &Name) -> Result<Output, Error> {
         let name = self.name(name)?;
         let info: ConnectorInfo = self
-            .client
-            .send_json(&Request::get(plan::connector_path(&name, "")?))
+            .send_json(&Request::get(connector_path(&name, "")?))
             .map_err(|e| self.connector_error(&name, e))?;
         let class = info.config.get("connector.class").cloned();
         let masker = self.masker_for(class.as_deref());
@@ -262,15 +276,42 @@ impl Session {
 
     // ---- helpers ----
 
+    /// Resolves every value carrying the mask `[hidden]` (whole, or inside a URL) back to the
+    /// live value it stands for (`crate::secrets::unmask`, the one rule); any it cannot resolve
+    /// refuses the statement, naming the keys, before anything is written.
+    fn unmask(
+        &self,
+        config: &mut [(String, String)],
+        live: Option<&BTreeMap<String, String>>,
+    ) -> Result<(), Error> {
+        let refused = unmask_with(config, live);
+        if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::statement(crate::secrets::unresolved_mask_message(
+                &refused,
+            )))
+        }
+    }
+
     /// `GET /connectors/{c}`, `None` when it does not exist.
     fn live_connector(&self, name: &str) -> Result<Option<ConnectorInfo>, Error> {
-        match self
-            .client
-            .send_json::<ConnectorInfo>(&Request::get(plan::connector_path(name, "")?))
-        {
+        match self.send_json::<ConnectorInfo>(&Request::get(connector_path(name, "")?)) {
             Ok(info) => Ok(Some(info)),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// `GET /connectors/{c}/config`, `None` when it does not exist.
+    pub(super) fn live_config(
+        &self,
+        name: &str,
+    ) -> Result<Option<BTreeMap<String, String>>, Error> {
+        match self.send_json(&Request::get(connector_path(name, "/config")?)) {
+            Ok(config) => Ok(Some(config)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(self.connector_error(name, e)),
         }
     }
 
@@ -296,9 +337,9 @@ impl Session {
         class: &str,
         config: &[(String, String)],
     ) -> Result<ConfigInfos, Error> {
-        let req = Request::put(plan::plugin_path(class, "/config/validate")?)
-            .body(plan::config_json(config));
-        match self.client.send_json::<ConfigInfos>(&req) {
+        let req =
+            Request::put(plugin_path(class, "/config/validate")?).body(build::config_json(config));
+        match self.send_json::<ConfigInfos>(&req) {
             Ok(infos) => Ok(infos),
             Err(ApiError::Status { status, message })
                 if status == 404 || message.contains("Failed to find any class") =>
@@ -310,14 +351,14 @@ impl Session {
     }
 
     /// Validates and fails with one line per property error.
-    fn check_valid(
+    pub(super) fn check_valid(
         &self,
         class: &str,
         config: &[(String, String)],
         named: bool,
     ) -> Result<(), Error> {
         let infos = self.validate_config(class, config)?;
-        let errors = config_errors(&infos, named);
+        let errors = config_errors(&infos, named, config);
         if errors.is_empty() {
             return Ok(());
         }
@@ -330,106 +371,80 @@ impl Session {
         }
         Err(Error::statement(text))
     }
+}
 
-    /// `--dry-run` of an update: the per-key diff, or "no change".
-    fn update_preview(
-        &self,
-        name: &str,
-        class: &str,
-        old: &BTreeMap<String, String>,
-        new: &[(String, String)],
-    ) -> Output {
-        let masker = self.masker_for(Some(class));
-        let rows = config_diff(old, new, &masker);
-        if rows.is_empty() {
-            return Output::new("dry_run")
-                .with(Block::Message(format!("Connector {name} would not change")));
+/// Puts back the live value of each value carrying the mask; returns the keys it could not
+/// resolve.
+fn unmask_with(
+    config: &mut [(String, String)],
+    live: Option<&BTreeMap<String, String>>,
+) -> Vec<String> {
+    let mut refused = Vec::new();
+    for (k, v) in config.iter_mut() {
+        match crate::secrets::unmask(v, live.and_then(|l| l.get(k.as_str())).map(String::as_str)) {
+            Unmask::Plain => {}
+            Unmask::Live(value) => *v = value,
+            Unmask::Unresolved => refused.push(k.clone()),
         }
-        Output::new("dry_run")
-            .with(Block::Message(format!("Would update connector {name}")))
-            .with(Block::Table {
-                name: "changes".into(),
-                title: None,
-                columns: crate::output::Column::list(&[
-                    ("Change", "change"),
-                    ("Key", "key"),
-                    ("Old", "old"),
-                    ("New", "new"),
-                ]),
-                rows,
-            })
     }
+    refused
+}
+
+/// Whether any value carries the mask (`crate::secrets::carries_mask`).
+fn carries_mask(config: &[(String, String)]) -> bool {
+    config.iter().any(|(_, v)| secrets::carries_mask(v))
+}
+
+/// The live config with `changes` applied (`None` removes the key).
+fn merge(
+    live: &BTreeMap<String, String>,
+    changes: &[(String, Option<String>)],
+) -> Vec<(String, String)> {
+    let mut merged: Vec<(String, String)> =
+        live.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    for (k, v) in changes {
+        merged.retain(|(mk, _)| mk != k);
+        if let Some(v) = v {
+            merged.push((k.clone(), v.clone()));
+        }
+    }
+    merged
 }
 
 /// (key, message) for each validation error; without a connector name, errors about `name`
-/// are noise and dropped.
-fn config_errors(infos: &ConfigInfos, named: bool) -> Vec<(String, String)> {
+/// are noise and dropped. Connect echoes values in its messages ("Invalid value x for ..."):
+/// the secret values of the `sent` config are scrubbed from them, by the rule the validation
+/// answer's own PASSWORD definitions (plugin, framework, transforms) extend.
+fn config_errors(
+    infos: &ConfigInfos,
+    named: bool,
+    sent: &[(String, String)],
+) -> Vec<(String, String)> {
+    let rule = crate::secrets::SecretRule::from_definitions(
+        infos
+            .configs
+            .iter()
+            .filter_map(|c| c.definition.as_ref())
+            .map(|d| (&d.name, &d.kind)),
+    );
+    let secrets = Masker::with_rule(rule, false).secret_values(sent.iter().map(|(k, v)| (k, v)));
     let mut out = Vec::new();
     for c in &infos.configs {
         let Some(value) = &c.value else { continue };
         if !named && value.name == "name" {
             continue;
         }
-        for e in &value.errors {
-            out.push((value.name.clone(), e.clone()));
+        // A value that does not parse is reported twice: as itself, then as `null` to the
+        // key's validator ("Invalid value null ... must be non-null"). Keep the first.
+        let echo = |e: &String| {
+            value.errors.len() > 1 && e.starts_with("Invalid value null for configuration")
+        };
+        for e in value.errors.iter().filter(|e| !echo(e)) {
+            let e = crate::secrets::scrub(e, &secrets).into_owned();
+            out.push((value.name.clone(), e));
         }
     }
     out
-}
-
-/// Replaces `[hidden]` values of secret keys by the live values (so re-running a masked
-/// SHOW CREATE output keeps the secrets instead of storing the text `[hidden]`).
-fn keep_hidden_secrets(
-    config: &mut [(String, String)],
-    live: &BTreeMap<String, String>,
-    masker: &Masker,
-) {
-    for (k, v) in config.iter_mut() {
-        if v == HIDDEN
-            && masker.is_secret(k)
-            && let Some(live_value) = live.get(k)
-        {
-            *v = live_value.clone();
-        }
-    }
-}
-
-fn config_table(config: &[(String, String)], masker: &Masker) -> Block {
-    Block::Table {
-        name: "config".into(),
-        title: None,
-        columns: crate::output::Column::list(&[("Key", "key"), ("Value", "value")]),
-        rows: config
-            .iter()
-            .map(|(k, v)| vec![s(k.clone()), s(masker.show(k, v))])
-            .collect(),
-    }
-}
-
-/// Rows `[change, key, old, new]`: removed, added and changed keys, sorted by key.
-pub(super) fn config_diff(
-    old: &BTreeMap<String, String>,
-    new: &[(String, String)],
-    masker: &Masker,
-) -> Vec<Vec<Value>> {
-    let new_map: BTreeMap<&str, &str> = new.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let mut keys: Vec<&str> = old.keys().map(String::as_str).collect();
-    keys.extend(new_map.keys().copied());
-    keys.sort();
-    keys.dedup();
-    let mut rows = Vec::new();
-    for key in keys {
-        let (change, o, n) = match (old.get(key).map(String::as_str), new_map.get(key).copied()) {
-            (Some(o), Some(n)) if o == n => continue,
-            (Some(o), Some(n)) => ("changed", Some(o), Some(n)),
-            (Some(o), None) => ("removed", Some(o), None),
-            (None, Some(n)) => ("added", None, Some(n)),
-            (None, None) => continue,
-        };
-        let show = |v: Option<&str>| v.map(|v| s(masker.show(key, v))).unwrap_or(Value::Null);
-        rows.push(vec![s(change), s(key), show(o), show(n)]);
-    }
-    rows
 }
 
 /// The `CREATE OR REPLACE` statement that recreates a live connector: `connector.class`
@@ -447,7 +462,8 @@ pub(super) fn create_statement(
         .into_iter()
         .map(|k| Property {
             key: Name::Quoted(k.clone()),
-            value: Literal::String(masker.show(k, &info.config[k]).to_string()),
+            // Escaped so that no variable, defined or not, changes the value when re-run.
+            value: Literal::String(crate::lang::vars::escape(&masker.show(k, &info.config[k]))),
             span: Span::default(),
         })
         .collect();
@@ -468,30 +484,7 @@ pub(super) fn create_statement(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn diff_reports_added_removed_changed_and_masks() {
-        let old: BTreeMap<String, String> =
-            [("a", "1"), ("b", "2"), ("db.password", "x"), ("same", "s")]
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-        let new: Vec<(String, String)> =
-            [("a", "9"), ("c", "3"), ("db.password", "y"), ("same", "s")]
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-        let rows = config_diff(&old, &new, &Masker::new(false));
-        assert_eq!(
-            rows,
-            vec![
-                vec![s("changed"), s("a"), s("1"), s("9")],
-                vec![s("removed"), s("b"), s("2"), Value::Null],
-                vec![s("added"), s("c"), Value::Null, s("3")],
-                vec![s("changed"), s("db.password"), s(HIDDEN), s(HIDDEN)],
-            ]
-        );
-    }
+    use crate::secrets::HIDDEN;
 
     #[test]
     fn hidden_secrets_keep_live_values() {
@@ -500,9 +493,19 @@ mod tests {
             ("db.password".to_string(), HIDDEN.to_string()),
             ("topic".to_string(), HIDDEN.to_string()),
         ];
-        keep_hidden_secrets(&mut config, &live, &Masker::new(false));
+        // The mask without a live value is refused (it used to be sent as is, storing the text
+        // `[hidden]`).
+        let refused = unmask_with(&mut config, Some(&live));
         assert_eq!(config[0].1, "pw");
-        assert_eq!(config[1].1, HIDDEN);
+        assert_eq!(refused, vec!["topic"]);
+        let mut fresh = vec![("db.password".to_string(), HIDDEN.to_string())];
+        assert_eq!(unmask_with(&mut fresh, None), vec!["db.password"]);
+        // A key secret only by the plugin's PASSWORD type resolves too.
+        let live: BTreeMap<String, String> =
+            [("ssl.keystore.key".to_string(), "PEM".to_string())].into();
+        let mut config = vec![("ssl.keystore.key".to_string(), HIDDEN.to_string())];
+        assert!(unmask_with(&mut config, Some(&live)).is_empty());
+        assert_eq!(config[0].1, "PEM");
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! Reading connectors and plugins: SHOW CONNECTORS, DESCRIBE CONNECTOR [EXTENDED], DROP,
-//! SHOW [CONNECTOR] PLUGINS, DESCRIBE PLUGIN.
+//! SHOW [CONNECTOR] PLUGINS, DESCRIBE PLUGIN; and the one listing of connector names that bulk
+//! statements act on.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{Session, not_found_text, plugin_error, type_upper};
+use super::build;
+use super::http::{Method, Request, connector_path, plugin_path};
+use super::{Mode, Session, not_found_text, plugin_error, type_upper};
 use crate::connect::ApiError;
 use crate::connect::model::{
     ActiveTopics, ConfigKeyInfo, ConnectorInfo, ConnectorStatus, ExpandedConnector, PluginInfo,
@@ -14,21 +17,56 @@ use crate::connect::model::{
 use crate::error::Error;
 use crate::lang::ast::{ConnectorType, Name};
 use crate::output::{Block, Output};
-use crate::plan::{self, Method, Request};
+
+/// The status shown for a connector that Connect has no status for yet.
+const NO_STATUS: &str = "no status yet";
 
 fn s(text: impl Into<String>) -> Value {
     Value::String(text.into())
 }
 
 impl Session {
-    /// `SHOW [SOURCE|SINK] CONNECTORS [LIKE 'p']`: one request with both expansions.
+    /// Every connector: the expanded listing (status and info in one call) merged with the
+    /// plain `GET /connectors`, because the expanded one leaves out a connector whose status
+    /// does not exist yet (right after its CREATE); such a connector is fetched alone and has no
+    /// status. One owner for "which connectors exist", for SHOW CONNECTORS and bulk statements.
+    pub(super) fn all_connectors(&self) -> Result<BTreeMap<String, ExpandedConnector>, Error> {
+        let expanded = build::list_request();
+        let plain = Request::get("/connectors");
+        let (all, names) = if self.mode == Mode::Live {
+            // Concurrently: SHOW CONNECTORS costs one round trip, as with one request.
+            std::thread::scope(|scope| {
+                let names = scope.spawn(|| self.send_json::<Vec<String>>(&plain));
+                let all = self.send_json::<BTreeMap<String, ExpandedConnector>>(&expanded);
+                (all, names.join().expect("listing thread"))
+            })
+        } else {
+            (self.send_json(&expanded), self.send_json(&plain))
+        };
+        let (mut all, names) = (all?, names?);
+        for name in names {
+            if all.contains_key(&name) {
+                continue;
+            }
+            let info =
+                match self.send_json::<ConnectorInfo>(&Request::get(connector_path(&name, "")?)) {
+                    Ok(info) => Some(info),
+                    // Dropped between the two listings.
+                    Err(e) if e.is_not_found() => continue,
+                    Err(e) => return Err(e.into()),
+                };
+            all.insert(name, ExpandedConnector { status: None, info });
+        }
+        Ok(all)
+    }
+
+    /// `SHOW [SOURCE|SINK] CONNECTORS [LIKE 'p']`
     pub(super) fn show_connectors(
         &self,
         kind: Option<ConnectorType>,
         like: Option<&str>,
     ) -> Result<Output, Error> {
-        let all: BTreeMap<String, ExpandedConnector> =
-            self.client.send_json(&plan::list_request())?;
+        let all = self.all_connectors()?;
         let want = kind.map(|k| match k {
             ConnectorType::Source => "source",
             ConnectorType::Sink => "sink",
@@ -36,7 +74,7 @@ impl Session {
         let mut rows = Vec::new();
         for (name, c) in &all {
             if let Some(p) = like
-                && !plan::like(p, name)
+                && !crate::lang::like::like(p, name)
             {
                 continue;
             }
@@ -57,7 +95,7 @@ impl Session {
                 .status
                 .as_ref()
                 .map(ConnectorStatus::summary)
-                .unwrap_or_else(|| "UNASSIGNED".into());
+                .unwrap_or_else(|| NO_STATUS.into());
             rows.push(vec![
                 s(name.clone()),
                 s(type_upper(ctype.as_deref())),
@@ -82,25 +120,34 @@ impl Session {
     /// concurrently.
     pub(super) fn describe(&self, name: &Name, extended: bool) -> Result<Output, Error> {
         let name = self.name(name)?;
-        let info_req = Request::get(plan::connector_path(&name, "")?);
-        let status_req = Request::get(plan::connector_path(&name, "/status")?);
-        let topics_req = Request::get(plan::connector_path(&name, "/topics")?);
-        let tasks_req = Request::get(plan::connector_path(&name, "/tasks")?);
-        let client = &self.client;
-        let (info, status, topics, tasks) = std::thread::scope(|scope| {
-            let status = scope.spawn(|| client.send_json::<ConnectorStatus>(&status_req));
-            let topics =
-                scope.spawn(|| client.send_json::<BTreeMap<String, ActiveTopics>>(&topics_req));
-            let tasks =
-                extended.then(|| scope.spawn(|| client.send_json::<Vec<TaskInfo>>(&tasks_req)));
-            let info = client.send_json::<ConnectorInfo>(&info_req);
+        let info_req = Request::get(connector_path(&name, "")?);
+        let status_req = Request::get(connector_path(&name, "/status")?);
+        let topics_req = Request::get(connector_path(&name, "/topics")?);
+        let tasks_req = Request::get(connector_path(&name, "/tasks")?);
+        let (info, status, topics, tasks) = if self.mode == Mode::Live {
+            std::thread::scope(|scope| {
+                let status = scope.spawn(|| self.send_json::<ConnectorStatus>(&status_req));
+                let topics =
+                    scope.spawn(|| self.send_json::<BTreeMap<String, ActiveTopics>>(&topics_req));
+                let tasks =
+                    extended.then(|| scope.spawn(|| self.send_json::<Vec<TaskInfo>>(&tasks_req)));
+                let info = self.send_json::<ConnectorInfo>(&info_req);
+                (
+                    info,
+                    status.join().expect("status thread"),
+                    topics.join().expect("topics thread"),
+                    tasks.map(|t| t.join().expect("tasks thread")),
+                )
+            })
+        } else {
+            // Recorded (EXPLAIN) in a stable order: the same requests, one after the other.
             (
-                info,
-                status.join().expect("status thread"),
-                topics.join().expect("topics thread"),
-                tasks.map(|t| t.join().expect("tasks thread")),
+                self.send_json::<ConnectorInfo>(&info_req),
+                self.send_json::<ConnectorStatus>(&status_req),
+                self.send_json::<BTreeMap<String, ActiveTopics>>(&topics_req),
+                extended.then(|| self.send_json::<Vec<TaskInfo>>(&tasks_req)),
             )
-        });
+        };
         let info = info.map_err(|e| self.connector_error(&name, e))?;
         // Right after creation the status may not exist yet: show the connector as UNASSIGNED.
         let status = match status {
@@ -108,7 +155,7 @@ impl Session {
             Err(e) if e.is_not_found() => ConnectorStatus {
                 name: name.clone(),
                 connector: crate::connect::model::State {
-                    state: "UNASSIGNED".into(),
+                    state: crate::connect::model::ConnectorState::Unassigned,
                     ..Default::default()
                 },
                 ..Default::default()
@@ -127,17 +174,26 @@ impl Session {
             .unwrap_or_else(|| "unknown".into());
 
         let mut fields = vec![
-            ("Name".to_string(), s(name.clone())),
-            ("Class".to_string(), s(class.clone())),
-            ("Type".to_string(), s(kind)),
-            ("State".to_string(), s(status.connector.state.clone())),
+            (crate::output::Column::new("Name", "name"), s(name.clone())),
             (
-                "WorkerId".to_string(),
+                crate::output::Column::new("Class", "class"),
+                s(class.clone()),
+            ),
+            (crate::output::Column::new("Type", "type"), s(kind)),
+            (
+                crate::output::Column::new("State", "state"),
+                s(status.connector.state.to_string()),
+            ),
+            (
+                crate::output::Column::new("WorkerId", "worker_id"),
                 s(status.connector.worker_id.clone().unwrap_or_default()),
             ),
         ];
         if let Some(trace) = status.connector.trace.as_ref().filter(|t| !t.is_empty()) {
-            fields.push(("Trace".to_string(), s(trace.clone())));
+            fields.push((
+                crate::output::Column::new("Trace", "trace"),
+                s(trace.clone()),
+            ));
         }
         let mut out = Output::new("connector_description").with(Block::Fields {
             name: "connector".into(),
@@ -149,7 +205,7 @@ impl Session {
             .map(|t| {
                 vec![
                     Value::from(t.id),
-                    s(t.state.clone()),
+                    s(t.state.to_string()),
                     s(t.trace.clone().unwrap_or_default()),
                 ]
             })
@@ -228,17 +284,8 @@ impl Session {
     /// `DROP CONNECTOR [IF EXISTS] name`
     pub(super) fn drop_connector(&self, name: &Name, if_exists: bool) -> Result<Output, Error> {
         let name = self.name(name)?;
-        let path = plan::connector_path(&name, "")?;
-        if self.opts.dry_run {
-            return match self.client.send(&Request::get(path)) {
-                Ok(_) => Ok(Output::message(format!("Would drop connector \"{name}\""))),
-                Err(e) if e.is_not_found() && if_exists => {
-                    Ok(Output::warning(not_found_text(&name)))
-                }
-                Err(e) => Err(self.connector_error(&name, e)),
-            };
-        }
-        match self.client.send(&Request::new(Method::Delete, path)) {
+        let path = connector_path(&name, "")?;
+        match self.send(&Request::new(Method::Delete, path)) {
             Ok(_) => Ok(Output::message(format!("Dropped connector \"{name}\""))),
             Err(e) if super::is_connector_not_found(&e) && if_exists => {
                 Ok(Output::warning(not_found_text(&name)))
@@ -252,8 +299,7 @@ impl Session {
         let mut list: Vec<PluginInfo> = if connectors_only {
             self.plugins()?
         } else {
-            self.client
-                .send_json(&Request::get("/connector-plugins").query("connectorsOnly", "false"))?
+            self.send_json(&Request::get("/connector-plugins").query("connectorsOnly", "false"))?
         };
         list.sort_by(|a, b| {
             (a.kind.as_str(), a.class.as_str()).cmp(&(b.kind.as_str(), b.class.as_str()))
@@ -287,8 +333,7 @@ impl Session {
     pub(super) fn describe_plugin(&self, plugin: &str) -> Result<Output, Error> {
         self.require(3, 2, "DESCRIBE PLUGIN")?;
         let keys: Vec<ConfigKeyInfo> = self
-            .client
-            .send_json(&Request::get(plan::plugin_path(plugin, "/config")?))
+            .send_json(&Request::get(plugin_path(plugin, "/config")?))
             .map_err(|e| plugin_error(plugin, e))?;
         let rows = keys
             .into_iter()

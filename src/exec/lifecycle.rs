@@ -1,19 +1,19 @@
 //! Statements that act on running connectors: PAUSE/RESUME/STOP (one or bulk), RESTART
 //! (connector, tasks, bulk), offsets (show/alter/reset), RESET TOPICS, WAIT FOR CONNECTOR.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::Session;
+use super::build;
+use super::http::{Method, Request, connector_path};
+use super::{Mode, Session};
 use crate::connect::ApiError;
-use crate::connect::model::{ConnectorOffsets, ConnectorStatus, ExpandedConnector, MessageBody};
+use crate::connect::model::{ConnectorOffsets, ConnectorState, ConnectorStatus, MessageBody};
 use crate::error::Error;
 use crate::lang::ast::{Lifecycle, Name, Property, Target};
 use crate::output::{Block, Output};
-use crate::plan::{self, Method, Request};
 
 fn s(text: impl Into<String>) -> Value {
     Value::String(text.into())
@@ -30,13 +30,13 @@ fn verb(action: Lifecycle) -> (&'static str, &'static str) {
 impl Session {
     /// `PAUSE|RESUME|STOP CONNECTOR name` and `... CONNECTORS [LIKE 'p']`.
     pub(super) fn lifecycle(&self, action: Lifecycle, target: &Target) -> Result<Output, Error> {
+        let (word, done) = verb(action);
+        let one = self.one_target(target)?;
         if action == Lifecycle::Stop {
             self.require(3, 5, "STOP CONNECTOR")?;
         }
-        let (word, done) = verb(action);
-        self.for_targets(target, word, |name| {
-            self.client
-                .send(&plan::lifecycle_request(name, action)?)
+        self.for_targets(one, target, word, |name| {
+            self.send(&build::lifecycle_request(name, action)?)
                 .map_err(|e| self.connector_error(name, e))?;
             Ok(format!("{done} connector {name}"))
         })
@@ -49,20 +49,24 @@ impl Session {
         include_tasks: bool,
         only_failed: bool,
     ) -> Result<Output, Error> {
+        let one = self.one_target(target)?;
         if include_tasks || only_failed {
             self.require(3, 0, "RESTART ... INCLUDE TASKS / ONLY FAILED")?;
         }
-        self.for_targets(target, "RESTART", |name| {
+        self.for_targets(one, target, "RESTART", |name| {
             let resp = self
-                .client
-                .send(&plan::restart_request(name, include_tasks, only_failed)?)
+                .send(&build::restart_request(name, include_tasks, only_failed)?)
                 .map_err(|e| self.connector_error(name, e))?;
             // 202 carries the instances being restarted; 204 (plain restart) has no body.
             let restarting: Option<ConnectorStatus> = resp.json().ok().flatten();
             Ok(match restarting {
                 Some(st) => {
-                    let conn = st.connector.state == "RESTARTING";
-                    let tasks = st.tasks.iter().filter(|t| t.state == "RESTARTING").count();
+                    let conn = st.connector.state == ConnectorState::Restarting;
+                    let tasks = st
+                        .tasks
+                        .iter()
+                        .filter(|t| t.state == ConnectorState::Restarting)
+                        .count();
                     let what = match (conn, tasks) {
                         (true, 0) => "the connector".to_string(),
                         (true, n) => format!("the connector and {n} task(s)"),
@@ -81,13 +85,9 @@ impl Session {
         let name = self.name(name)?;
         let req = Request::new(
             Method::Post,
-            plan::connector_path(&name, &format!("/tasks/{task}/restart"))?,
+            connector_path(&name, &format!("/tasks/{task}/restart"))?,
         );
-        if self.opts.dry_run {
-            self.ensure_exists(&name)?;
-            return Ok(would_send(&[req]));
-        }
-        match self.client.send(&req) {
+        match self.send(&req) {
             Ok(_) => Ok(Output::message(format!(
                 "Restarted task {task} of connector {name}"
             ))),
@@ -101,87 +101,79 @@ impl Session {
         }
     }
 
-    /// Runs `act` on one connector or on each match of a bulk statement; the bulk form reports
-    /// one row per connector and fails (after showing them all) if any failed.
+    /// The connector a single-connector statement names (its path checked), `None` for bulk.
+    fn one_target(&self, target: &Target) -> Result<Option<String>, Error> {
+        match target {
+            Target::One(name) => {
+                let name = self.name(name)?;
+                connector_path(&name, "")?;
+                Ok(Some(name))
+            }
+            Target::All { .. } => Ok(None),
+        }
+    }
+
+    /// Runs `act` on one connector (`one`) or on each match of a bulk statement; the bulk form
+    /// reports one row per connector and fails (after showing them all) if any failed.
     fn for_targets(
         &self,
+        one: Option<String>,
         target: &Target,
         word: &str,
         act: impl Fn(&str) -> Result<String, Error>,
     ) -> Result<Output, Error> {
-        match target {
-            Target::One(name) => {
-                let name = self.name(name)?;
-                plan::connector_path(&name, "")?;
-                if self.opts.dry_run {
-                    self.ensure_exists(&name)?;
-                    return Ok(Output::new("dry_run").with(Block::Message(format!(
-                        "Would {} connector {name}",
-                        word.to_lowercase()
-                    ))));
+        if let Some(name) = one {
+            return Ok(Output::message(act(&name)?));
+        }
+        let like = match target {
+            Target::All { like } => like.as_deref(),
+            Target::One(_) => None,
+        };
+        // The plain listing: it has every connector, even one without a status yet.
+        let mut names: Vec<String> = self.send_json(&Request::get("/connectors"))?;
+        names.retain(|n| like.is_none_or(|p| crate::lang::like::like(p, n)));
+        names.sort();
+        if names.is_empty() {
+            return Ok(Output::warning(match like {
+                Some(p) => format!("No connector matches '{p}'"),
+                None => "There are no connectors".to_string(),
+            }));
+        }
+        let mut rows = Vec::new();
+        let mut failed = 0;
+        for name in &names {
+            let result = match act(name) {
+                Ok(msg) => msg,
+                Err(e) => {
+                    failed += 1;
+                    format!("FAILED: {e}")
                 }
-                Ok(Output::message(act(&name)?))
-            }
-            Target::All { like } => {
-                let all: BTreeMap<String, ExpandedConnector> =
-                    self.client.send_json(&plan::list_request())?;
-                let names: Vec<&String> = all
-                    .keys()
-                    .filter(|n| like.as_deref().is_none_or(|p| plan::like(p, n)))
-                    .collect();
-                if names.is_empty() {
-                    return Ok(Output::warning(match like {
-                        Some(p) => format!("No connector matches '{p}'"),
-                        None => "There are no connectors".to_string(),
-                    }));
-                }
-                if self.opts.dry_run {
-                    let list: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
-                    return Ok(Output::new("dry_run").with(Block::Message(format!(
-                        "Would {} {} connector(s): {}",
-                        word.to_lowercase(),
-                        list.len(),
-                        list.join(", ")
-                    ))));
-                }
-                let mut rows = Vec::new();
-                let mut failed = 0;
-                for name in names {
-                    let result = match act(name) {
-                        Ok(msg) => msg,
-                        Err(e) => {
-                            failed += 1;
-                            format!("FAILED: {e}")
-                        }
-                    };
-                    rows.push(vec![s(name.clone()), s(result)]);
-                }
-                let total = rows.len();
-                let output = Output::new("bulk_result").with(Block::Table {
-                    name: "results".into(),
-                    title: None,
-                    columns: crate::output::Column::list(&[
-                        ("Connector", "connector"),
-                        ("Result", "result"),
-                    ]),
-                    rows,
-                });
-                if failed > 0 {
-                    Err(Error::failed(
-                        format!("{word} failed for {failed} of {total} connector(s)"),
-                        output,
-                    ))
-                } else {
-                    Ok(output)
-                }
-            }
+            };
+            rows.push(vec![s(name.clone()), s(result)]);
+        }
+        let total = rows.len();
+        let output = Output::new("bulk_result").with(Block::Table {
+            name: "results".into(),
+            title: None,
+            columns: crate::output::Column::list(&[
+                ("Connector", "connector"),
+                ("Result", "result"),
+            ]),
+            rows,
+        });
+        if failed > 0 {
+            Err(Error::failed(
+                format!("{word} failed for {failed} of {total} connector(s)"),
+                output,
+            ))
+        } else {
+            Ok(output)
         }
     }
 
     /// Fails with "does not exist" (and a did-you-mean) unless the connector exists.
     fn ensure_exists(&self, name: &str) -> Result<(), Error> {
-        self.client
-            .send(&Request::get(plan::connector_path(name, "")?))
+        self.send(&Request::get(connector_path(name, "")?))
             .map(|_| ())
             .map_err(|e| self.connector_error(name, e))
     }
@@ -189,10 +181,10 @@ impl Session {
     /// `SHOW CONNECTOR OFFSETS name` (3.5+)
     pub(super) fn show_offsets(&self, name: &Name) -> Result<Output, Error> {
         let name = self.name(name)?;
+        let req = Request::get(connector_path(&name, "/offsets")?);
         self.require(3, 5, "SHOW CONNECTOR OFFSETS")?;
         let offsets: ConnectorOffsets = self
-            .client
-            .send_json(&Request::get(plan::connector_path(&name, "/offsets")?))
+            .send_json(&req)
             .map_err(|e| self.connector_error(&name, e))?;
         let rows = offsets
             .offsets
@@ -218,25 +210,21 @@ impl Session {
         offset: Option<&[Property]>,
     ) -> Result<Output, Error> {
         let name = self.name(name)?;
-        let body = plan::offsets_body(partition, offset, &self.plan_options())?;
-        let req = Request::new(Method::Patch, plan::connector_path(&name, "/offsets")?).body(body);
+        let body = build::offsets_body(partition, offset, self.opts.ksql_compat)?;
+        let req = Request::new(Method::Patch, connector_path(&name, "/offsets")?).body(body);
         self.change_offsets(&name, req, "ALTER CONNECTOR ... SET OFFSET")
     }
 
     /// `ALTER CONNECTOR name RESET OFFSETS` (3.6+)
     pub(super) fn reset_offsets(&self, name: &Name) -> Result<Output, Error> {
         let name = self.name(name)?;
-        let req = Request::new(Method::Delete, plan::connector_path(&name, "/offsets")?);
+        let req = Request::new(Method::Delete, connector_path(&name, "/offsets")?);
         self.change_offsets(&name, req, "ALTER CONNECTOR ... RESET OFFSETS")
     }
 
     fn change_offsets(&self, name: &str, req: Request, what: &str) -> Result<Output, Error> {
         self.require(3, 6, what)?;
-        if self.opts.dry_run {
-            self.ensure_exists(name)?;
-            return Ok(would_send(&[req]));
-        }
-        match self.client.send(&req) {
+        match self.send(&req) {
             Ok(resp) => {
                 let msg: Option<MessageBody> = resp.json().ok().flatten();
                 Ok(Output::message(
@@ -252,7 +240,7 @@ impl Session {
             }) if message.contains("STOPPED state") => {
                 let state = self
                     .status(name)
-                    .map(|s| s.connector.state)
+                    .map(|s| s.connector.state.to_string())
                     .unwrap_or_else(|_| "not STOPPED".into());
                 Err(Error::statement(format!(
                     "Connector {name} must be STOPPED before its offsets can be changed (it is {state})\n\
@@ -266,15 +254,10 @@ impl Session {
     /// `ALTER CONNECTOR name RESET TOPICS`
     pub(super) fn reset_topics(&self, name: &Name) -> Result<Output, Error> {
         let name = self.name(name)?;
-        let req = Request::put(plan::connector_path(&name, "/topics/reset")?);
-        if self.opts.dry_run {
-            self.ensure_exists(&name)?;
-            return Ok(would_send(&[req]));
-        }
+        let req = Request::put(connector_path(&name, "/topics/reset")?);
         // `PUT .../topics/reset` does not check that the connector exists: check first.
         self.ensure_exists(&name)?;
-        self.client
-            .send(&req)
+        self.send(&req)
             .map_err(|e| self.connector_error(&name, e))?;
         Ok(Output::message(format!(
             "Reset the active topics of connector {name}"
@@ -283,43 +266,75 @@ impl Session {
 
     fn status(&self, name: &str) -> Result<ConnectorStatus, ApiError> {
         let req = Request::get(
-            plan::connector_path(name, "/status").map_err(|e| ApiError::Other(e.to_string()))?,
+            connector_path(name, "/status").map_err(|e| ApiError::Other(e.to_string()))?,
         );
-        self.client.send_json(&req)
+        self.send_json(&req)
     }
 
     /// `WAIT FOR CONNECTOR name [TIMEOUT n SECONDS]`: until the connector and all its tasks
     /// are RUNNING; fails at once on FAILED (with the trace); times out with the last state.
     pub(super) fn wait_for(&self, name: &Name, timeout: Option<Duration>) -> Result<Output, Error> {
         let name = self.name(name)?;
-        plan::connector_path(&name, "")?;
+        connector_path(&name, "")?;
         let timeout = timeout.unwrap_or(self.wait_timeout);
         let start = Instant::now();
         let mut last = "no status yet".to_string();
         let mut progress = Progress::new(self.opts.progress);
         let mut idle_polls = 0;
+        let mut held_since: Option<Instant> = None;
         loop {
-            match self.status(&name) {
+            let polled = self.status(&name);
+            if self.mode == Mode::Explain {
+                // EXPLAIN shows one poll; it does not wait.
+                return Ok(Output::new("message"));
+            }
+            match polled {
                 Ok(st) => {
-                    if st.connector.state == "FAILED" {
+                    if st.connector.state == ConnectorState::Failed {
                         progress.clear();
                         return Err(Error::statement(format!(
                             "Connector {name} FAILED{}",
                             trace_suffix(st.connector.trace.as_deref())
+                        ))
+                        .with_hint(format!(
+                            "DESCRIBE CONNECTOR {} EXTENDED shows the whole trace",
+                            quoted(&name)
                         )));
                     }
-                    if let Some(t) = st.tasks.iter().find(|t| t.state == "FAILED") {
+                    if let Some(t) = st.tasks.iter().find(|t| t.state == ConnectorState::Failed) {
                         progress.clear();
                         return Err(Error::statement(format!(
                             "Task {} of connector {name} FAILED{}",
                             t.id,
                             trace_suffix(t.trace.as_deref())
+                        ))
+                        .with_hint(format!(
+                            "DESCRIBE CONNECTOR {} EXTENDED shows the whole trace",
+                            quoted(&name)
                         )));
                     }
+                    // A paused or stopped connector does not start by itself: once it has
+                    // stayed so past the moment a RESUME just sent takes to show, say so
+                    // instead of waiting out the timeout.
+                    let held = matches!(
+                        st.connector.state,
+                        ConnectorState::Paused | ConnectorState::Stopped
+                    );
+                    let since = *held_since.get_or_insert_with(Instant::now);
+                    if !held {
+                        held_since = None;
+                    } else if since.elapsed() >= HELD_GRACE {
+                        progress.clear();
+                        return Err(Error::statement(format!(
+                            "Connector {name} is {}: it will not run until it is resumed",
+                            st.connector.state
+                        ))
+                        .with_hint(format!("resume it: RESUME CONNECTOR {};", quoted(&name))));
+                    }
                     last = st.summary();
-                    if st.connector.state == "RUNNING"
+                    if st.connector.state == ConnectorState::Running
                         && !st.tasks.is_empty()
-                        && st.tasks.iter().all(|t| t.state == "RUNNING")
+                        && st.tasks.iter().all(|t| t.state == ConnectorState::Running)
                     {
                         progress.clear();
                         return Ok(Output::message(format!("Connector {name} is {last}")));
@@ -327,7 +342,7 @@ impl Session {
                     // Some connectors legitimately run without tasks (nothing to do yet): once
                     // the status has said so for a few polls and the connector has no task
                     // configs, that is as running as it gets.
-                    if st.connector.state == "RUNNING" && st.tasks.is_empty() {
+                    if st.connector.state == ConnectorState::Running && st.tasks.is_empty() {
                         idle_polls += 1;
                         if idle_polls >= 4 && self.has_no_tasks(&name) {
                             progress.clear();
@@ -358,10 +373,15 @@ impl Session {
             }
             if elapsed >= timeout {
                 progress.clear();
-                return Err(Error::statement(format!(
+                let error = Error::statement(format!(
                     "Timed out after {} s waiting for connector {name} to run; last state: {last}",
                     timeout.as_secs()
-                )));
+                ));
+                return Err(if held_since.is_some() {
+                    error.with_hint(format!("resume it: RESUME CONNECTOR {};", quoted(&name)))
+                } else {
+                    error
+                });
             }
             progress.show(&format!(
                 "waiting for {name}: {last} ({} s)",
@@ -375,31 +395,38 @@ impl Session {
 impl Session {
     /// Whether the connector has no task configs (`GET /connectors/{c}` lists none).
     fn has_no_tasks(&self, name: &str) -> bool {
-        let Ok(path) = plan::connector_path(name, "") else {
+        let Ok(path) = connector_path(name, "") else {
             return false;
         };
-        self.client
-            .send_json::<crate::connect::model::ConnectorInfo>(&Request::get(path))
+        self.send_json::<crate::connect::model::ConnectorInfo>(&Request::get(path))
             .map(|info| info.tasks.is_empty())
             .unwrap_or(false)
     }
 }
 
+/// How long WAIT FOR sees PAUSED or STOPPED before it says "resume it" (a RESUME sent just
+/// before takes a moment to show in the status).
+const HELD_GRACE: Duration = Duration::from_secs(3);
+
+/// Longest first line of a trace in an error, in characters (as the table renderer cuts).
+const TRACE_LINE_MAX: usize = 100;
+
+/// `:` and the trace's first line (cut as DESCRIBE cuts it), or nothing.
 fn trace_suffix(trace: Option<&str>) -> String {
-    match trace.filter(|t| !t.is_empty()) {
-        Some(t) => format!(":\n{t}"),
-        None => String::new(),
+    let Some(trace) = trace.map(str::trim).filter(|t| !t.is_empty()) else {
+        return String::new();
+    };
+    let first = trace.lines().next().unwrap_or("");
+    let mut short: String = first.chars().take(TRACE_LINE_MAX).collect();
+    if short.len() < trace.len() {
+        short.push_str(" ...");
     }
+    format!(":\n{short}")
 }
 
-/// "Dry run: would send" plus the requests.
-fn would_send(reqs: &[Request]) -> Output {
-    Output::new("dry_run")
-        .with(Block::Message("Would send:".into()))
-        .with(Block::Text {
-            name: "requests".into(),
-            text: plan::explain_text(reqs),
-        })
+/// A connector name as it is typed in a statement.
+fn quoted(name: &str) -> std::borrow::Cow<'_, str> {
+    crate::lang::ident::quote_name(name)
 }
 
 /// One self-overwriting status line on standard error (only when enabled).
@@ -416,7 +443,7 @@ impl Progress {
     fn show(&mut self, text: &str) {
         if self.on {
             let mut err = std::io::stderr();
-            let _ = write!(err, "\r\x1b[2K{text}");
+            let _ = write!(err, "\r\x1b[2K{}", crate::secrets::escape_control(text));
             let _ = err.flush();
             self.shown = true;
         }

@@ -56,8 +56,14 @@ impl ParseError {
     ///
     /// `origin` names the input (a file name); without it the arrow line shows only the position.
     /// The result ends without a newline.
+    ///
+    /// Secrets in the source (see [`crate::secrets::MaskedText`]) are masked in the echoed line,
+    /// the message and the hint; the caret stays under the same token of the masked line.
     pub fn render(&self, source: &str, origin: Option<&str>) -> String {
-        let mut out = format!("error: {}\n", self.message);
+        let masked = crate::secrets::MaskedText::new(source);
+        let (start, end) = masked.map_range(self.span.start, self.span.end);
+        let scrub = |text: &str| crate::secrets::scrub(text, masked.hidden()).into_owned();
+        let mut out = format!("error: {}\n", scrub(&self.message));
         let position = format!("line {}, column {}", self.line, self.column);
         let number = self.line.to_string();
         let pad = " ".repeat(number.len());
@@ -65,7 +71,8 @@ impl ParseError {
             Some(o) => out.push_str(&format!("{pad}--> {o}: {position}\n")),
             None => out.push_str(&format!("{pad}--> {position}\n")),
         }
-        if let Some((text, caret_at, caret_len)) = self.source_excerpt(source) {
+        if let Some((text, caret_at, caret_len)) = source_excerpt(&masked.text, Span { start, end })
+        {
             out.push_str(&format!("{pad} |\n"));
             out.push_str(&format!("{number} | {text}\n"));
             out.push_str(&format!(
@@ -75,54 +82,54 @@ impl ParseError {
             ));
         }
         if let Some(hint) = &self.hint {
-            out.push_str(&format!("\n{pad} = hint: {hint}"));
+            out.push_str(&format!("\n{pad} = hint: {}", scrub(hint)));
         }
         out
     }
+}
 
-    /// The error's source line (cut to [`MAX_SHOWN`] characters around the error), the
-    /// whitespace that puts a caret under the error, and the caret's length in characters.
-    fn source_excerpt(&self, source: &str) -> Option<(String, String, usize)> {
-        let start = floor_boundary(source, self.span.start.min(source.len()));
-        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[start..]
-            .find('\n')
-            .map_or(source.len(), |i| start + i);
-        let line = source[line_start..line_end].trim_end_matches('\r');
-        let chars: Vec<char> = line.chars().collect();
-        let before = source[line_start..start].chars().count().min(chars.len());
-        let end = floor_boundary(source, self.span.end.clamp(start, line_end));
-        let len = source[start..end].chars().count();
-        // Window of at most MAX_SHOWN characters that contains the caret.
-        let from = before.saturating_sub(MAX_SHOWN / 2);
-        let to = (from + MAX_SHOWN).min(chars.len());
-        let from = if to - from < MAX_SHOWN {
-            to.saturating_sub(MAX_SHOWN)
-        } else {
-            from
-        };
-        let mut text = String::new();
-        let mut caret_at = String::new();
-        if from > 0 {
-            text.push_str("...");
-            caret_at.push_str("   ");
-        }
-        for (i, &c) in chars[from..to].iter().enumerate() {
-            let shown = if c == '\t' || !c.is_control() { c } else { ' ' };
-            text.push(shown);
-            if from + i < before {
-                caret_at.push(if c == '\t' { '\t' } else { ' ' });
-            }
-        }
-        if to < chars.len() {
-            text.push_str("...");
-        }
-        if line.is_empty() && source.is_empty() {
-            return None;
-        }
-        let len = len.min(to.saturating_sub(before)).max(1);
-        Some((text, caret_at, len))
+/// The error's source line (cut to [`MAX_SHOWN`] characters around the error), the
+/// whitespace that puts a caret under the error, and the caret's length in characters.
+fn source_excerpt(source: &str, span: Span) -> Option<(String, String, usize)> {
+    let start = floor_boundary(source, span.start.min(source.len()));
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
+    let line = source[line_start..line_end].trim_end_matches('\r');
+    let chars: Vec<char> = line.chars().collect();
+    let before = source[line_start..start].chars().count().min(chars.len());
+    let end = floor_boundary(source, span.end.clamp(start, line_end));
+    let len = source[start..end].chars().count();
+    // Window of at most MAX_SHOWN characters that contains the caret.
+    let from = before.saturating_sub(MAX_SHOWN / 2);
+    let to = (from + MAX_SHOWN).min(chars.len());
+    let from = if to - from < MAX_SHOWN {
+        to.saturating_sub(MAX_SHOWN)
+    } else {
+        from
+    };
+    let mut text = String::new();
+    let mut caret_at = String::new();
+    if from > 0 {
+        text.push_str("...");
+        caret_at.push_str("   ");
     }
+    for (i, &c) in chars[from..to].iter().enumerate() {
+        let shown = if c == '\t' || !c.is_control() { c } else { ' ' };
+        text.push(shown);
+        if from + i < before {
+            caret_at.push(if c == '\t' { '\t' } else { ' ' });
+        }
+    }
+    if to < chars.len() {
+        text.push_str("...");
+    }
+    if line.is_empty() && source.is_empty() {
+        return None;
+    }
+    let len = len.min(to.saturating_sub(before)).max(1);
+    Some((text, caret_at, len))
 }
 
 impl fmt::Display for ParseError {

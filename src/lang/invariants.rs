@@ -2,8 +2,9 @@
 //! shared by the fuzz target (`fuzz/fuzz_targets/lang.rs`) and the regression test that replays
 //! the committed fuzz corpus (`tests/it/fuzz_corpus.rs`), so both check exactly the same things.
 //!
-//! For any bytes: decoding, lexing and parsing never panic; every statement that parses prints
-//! a canonical text that parses back to the same statement; resolving variables never panics.
+//! For any bytes: decoding, lexing, parsing and completion's parse never panic; every statement
+//! that parses prints a canonical text that parses back to the same statement; resolving
+//! variables never panics.
 
 use super::vars::Variables;
 use super::{ParseOptions, lexer, parse_script, parse_statement, source_from_bytes, vars};
@@ -15,6 +16,8 @@ pub fn check(data: &[u8]) {
     };
     let _ = lexer::tokenize(&src);
     let _ = lexer::statement_complete(&src);
+    // Completion parses any prefix the user may have typed.
+    let _ = super::expected_after(&src, &ParseOptions::default());
     let mut variables = Variables::new();
     variables.define("x", "v'al");
     variables.define("name", "conn-1");

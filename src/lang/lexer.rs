@@ -134,12 +134,6 @@ pub const KEYWORDS: &[&str] = &[
     "WITH",
 ];
 
-/// Client commands: they may omit the final `;` and end at the end of their line.
-/// `RUN` stands for `RUN SCRIPT`.
-pub const CLIENT_COMMANDS: &[&str] = &[
-    "CLEAR", "EXIT", "HELP", "HISTORY", "OUTPUT", "QUIT", "RUN", "SERVER",
-];
-
 /// True if `word` is a keyword, in any case.
 pub fn is_keyword(word: &str) -> bool {
     // Compared without allocating: this runs for every word of every script.
@@ -199,9 +193,10 @@ pub fn statement_complete(src: &str) -> bool {
     first.is_word() && is_client_command(first.text(src))
 }
 
-/// True if `word` starts a client command that may omit the `;`.
+/// True if `word` starts a client command that may omit the `;` (the one table of them is
+/// [`crate::commands::ClientCommand`]).
 pub fn is_client_command(word: &str) -> bool {
-    CLIENT_COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(word))
+    crate::commands::ClientCommand::from_word(word).is_some()
 }
 
 /// The next token at or after byte `pos` (whitespace skipped), or `None` at the end.

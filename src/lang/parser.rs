@@ -10,6 +10,8 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
+use crate::commands::ClientCommand;
+
 use super::ast::{
     ClientStatement, ConnectorType, Lifecycle, Literal, Located, Name, OutputFormat, Property,
     Span, Statement, Target,
@@ -29,12 +31,23 @@ pub struct ParseOptions {
     pub allow_missing_semicolon: bool,
 }
 
-/// Words that can start a statement (for `did you mean ...?`).
-pub const STATEMENT_KEYWORDS: &[&str] = &[
-    "ALTER", "CLEAR", "CREATE", "DEFINE", "DESCRIBE", "DROP", "EXIT", "EXPLAIN", "HELP", "HISTORY",
-    "LIST", "OUTPUT", "PAUSE", "QUIT", "RESTART", "RESUME", "RUN", "SERVER", "SET", "SHOW", "STOP",
-    "UNDEFINE", "UNSET", "VALIDATE", "WAIT",
+/// Words that can start a statement other than a client command.
+const STATEMENT_WORDS: &[&str] = &[
+    "ALTER", "CREATE", "DEFINE", "DESCRIBE", "DROP", "EXPLAIN", "LIST", "PAUSE", "RESTART",
+    "RESUME", "SET", "SHOW", "STOP", "UNDEFINE", "UNSET", "VALIDATE", "WAIT",
 ];
+
+/// Every word that can start a statement, sorted: [`STATEMENT_WORDS`] and the client commands'
+/// (for `did you mean ...?` and completion).
+pub fn statement_keywords() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = STATEMENT_WORDS
+        .iter()
+        .copied()
+        .chain(crate::commands::ClientCommand::words())
+        .collect();
+    words.sort_unstable();
+    words
+}
 
 type PResult<T> = Result<T, ParseError>;
 
@@ -48,6 +61,7 @@ pub fn parse_script(src: &str, opts: &ParseOptions) -> Result<Vec<Located>, Pars
             p.bump();
         }
         let Some(first) = p.peek() else { break };
+        p.statement_start = p.pos;
         let statement = p.statement()?;
         let span = Span::new(first.span.start, p.last_end);
         p.end_of_statement(&statement)?;
@@ -161,6 +175,8 @@ struct Parser<'a> {
     last_end: usize,
     opts: ParseOptions,
     lines: Lines,
+    /// Index of the first token of the statement being parsed (for hints about it).
+    statement_start: usize,
     /// Recording what is expected at the end of the input (completion only).
     completing: bool,
     expected: RefCell<Expected>,
@@ -183,6 +199,7 @@ impl<'a> Parser<'a> {
             last_end: 0,
             opts,
             lines: Lines::new(src),
+            statement_start: 0,
             completing: false,
             expected: RefCell::default(),
         }
@@ -309,7 +326,49 @@ impl<'a> Parser<'a> {
         } else {
             format!("expected {what} after {after}, found {found}")
         };
-        ParseError::at(self.src, span, message)
+        let err = ParseError::at(self.src, span, message);
+        match self.quote_hint(self.pos) {
+            Some(hint) => err.with_hint(hint),
+            None => err,
+        }
+    }
+
+    /// A quote missing (or a lone `'` inside a string) mid-statement pairs every later quote
+    /// wrongly, and the error shows up further on. Points at where the wrong pairing began:
+    /// the first string of the statement that swallowed a separator (`'b, '` in
+    /// `'a' = 'b, 'c' = 'd'`), or a string that ends right before the word at `upto`
+    /// (`'it's'`). Names positions only, never the text (which may be a secret).
+    fn quote_hint(&self, upto: usize) -> Option<String> {
+        let upto = upto.min(self.tokens.len());
+        let start = self.statement_start.min(upto);
+        let quoted = |t: &Token| matches!(t.kind, TokenKind::String | TokenKind::QuotedIdent);
+        let swallowed = self.tokens[start..upto].iter().find(|t| {
+            quoted(t)
+                && unquote(self.text(**t))
+                    .trim_end()
+                    .ends_with([',', '=', '('])
+        });
+        if let Some(t) = swallowed {
+            let (line, column) = self.lines.position(self.src, t.span.start);
+            return Some(format!(
+                "a closing quote may be missing: the string that opens at line {line}, column \
+                 {column} runs on into the next item"
+            ));
+        }
+        let (prev, next) = (upto.checked_sub(1)?, self.tokens.get(upto)?);
+        let prev = self
+            .tokens
+            .get(prev)
+            .filter(|p| p.span.end == next.span.start)?;
+        if quoted(prev) && next.is_word() && upto > start {
+            let (line, column) = self.lines.position(self.src, prev.span.end - 1);
+            let q = &self.text(*prev)[..1];
+            return Some(format!(
+                "the {q} at line {line}, column {column} closes the text; if it belongs to \
+                 the text, write it twice ({q}{q})"
+            ));
+        }
+        None
     }
 
     /// Like `expected`, listing keywords, with `did you mean` when the found word is close.
@@ -344,6 +403,15 @@ impl<'a> Parser<'a> {
             Unterminated::Comment => ("comment", "*/"),
         };
         let span = Span::new(t.span.start, t.span.start + 1);
+        let index = self.tokens.iter().position(|x| x.span == t.span);
+        if let Some(hint) = index.and_then(|i| self.quote_hint(i)) {
+            return ParseError::at(
+                self.src,
+                span,
+                format!("unterminated {what}: the closing {close} is missing"),
+            )
+            .with_hint(hint);
+        }
         ParseError::at(
             self.src,
             span,
@@ -513,15 +581,21 @@ impl<'a> Parser<'a> {
                     .expected("a property (key = value)", &inside)
                     .with_hint("a property list needs at least one `key = value`"));
             }
-            if self.completing {
-                let mut e = self.expected.borrow_mut();
-                e.present_keys = props.iter().map(|p| p.key.value()).collect();
-                e.class = props
-                    .iter()
-                    .find(|p| p.key.text() == "connector.class")
-                    .map(|p| p.value.to_config_string());
-            }
-            let prop = self.property(&inside)?;
+            let prop = match self.property(&inside) {
+                Ok(prop) => prop,
+                Err(e) => {
+                    // Completing inside this list: what it holds so far (once, at the end).
+                    if self.at_end() {
+                        let mut x = self.expected.borrow_mut();
+                        x.present_keys = props.iter().map(|p| p.key.value()).collect();
+                        x.class = props
+                            .iter()
+                            .find(|p| p.key.text() == "connector.class")
+                            .map(|p| p.value.to_config_string());
+                    }
+                    return Err(e);
+                }
+            };
             let key = prop.key.text();
             let first = if props.len() < 32 {
                 props.iter().find(|p| p.key.text() == key).map(|p| p.span)
@@ -633,7 +707,7 @@ impl<'a> Parser<'a> {
     fn statement(&mut self) -> PResult<Statement> {
         if self.at_end() {
             let mut e = self.expected.borrow_mut();
-            STATEMENT_KEYWORDS.iter().for_each(|k| e.keyword(k));
+            statement_keywords().iter().for_each(|k| e.keyword(k));
         }
         let Some(t) = self.peek() else {
             return Err(self.expected("a statement", ""));
@@ -644,6 +718,9 @@ impl<'a> Parser<'a> {
                 .with_hint(statement_list_hint()));
         }
         let word = self.text(t).to_ascii_uppercase();
+        if let Some(command) = ClientCommand::from_word(&word) {
+            return self.client_command(command);
+        }
         match word.as_str() {
             "CREATE" => self.create_connector(),
             "DROP" => self.drop_connector(),
@@ -659,18 +736,6 @@ impl<'a> Parser<'a> {
             "UNSET" => self.unset(),
             "DEFINE" => self.define(),
             "UNDEFINE" => self.undefine(),
-            "RUN" => self.run_script(),
-            "OUTPUT" => self.output(),
-            "SERVER" => self.server(),
-            "HELP" => self.help(),
-            "HISTORY" | "CLEAR" | "EXIT" | "QUIT" => {
-                self.bump();
-                Ok(match word.as_str() {
-                    "HISTORY" => Statement::Client(ClientStatement::History),
-                    "CLEAR" => Statement::Client(ClientStatement::Clear),
-                    _ => Statement::Client(ClientStatement::Exit),
-                })
-            }
             _ if is_ksql_only(&word) => Err(ParseError::at(
                 self.src,
                 t.span,
@@ -679,7 +744,7 @@ impl<'a> Parser<'a> {
             .with_hint(KSQL_ONLY_HINT)),
             _ => {
                 let text = self.text(t);
-                let message = match closest(text, STATEMENT_KEYWORDS.iter().copied()) {
+                let message = match closest(text, statement_keywords()) {
                     Some(kw) => format!("unknown statement '{text}': did you mean {kw}?"),
                     None => format!("unknown statement '{text}'"),
                 };
@@ -721,7 +786,7 @@ impl<'a> Parser<'a> {
                     let word = self.text(t);
                     if later
                         && t.is_word()
-                        && STATEMENT_KEYWORDS
+                        && statement_keywords()
                             .iter()
                             .any(|k| k.eq_ignore_ascii_case(word))
                     {
@@ -882,9 +947,21 @@ impl<'a> Parser<'a> {
                     name,
                 }));
             }
-            return Err(
-                self.expected_keywords(&["PLUGINS", "OFFSETS"], &format!("{verb} CONNECTOR"))
-            );
+            let err = self.expected_keywords(&["PLUGINS", "OFFSETS"], &format!("{verb} CONNECTOR"));
+            // `SHOW CONNECTOR;` meant the list; `SHOW CONNECTOR x` one connector.
+            return Err(match self.peek() {
+                None => err.with_hint(format!("did you mean {verb} CONNECTORS?")),
+                Some(t) if t.kind == TokenKind::Semicolon || self.word_is(Some(t), "LIKE") => {
+                    err.with_hint(format!("did you mean {verb} CONNECTORS?"))
+                }
+                Some(t) if err.hint.is_none() && (t.is_word() || t.kind == TokenKind::QuotedIdent) => {
+                    err.with_hint(format!(
+                        "to see one connector: DESCRIBE CONNECTOR {}; to list them: {verb} CONNECTORS",
+                        self.text(t)
+                    ))
+                }
+                Some(_) => err,
+            });
         }
         if self.eat("CREATE") {
             let after = format!("{verb} CREATE");
@@ -1122,7 +1199,8 @@ impl<'a> Parser<'a> {
         self.bump();
         if self.at_end() {
             let mut e = self.expected.borrow_mut();
-            STATEMENT_KEYWORDS
+            // Client commands cannot be explained.
+            STATEMENT_WORDS
                 .iter()
                 .filter(|k| **k != "EXPLAIN")
                 .for_each(|k| e.keyword(k));
@@ -1260,6 +1338,27 @@ impl<'a> Parser<'a> {
         match self.rest_of_line(self.last_end)? {
             Some(path) => Ok(Statement::Client(ClientStatement::RunScript { path })),
             None => Err(self.expected("a 'path'", "RUN SCRIPT")),
+        }
+    }
+
+    /// client_command := run_script | output | server | help | HISTORY | CLEAR | EXIT | QUIT
+    fn client_command(&mut self, command: ClientCommand) -> PResult<Statement> {
+        match command {
+            ClientCommand::Run => self.run_script(),
+            ClientCommand::Output => self.output(),
+            ClientCommand::Server => self.server(),
+            ClientCommand::Help => self.help(),
+            ClientCommand::History
+            | ClientCommand::Clear
+            | ClientCommand::Exit
+            | ClientCommand::Quit => {
+                self.bump();
+                Ok(Statement::Client(match command {
+                    ClientCommand::History => ClientStatement::History,
+                    ClientCommand::Clear => ClientStatement::Clear,
+                    _ => ClientStatement::Exit,
+                }))
+            }
         }
     }
 

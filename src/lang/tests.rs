@@ -941,7 +941,7 @@ fn the_expected_set_holds_each_next_keyword_of_the_corpus() {
 fn the_expected_set_names_slots_and_context() {
     use super::expect::Slot;
     let e = |s: &str| expected_after(s, &ParseOptions::default());
-    assert_eq!(e("").keywords.len(), parser::STATEMENT_KEYWORDS.len());
+    assert_eq!(e("").keywords.len(), parser::statement_keywords().len());
     assert_eq!(e("DROP CONNECTOR ").slots, vec![Slot::ConnectorName]);
     assert_eq!(
         e("CREATE SINK CONNECTOR ").slots,
@@ -957,4 +957,80 @@ fn the_expected_set_names_slots_and_context() {
     assert_eq!(create.class.as_deref(), Some("Fs"));
     assert_eq!(e("SHOW CONNECTORS ").keywords, vec!["LIKE"]);
     assert!(e("SHOW CONNECTORS;").keywords.is_empty());
+}
+
+/// Issue 9 §6: a quote missing mid-statement is pointed at where the wrong pairing began, and
+/// the hint names positions only (the text may be a secret).
+#[test]
+fn a_missing_quote_mid_statement_is_pointed_at() {
+    let e = assert_parse_error!(
+        "CREATE CONNECTOR x WITH ('a' = 'b, 'c' = 'd');",
+        1,
+        37,
+        "expected ',' or ')'"
+    );
+    assert_eq!(
+        e.hint.as_deref(),
+        Some(
+            "a closing quote may be missing: the string that opens at line 1, column 32 runs on \
+             into the next item"
+        )
+    );
+    let e = assert_parse_error!(
+        "ALTER CONNECTOR x SET (\n  'a' = 'b',\n  'c = 'd', 'e' = 'f');",
+        3,
+        9,
+        "expected '='"
+    );
+    assert!(e.hint.unwrap().contains("opens at line 3, column 3"));
+    let e = assert_parse_error!(
+        "ALTER CONNECTOR x SET ('a' = 'it's', 'b' = 'c');",
+        1,
+        34,
+        "expected ',' or ')'"
+    );
+    assert_eq!(
+        e.hint.as_deref(),
+        Some(
+            "the ' at line 1, column 33 closes the text; if it belongs to the text, write it twice ('')"
+        )
+    );
+    let e = assert_parse_error!(
+        "CREATE CONNECTOR x WITH ('connection.password' = 'hunter2, 'x' = 'y');",
+        1,
+        61,
+        "expected"
+    );
+    assert!(!e.hint.unwrap().contains("hunter2"));
+    // An earlier statement's strings do not count.
+    let e = assert_parse_error!(
+        "SHOW CONNECTORS LIKE 'a,'; DROP CONNECTOR ;",
+        1,
+        43,
+        "expected a connector name"
+    );
+    assert_eq!(e.hint, None);
+}
+
+#[test]
+fn show_connector_hints_show_connectors() {
+    for src in [
+        "SHOW CONNECTOR;",
+        "SHOW CONNECTOR",
+        "show connector like 'a%';",
+    ] {
+        let e = parse_script(src, &opts()).unwrap_err();
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("did you mean SHOW CONNECTORS?"),
+            "{src}"
+        );
+    }
+    let e = assert_parse_error!("LIST CONNECTOR;", 1, 15, "expected PLUGINS or OFFSETS");
+    assert_eq!(e.hint.as_deref(), Some("did you mean LIST CONNECTORS?"));
+    let e = assert_parse_error!("SHOW CONNECTOR foo;", 1, 16, "expected PLUGINS or OFFSETS");
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("to see one connector: DESCRIBE CONNECTOR foo; to list them: SHOW CONNECTORS")
+    );
 }

@@ -17,6 +17,9 @@ use super::visit::{Node, VisitMut};
 pub struct Variables {
     /// lower-case name -> (name as defined, value)
     map: BTreeMap<String, (String, String)>,
+    /// Lower-case names used as secret values (see `secrets::secret_variables`): SHOW VARIABLES
+    /// hides their values.
+    secret: std::collections::BTreeSet<String>,
 }
 
 impl Variables {
@@ -50,6 +53,17 @@ impl Variables {
 
     pub fn len(&self) -> usize {
         self.map.len()
+    }
+
+    /// Remembers that the variables `statement` uses as secret values are secrets.
+    pub fn mark_secrets_used_by(&mut self, statement: &str) {
+        self.secret
+            .extend(crate::secrets::secret_variables(statement));
+    }
+
+    /// Whether `name`'s value is hidden: used as a secret value, or a secret-looking name.
+    pub fn is_secret(&self, name: &str) -> bool {
+        self.secret.contains(&name.to_ascii_lowercase()) || crate::secrets::is_secret_name(name)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -97,6 +111,21 @@ pub fn substitute(text: &str, vars: &Variables) -> String {
         }
     }
     out.push_str(rest);
+    out
+}
+
+/// The inverse of [`substitute`]: `text` written so that substitution gives it back exactly,
+/// whatever is defined (each `${name}` reference gets one more `$`; `${file:...}` config-provider
+/// references are no variables and stay). SHOW CREATE uses it so that its output re-applies to
+/// the live config.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if c == '$' && reference_len(&text[i..]).is_some() {
+            out.push('$');
+        }
+        out.push(c);
+    }
     out
 }
 
@@ -232,6 +261,26 @@ mod tests {
     fn resolved(src: &str, v: &Variables) -> Result<String, String> {
         let stmt = parse_statement(src, &ParseOptions::default()).expect("parses");
         resolve(&stmt, v).map(|s| s.to_string())
+    }
+
+    #[test]
+    fn escaped_text_substitutes_back_to_itself() {
+        let v = vars(&[("x", "X"), ("y", "Y")]);
+        for text in [
+            "${x}",
+            "$${x}",
+            "$$${x}",
+            "a${x}b${y}c${undefined}",
+            "${file:/etc/secrets.properties:pw}",
+            "$",
+            "$$",
+            "${",
+            "${x",
+            "ünï${x}",
+            "",
+        ] {
+            assert_eq!(substitute(&escape(text), &v), text, "{text}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The JSON renderer: one document per statement, the schema described in `output.rs` and the
 //! README (`{"type": kind, <block name>: value, ..., "warnings": [...]}`), rows keyed by their
-//! columns' declared keys, field labels in snake_case. Pretty on a terminal, one line per document otherwise (for `jq`).
+//! columns' (and fields') declared keys. Pretty on a terminal, one line per document otherwise (for `jq`).
 
 use std::io::{self, Write};
 
@@ -23,7 +23,7 @@ pub fn to_value(out: &Output) -> Value {
             Block::Fields { name, fields } => {
                 let obj: Map<String, Value> = fields
                     .iter()
-                    .map(|(k, v)| (snake_case(k), v.clone()))
+                    .map(|(c, v)| (c.key.clone(), v.clone()))
                     .collect();
                 doc.insert(name.clone(), Value::Object(obj));
             }
@@ -71,45 +71,10 @@ pub fn render(out: &Output, pretty: bool, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "{text}")
 }
 
-/// `Connector Name` -> `connector_name`, `WorkerId` -> `worker_id`, `Task ID` -> `task_id`.
-pub fn snake_case(label: &str) -> String {
-    let mut out = String::with_capacity(label.len() + 4);
-    let mut prev: Option<char> = None;
-    for c in label.chars() {
-        if c.is_alphanumeric() {
-            if c.is_uppercase() {
-                if prev.is_some_and(|p| p.is_lowercase() || p.is_ascii_digit()) {
-                    out.push('_');
-                }
-                out.extend(c.to_lowercase());
-            } else {
-                out.push(c);
-            }
-        } else if !out.is_empty() && !out.ends_with('_') {
-            out.push('_');
-        }
-        prev = Some(c);
-    }
-    while out.ends_with('_') {
-        out.pop();
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn labels_become_snake_case() {
-        assert_eq!(snake_case("Connector Name"), "connector_name");
-        assert_eq!(snake_case("WorkerId"), "worker_id");
-        assert_eq!(snake_case("Task ID"), "task_id");
-        assert_eq!(snake_case("Error Trace"), "error_trace");
-        assert_eq!(snake_case("tasks.max"), "tasks_max");
-        assert_eq!(snake_case("Class"), "class");
-    }
 
     #[test]
     fn documents_follow_the_schema() {
@@ -117,8 +82,11 @@ mod tests {
             .with(Block::Fields {
                 name: "connector".into(),
                 fields: vec![
-                    ("Name".into(), json!("fs-src")),
-                    ("WorkerId".into(), json!("127.0.0.1:8083")),
+                    (Column::new("Name", "name"), json!("fs-src")),
+                    (
+                        Column::new("WorkerId", "worker_id"),
+                        json!("127.0.0.1:8083"),
+                    ),
                 ],
             })
             .with(Block::Table {
@@ -141,6 +109,21 @@ mod tests {
                 "statement": "SHOW CONNECTORS",
                 "warnings": ["careful"],
             })
+        );
+    }
+
+    /// Keys are what each column declares: renaming a title cannot change the schema.
+    #[test]
+    fn keys_are_declared_not_derived_from_titles() {
+        let out = Output::new("connector_list").with(Block::Table {
+            name: "connectors".into(),
+            title: None,
+            columns: vec![Column::new("Name (renamed)", "connector_name")],
+            rows: vec![vec![json!("a")]],
+        });
+        assert_eq!(
+            to_value(&out),
+            json!({"type": "connector_list", "connectors": [{"connector_name": "a"}]})
         );
     }
 

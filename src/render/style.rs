@@ -1,6 +1,6 @@
 //! Colour, decided once per stream: `--color`, whether the stream is a terminal, and `NO_COLOR`
 //! (<https://no-color.org>: set and non-empty disables colour). Also the error printer.
-//! Only ANSI SGR codes are produced here; nothing is written unless the caller passes a writer.
+//! The codes come from `colored`; nothing is written unless the caller passes a writer.
 
 use std::io::{self, Write};
 
@@ -34,52 +34,56 @@ pub enum Colour {
     Bold,
 }
 
-impl Colour {
-    fn sgr(self) -> &'static str {
-        match self {
-            Colour::Red => "31",
-            Colour::Green => "32",
-            Colour::Yellow => "33",
-            Colour::Blue => "34",
-            Colour::Magenta => "35",
-            Colour::Cyan => "36",
-            Colour::Dim => "2",
-            Colour::Bold => "1",
-        }
-    }
-}
-
-/// `text` wrapped in the colour's escape codes when `enabled`, else unchanged.
+/// `text` in the colour's escape codes when `enabled`, else unchanged. The codes come from
+/// `colored`; whether to colour is kcsh's own decision ([`use_color`]), never `colored`'s.
 pub fn paint(text: &str, colour: Colour, enabled: bool) -> String {
-    if enabled && !text.is_empty() {
-        format!("\x1b[{}m{text}\x1b[0m", colour.sgr())
-    } else {
-        text.to_string()
+    use colored::Colorize;
+    if !enabled || text.is_empty() {
+        return text.to_string();
     }
+    // `colored` would look at stdout and the environment itself; the caller already decided.
+    colored::control::set_override(true);
+    let styled = match colour {
+        Colour::Red => text.red(),
+        Colour::Green => text.green(),
+        Colour::Yellow => text.yellow(),
+        Colour::Blue => text.blue(),
+        Colour::Magenta => text.magenta(),
+        Colour::Cyan => text.cyan(),
+        Colour::Dim => text.dimmed(),
+        Colour::Bold => text.bold(),
+    };
+    styled.to_string()
 }
 
 /// The colour of a connector or task state (RUNNING green; PAUSED, STOPPED, UNASSIGNED and
 /// RESTARTING yellow; FAILED red). Status texts such as `RUNNING (1/2 tasks RUNNING)` take
 /// the colour of their first word; `WARNING (0/2 ...)` is yellow.
 pub fn state_colour(state: &str) -> Option<Colour> {
+    use crate::connect::model::ConnectorState as S;
     let first = state.split_whitespace().next().unwrap_or("");
-    match first {
-        "RUNNING" => Some(Colour::Green),
-        "PAUSED" | "STOPPED" | "UNASSIGNED" | "RESTARTING" | "WARNING" => Some(Colour::Yellow),
-        "FAILED" | "DESTROYED" => Some(Colour::Red),
-        _ => None,
+    match S::from(first) {
+        S::Running => Some(Colour::Green),
+        S::Paused | S::Stopped | S::Unassigned | S::Restarting => Some(Colour::Yellow),
+        S::Failed | S::Destroyed => Some(Colour::Red),
+        // The summary of a RUNNING connector none of whose tasks run (ConnectorStatus::summary).
+        S::Other(word) if word == "WARNING" => Some(Colour::Yellow),
+        S::Other(_) => None,
     }
 }
 
 /// Print an error message on `w` (stderr), red when `color`.
 pub fn print_error(w: &mut dyn Write, message: &str, color: bool) -> io::Result<()> {
-    let message = message.trim_end();
-    writeln!(w, "{}", paint(message, Colour::Red, color))
+    // Last line of defence: no URL password, no raw control character reaches the terminal.
+    let message = crate::secrets::redact_url(message.trim_end());
+    let message = crate::secrets::escape_control(&message);
+    writeln!(w, "{}", paint(&message, Colour::Red, color))
 }
 
 /// Print a warning on `w`, yellow when `color`.
 pub fn print_warning(w: &mut dyn Write, message: &str, color: bool) -> io::Result<()> {
-    writeln!(w, "{}", paint(message.trim_end(), Colour::Yellow, color))
+    let message = crate::secrets::escape_control(message.trim_end());
+    writeln!(w, "{}", paint(&message, Colour::Yellow, color))
 }
 
 #[cfg(test)]

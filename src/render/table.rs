@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::style::{Colour, paint, state_colour};
 use super::{Context, Renderer};
 use crate::output::{Block, Column, Output};
+use crate::secrets::escape_control;
 
 /// Longest first line of a cut trace, in characters.
 const TRACE_LINE_MAX: usize = 100;
@@ -24,10 +25,12 @@ pub fn render(out: &Output, ctx: &Context, r: &Renderer, w: &mut dyn Write) -> i
             writeln!(w)?;
         }
         match block {
-            Block::Message(m) => writeln!(w, "{m}")?,
-            Block::Warning(m) => writeln!(w, "{}", paint(m, Colour::Yellow, r.color))?,
+            Block::Message(m) => writeln!(w, "{}", escape_control(m))?,
+            Block::Warning(m) => {
+                writeln!(w, "{}", paint(&escape_control(m), Colour::Yellow, r.color))?
+            }
             Block::Text { text, .. } => {
-                write!(w, "{text}")?;
+                write!(w, "{}", escape_control(text))?;
                 if !text.ends_with('\n') {
                     writeln!(w)?;
                 }
@@ -35,10 +38,11 @@ pub fn render(out: &Output, ctx: &Context, r: &Renderer, w: &mut dyn Write) -> i
             Block::Fields { fields, .. } => {
                 let width = fields
                     .iter()
-                    .map(|(k, _)| k.chars().count())
+                    .map(|(k, _)| k.title.chars().count())
                     .max()
                     .unwrap_or(0);
-                for (label, value) in fields {
+                for (column, value) in fields {
+                    let label = column.title.as_str();
                     let mut text = cell_text(value);
                     if is_trace(label) && !ctx.full_traces {
                         let (short, cut) = cut_trace(&text);
@@ -57,7 +61,7 @@ pub fn render(out: &Output, ctx: &Context, r: &Renderer, w: &mut dyn Write) -> i
                 rows,
             } => {
                 if let Some(title) = title {
-                    writeln!(w, "{title}")?;
+                    writeln!(w, "{}", escape_control(title))?;
                 }
                 if rows.is_empty() {
                     writeln!(w, "{}", empty_line(name, title.is_some()))?;
@@ -210,7 +214,7 @@ fn table_colour(c: Colour) -> Color {
 pub fn cell_text(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => escape_control(s).into_owned(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         Value::Array(items) => items.iter().map(cell_text).collect::<Vec<_>>().join(", "),
@@ -296,15 +300,18 @@ mod tests {
             .with(Block::Fields {
                 name: "connector".into(),
                 fields: vec![
-                    ("Name".into(), json!("fs-src")),
+                    (Column::new("Name", "name"), json!("fs-src")),
                     (
-                        "Class".into(),
+                        Column::new("Class", "class"),
                         json!("org.apache.kafka.connect.file.FileStreamSourceConnector"),
                     ),
-                    ("Type".into(), json!("source")),
-                    ("State".into(), json!("FAILED")),
-                    ("WorkerId".into(), json!("127.0.0.1:8083")),
-                    ("Trace".into(), json!(trace)),
+                    (Column::new("Type", "type"), json!("source")),
+                    (Column::new("State", "state"), json!("FAILED")),
+                    (
+                        Column::new("WorkerId", "worker_id"),
+                        json!("127.0.0.1:8083"),
+                    ),
+                    (Column::new("Trace", "trace"), json!(trace)),
                 ],
             })
             .with(Block::Table {

@@ -95,12 +95,12 @@ impl CompletionSource for Lookup {
         self.names(move |s| s.plugin_config_keys(&class))
     }
 
-    fn connector_class(&self, name: &str) -> Option<String> {
+    fn connector_config_keys(&self, name: &str) -> Vec<String> {
         let name = name.to_string();
-        match self.ask(COMPLETION_BOUND, move |s| s.connector_class(&name)) {
-            Some(Ok(class)) => class,
-            _ => None,
-        }
+        self.names(move |s| match s.connector_class(&name)? {
+            Some(class) => s.plugin_config_keys(&class),
+            None => Ok(Vec::new()),
+        })
     }
 }
 

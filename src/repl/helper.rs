@@ -16,9 +16,9 @@ use rustyline::{Context, Helper};
 use crate::connect::model::PluginInfo;
 use crate::lang::ast::ConnectorType;
 use crate::lang::expect::{Expected, Slot};
-use crate::lang::ident::{quote_name, quote_string};
+use crate::lang::ident::{quote_name_compat, quote_string};
 use crate::lang::lexer::{KEYWORDS, Token, TokenKind, tokenize};
-use crate::lang::parser::STATEMENT_KEYWORDS;
+use crate::lang::parser::statement_keywords;
 use crate::lang::{ParseOptions, expected_after};
 use crate::render::style::{Colour, paint};
 use crate::shell::properties::Property;
@@ -30,8 +30,9 @@ pub trait CompletionSource {
     /// The worker's plugins with their type (`source`, `sink`, ...), for classes and aliases.
     fn plugins(&self) -> Vec<PluginInfo>;
     fn plugin_config_keys(&self, class: &str) -> Vec<String>;
-    /// The `connector.class` of an existing connector (for ALTER ... SET's keys).
-    fn connector_class(&self, name: &str) -> Option<String>;
+    /// The config keys of an existing connector's plugin (for ALTER ... SET's keys), in one
+    /// bounded look-up.
+    fn connector_config_keys(&self, name: &str) -> Vec<String>;
 }
 
 /// Keys offered inside `WITH (...)` before a plugin is named.
@@ -55,6 +56,9 @@ pub struct KcshHelper {
     /// Earlier lines of the statement being typed (the continuation prompt is showing).
     pub pending: String,
     pub source: Box<dyn CompletionSource>,
+    /// The session upper-cases bare names (`--ksql-compat`): names are inserted quoted unless
+    /// already upper-case, so a completed name means the connector it names.
+    pub ksql_compat: bool,
     /// Config keys per plugin class, for the session (definitions do not change while running).
     keys_cache: std::cell::RefCell<HashMap<String, Vec<String>>>,
 }
@@ -65,6 +69,7 @@ impl KcshHelper {
             color,
             pending: String::new(),
             source,
+            ksql_compat: false,
             keys_cache: Default::default(),
         }
     }
@@ -147,7 +152,7 @@ impl KcshHelper {
                     .source
                     .connector_names()
                     .iter()
-                    .map(|n| quote_name(n).into_owned())
+                    .map(|n| quote_name_compat(n, self.ksql_compat))
                     .collect(),
                 Slot::NewConnectorName => Vec::new(),
                 Slot::PropertyKey => self.keys_for(e),
@@ -167,7 +172,7 @@ impl KcshHelper {
                     .collect(),
                 Slot::HelpTopic => {
                     let words: Vec<String> =
-                        STATEMENT_KEYWORDS.iter().map(|k| k.to_string()).collect();
+                        statement_keywords().iter().map(|k| k.to_string()).collect();
                     found.extend(matching(&words, prefix, true));
                     continue;
                 }
@@ -189,17 +194,13 @@ impl KcshHelper {
         found
     }
 
-    /// Config keys for a property list: the plugin's (named in the list, or the class of the
+    /// Config keys for a property list: the plugin's (named in the list, or that of the
     /// connector being altered), else the common ones; keys already given are left out.
     fn keys_for(&self, e: &Expected) -> Vec<String> {
-        let class = e.class.clone().or_else(|| {
-            e.connector
-                .as_deref()
-                .and_then(|name| self.source.connector_class(name))
-        });
-        let mut keys = match &class {
-            Some(class) => self.config_keys(class),
-            None => Vec::new(),
+        let mut keys = match (&e.class, &e.connector) {
+            (Some(class), _) => self.config_keys(class),
+            (None, Some(name)) => self.source.connector_config_keys(name),
+            (None, None) => Vec::new(),
         };
         if keys.is_empty() {
             keys = COMMON_KEYS.iter().map(|k| k.to_string()).collect();
@@ -350,9 +351,11 @@ mod tests {
                 ),
             ]
         }
-        fn connector_class(&self, name: &str) -> Option<String> {
-            (name == "fs-src")
-                .then(|| "org.apache.kafka.connect.file.FileStreamSourceConnector".into())
+        fn connector_config_keys(&self, name: &str) -> Vec<String> {
+            match name {
+                "fs-src" => self.plugin_config_keys("FileStreamSource"),
+                _ => Vec::new(),
+            }
         }
         fn plugin_config_keys(&self, class: &str) -> Vec<String> {
             if class.contains("FileStreamSource") {
@@ -493,6 +496,32 @@ mod tests {
         assert_eq!(found, vec!["SECOND", "SECONDS"]);
         let (_, found) = complete("SET ");
         assert!(found.contains(&"LOGGER".to_string()) && found.contains(&"'output'".to_string()));
+    }
+
+    #[test]
+    fn under_ksql_compat_completed_names_keep_their_case() {
+        let mut h = helper();
+        h.ksql_compat = true;
+        let (_, found) = h.candidates("DROP CONNECTOR fs-s", 19);
+        assert_eq!(found, vec!["\"fs-sink\"", "\"fs-src\""]);
+    }
+
+    /// Tab on a long statement costs one linear parse (no rescans per property or token).
+    #[test]
+    fn completion_is_bounded_on_long_input() {
+        let start = std::time::Instant::now();
+        let props: String = (0..20_000).map(|i| format!("'k{i}' = 'v', ")).collect();
+        let long = format!("CREATE CONNECTOR x WITH ({props}'");
+        let (_, found) = complete(&long);
+        assert!(found.contains(&"'connector.class'".to_string()));
+        let _ = complete(&"EXPLAIN ".repeat(50_000));
+        let _ = complete(&"(".repeat(100_000));
+        let _ = complete(&format!("SHOW CONNECTORS LIKE '{}", "%a".repeat(50_000)));
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]

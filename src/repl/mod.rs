@@ -100,8 +100,10 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
             }
             None if eof_typed => Err(ReadlineError::Eof),
             None => {
+                let ksql_compat = shell.parse_options(false).ksql_compat;
                 if let Some(h) = editor.helper_mut() {
                     h.pending = buffer.clone();
+                    h.ksql_compat = ksql_compat;
                 }
                 editor.readline(&prompt)
             }

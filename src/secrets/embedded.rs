@@ -14,6 +14,15 @@ const SECRET_PARAMS: &[&str] = &["sig", "signature", "key", "auth", "pass", "pw"
 /// Byte ranges of the passwords embedded in `text`, sorted, not overlapping. A `${...}`
 /// reference (a config provider) is not a secret and is left out.
 pub fn embedded_spans(text: &str) -> Vec<(usize, usize)> {
+    spans(text, false)
+}
+
+/// [`embedded_spans`] including `${...}` references (to find variables used as passwords).
+pub(super) fn embedded_spans_with_references(text: &str) -> Vec<(usize, usize)> {
+    spans(text, true)
+}
+
+fn spans(text: &str, references: bool) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut spans = Vec::new();
     // Userinfo: after each `://`, the authority runs to the first `/`, `?`, `#` or blank; the
@@ -29,7 +38,7 @@ pub fn embedded_spans(text: &str) -> Vec<(usize, usize)> {
         if let Some(at) = b[start..end].iter().rposition(|&c| c == b'@') {
             let at = start + at;
             if let Some(colon) = b[start..at].iter().position(|&c| c == b':') {
-                push_secret(text, &mut spans, start + colon + 1, at);
+                push_secret(text, &mut spans, references, start + colon + 1, at);
             }
         }
         from = start;
@@ -73,7 +82,7 @@ pub fn embedded_spans(text: &str) -> Vec<(usize, usize)> {
             (value_start, end)
         };
         value_end = end;
-        push_secret(text, &mut spans, start, end);
+        push_secret(text, &mut spans, references, start, end);
     }
     spans.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
@@ -86,9 +95,15 @@ pub fn embedded_spans(text: &str) -> Vec<(usize, usize)> {
     merged
 }
 
-fn push_secret(text: &str, spans: &mut Vec<(usize, usize)>, start: usize, end: usize) {
+fn push_secret(
+    text: &str,
+    spans: &mut Vec<(usize, usize)>,
+    references: bool,
+    start: usize,
+    end: usize,
+) {
     let value = &text[start..end];
-    let reference = value.starts_with("${") && value.ends_with('}');
+    let reference = !references && value.starts_with("${") && value.ends_with('}');
     if !value.is_empty() && !reference {
         spans.push((start, end));
     }

@@ -16,8 +16,10 @@ use std::borrow::Cow;
 pub use embedded::{embedded_spans, embeds_mask, mask_embedded, redact_url};
 pub use files::warn_if_exposed;
 pub use rule::{FRAMEWORK_PASSWORD_KEYS, SecretRule, is_secret_name};
-pub use statement::{MaskedText, mask_statement, mask_statement_with, scrub_statement_echo};
-pub use text::{escape_control, scrub};
+pub use statement::{
+    MaskedText, mask_statement, mask_statement_with, scrub_statement_echo, secret_variables,
+};
+pub use text::{escape_control, file_error_text, scrub};
 
 /// What a masked value shows.
 pub const HIDDEN: &str = "[hidden]";
@@ -199,6 +201,12 @@ pub fn unmask(value: &str, live: Option<&str>) -> Unmask {
     }
     out.push_str(&value[at..]);
     Unmask::Live(out)
+}
+
+/// Whether `value` carries the mask (whole, or where an embedded password goes): such a value
+/// must be resolved by [`unmask`] or refused, never sent.
+pub fn carries_mask(value: &str) -> bool {
+    value == HIDDEN || embeds_mask(value)
 }
 
 /// The error text for a statement that carries the mask where no live value exists.

@@ -51,6 +51,50 @@ pub fn escape_control(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A parse error of a file that may hold secrets, without echoing the file: `line L, column C:
+/// message`, where a literal quoted in the message (`` invalid type: integer `12345` ``) is
+/// replaced by `[hidden]`. For TOML errors, whose own text shows the offending source line.
+pub fn file_error_text(
+    message: &str,
+    span: Option<std::ops::Range<usize>>,
+    source: &str,
+) -> String {
+    let message = message.trim();
+    // serde's "invalid type: string \"x\", expected ..." / "invalid value: `x`" echo the value.
+    let message = if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        match message.split_once(", expected") {
+            Some((found, expected)) => {
+                let kind = found
+                    .split_whitespace()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                format!("{kind} {HIDDEN}, expected{expected}")
+            }
+            None => message.to_string(),
+        }
+    } else {
+        message.to_string()
+    };
+    match span {
+        Some(span) => {
+            let at = span.start.min(source.len());
+            let at = (0..=at)
+                .rev()
+                .find(|&i| source.is_char_boundary(i))
+                .unwrap_or(0);
+            let before = &source[..at];
+            let line = before.matches('\n').count() + 1;
+            let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+                .chars()
+                .count()
+                + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +110,24 @@ mod tests {
         );
         assert_eq!(scrub("nothing here", &["pw"]), "nothing here");
         assert_eq!(scrub("keep", &[""]), "keep");
+    }
+
+    #[test]
+    fn file_errors_name_the_place_without_the_text() {
+        let src = "[contexts.a]\ntoken = 12345\n";
+        assert_eq!(
+            file_error_text(
+                "invalid type: integer `12345`, expected a string\n",
+                Some(21..26),
+                src
+            ),
+            "line 2, column 9: invalid type: integer [hidden], expected a string"
+        );
+        assert_eq!(
+            file_error_text("unknown field `password`", Some(13..21), src),
+            "line 2, column 1: unknown field `password`"
+        );
+        assert_eq!(file_error_text("x", None, src), "x");
     }
 
     #[test]

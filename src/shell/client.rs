@@ -124,7 +124,14 @@ fn show_variables(shell: &Shell) -> Output {
     let rows = shell
         .vars
         .iter()
-        .map(|(n, v)| vec![Value::from(n), Value::from(v)])
+        .map(|(n, v)| {
+            let v = if shell.vars.is_secret(n) {
+                crate::secrets::HIDDEN
+            } else {
+                v
+            };
+            vec![Value::from(n), Value::from(v)]
+        })
         .collect();
     Output::new("variables").with(Block::Table {
         name: "variables".into(),
@@ -141,10 +148,10 @@ fn server_message(shell: &mut Shell) -> Output {
         Ok(info) => Output::new("server").with(Block::Fields {
             name: "server".into(),
             fields: vec![
-                ("Server".into(), url.into()),
-                ("Version".into(), info.version.into()),
+                (Column::new("Server", "server"), url.into()),
+                (Column::new("Version", "version"), info.version.into()),
                 (
-                    "Kafka Cluster".into(),
+                    Column::new("Kafka Cluster", "kafka_cluster"),
                     info.kafka_cluster_id.unwrap_or_default().into(),
                 ),
             ],
@@ -152,7 +159,7 @@ fn server_message(shell: &mut Shell) -> Output {
         Err(e) => Output::new("server")
             .with(Block::Fields {
                 name: "server".into(),
-                fields: vec![("Server".into(), url.into())],
+                fields: vec![(Column::new("Server", "server"), url.into())],
             })
             .with(Block::Warning(
                 e.to_string().lines().next().unwrap_or("").to_string(),

@@ -10,8 +10,7 @@ use std::time::Duration;
 use kcsh::connect::config::Settings;
 use kcsh::exec::{Options, Session};
 
-use crate::exec_util::{field, ok, run};
-use crate::harness::{ExtraWorker, basic_auth_worker, kcsh};
+use crate::harness::{ExtraWorker, basic_auth_worker, field, kcsh, ok, run};
 
 const PASS: &str = "changeit";
 
@@ -230,6 +229,7 @@ fn settings(url: &str) -> Settings {
 
 #[test]
 fn https_listener_with_custom_ca_and_mtls() {
+    require_cluster!();
     let pki = Pki::new();
     let port = free_port();
     let https = format!("https://127.0.0.1:{port}");
@@ -313,6 +313,7 @@ fn https_listener_with_custom_ca_and_mtls() {
 
 #[test]
 fn https_listener_server_auth_only() {
+    require_cluster!();
     let pki = Pki::new();
     let port = free_port();
     let https = format!("https://127.0.0.1:{port}");
@@ -341,6 +342,7 @@ fn https_listener_server_auth_only() {
 
 #[test]
 fn basic_auth_extension_and_contexts() {
+    require_cluster!();
     let worker = basic_auth_worker("auth-basic", "admin", "s3cret");
     let url = worker.url().to_string();
 

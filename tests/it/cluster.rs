@@ -14,6 +14,7 @@ use crate::harness::{self, ConnectorGuard};
 
 #[test]
 fn connector_plugins_include_file_and_mirror_connectors() {
+    require_cluster!();
     let (status, plugins) = harness::get("/connector-plugins");
     assert_eq!(status, 200, "{plugins}");
     let classes: Vec<&str> = plugins
@@ -36,6 +37,7 @@ fn connector_plugins_include_file_and_mirror_connectors() {
 
 #[test]
 fn the_worker_is_healthy_and_reports_its_version() {
+    require_cluster!();
     let (status, health) = harness::get("/health");
     assert_eq!(
         (status, &health["status"]),
@@ -54,6 +56,7 @@ fn the_worker_is_healthy_and_reports_its_version() {
 
 #[test]
 fn a_file_stream_source_runs_with_one_task() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.txt");
     std::fs::write(&input, "one\ntwo\n").unwrap();
@@ -189,6 +192,7 @@ fn wait_jvms_gone(pids: &[u32], run_dir: &Path, within: Duration) {
 #[cfg(target_os = "linux")]
 #[test]
 fn no_jvm_outlives_kcsh_on_sigterm_or_sigkill() {
+    require_cluster!();
     // SIGTERM once the cluster is healthy: kcsh stops the worker, the broker, removes the run
     // dir, and exits 128+15.
     let mut kcsh = Embedded::start();
@@ -254,6 +258,7 @@ fn environ(pid: u32) -> Vec<String> {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_detached_cluster_survives_a_closed_stdout_and_its_jvms_inherit_no_kcsh_secret() {
+    require_cluster!();
     // `kcsh --embedded --detach | true`: stdout is closed before kcsh prints. It used to panic
     // on the write and its unwinding stopped the cluster it was meant to leave running.
     let tmp = tempfile::tempdir().unwrap();
@@ -279,6 +284,10 @@ fn a_detached_cluster_survives_a_closed_stdout_and_its_jvms_inherit_no_kcsh_secr
     let _stop = StopOnDrop(run_dir.clone());
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("stop it with: kcsh --stop {}", run_dir.display())),
+        "the stop hint is on stderr even when stdout is lost: {stderr}"
+    );
     let state = std::fs::read_to_string(run_dir.join(kcsh::embedded::STATE_FILE)).unwrap();
     let value = |key: &str| {
         state
@@ -370,6 +379,7 @@ fn a_taken_worker_port_is_reported_before_anything_starts() {
 
 #[test]
 fn a_broken_worker_config_names_the_bad_setting_and_the_log() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind(("127.0.0.1", 0))
         .unwrap()
@@ -457,6 +467,7 @@ fn missing_java_is_reported_with_the_fix() {
 #[cfg(unix)]
 #[test]
 fn missing_maven_with_an_empty_cache_is_reported_with_the_fix() {
+    require_cluster!();
     // A PATH with java but no mvn, and a cache dir without Kafka's jars.
     let bin = tempfile::tempdir().unwrap();
     let cache = tempfile::tempdir().unwrap();
@@ -522,6 +533,7 @@ fn which(program: &str) -> Option<PathBuf> {
 
 #[test]
 fn worker_config_starts_a_worker_on_existing_kafka_with_basic_auth() {
+    require_cluster!();
     let worker = harness::basic_auth_worker("cluster-auth", "alice", "s3cret");
     let url = worker.url().to_string();
     let anonymous = harness::probe(&url, "/connectors");
@@ -545,6 +557,7 @@ fn worker_config_starts_a_worker_on_existing_kafka_with_basic_auth() {
 
 #[test]
 fn maven_offline_with_an_empty_cache_is_reported_with_the_fix() {
+    require_cluster!();
     // Maven reads ~/.m2 from Java's user.home, so point that at an empty home whose settings
     // say offline; the Kafka cache is empty too.
     let home = tempfile::tempdir().unwrap();

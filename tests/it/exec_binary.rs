@@ -1,8 +1,7 @@
 //! A few statements through the built binary: output on stdout, errors and hints on stderr,
 //! exit codes (1 statement failed, 3 unreachable), dry run and EXPLAIN sending nothing.
 
-use crate::exec_util::*;
-use crate::harness::kcsh;
+use crate::harness::*;
 
 fn run_kcsh(args: &[&str]) -> (Option<i32>, String, String) {
     let out = kcsh().args(args).output().expect("run kcsh");
@@ -15,6 +14,7 @@ fn run_kcsh(args: &[&str]) -> (Option<i32>, String, String) {
 
 #[test]
 fn create_describe_and_drop_through_the_binary() {
+    require_cluster!();
     let name = unique("it-bin");
     let _c = Cleanup(vec![name.clone()]);
     let create = format!(
@@ -81,6 +81,7 @@ fn create_describe_and_drop_through_the_binary() {
 
 #[test]
 fn validate_shows_its_table_and_exits_1() {
+    require_cluster!();
     let (code, stdout, stderr) = run_kcsh(&[
         "-e",
         "VALIDATE CONNECTOR WITH ('connector.class' = 'FileStreamSource')",
@@ -109,6 +110,7 @@ fn unreachable_cluster_exits_3_with_a_hint() {
 
 #[test]
 fn url_list_fails_over_to_a_live_worker() {
+    require_cluster!();
     let list = format!("http://127.0.0.1:9,{}", url());
     let (code, stdout, stderr) = run_kcsh(&["--url", &list, "-e", "SHOW CLUSTER"]);
     assert_eq!(code, Some(0), "{stderr}");

@@ -1,10 +1,11 @@
 //! Cluster-level statements against the real cluster: plugins, plugin config, loggers,
 //! SHOW CLUSTER, EXPLAIN (sends nothing).
 
-use crate::exec_util::*;
+use crate::harness::*;
 
 #[test]
 fn plugins_and_plugin_config() {
+    require_cluster!();
     let mut s = session();
     let out = ok(&mut s, "SHOW CONNECTOR PLUGINS");
     assert_eq!(table(&out, "plugins").0, vec!["Class", "Type", "Version"]);
@@ -44,6 +45,7 @@ fn plugins_and_plugin_config() {
 
 #[test]
 fn loggers_show_and_set() {
+    require_cluster!();
     let mut s = session();
     let out = ok(&mut s, "SHOW LOGGERS");
     assert_eq!(
@@ -77,6 +79,7 @@ fn loggers_show_and_set() {
 
 #[test]
 fn show_cluster() {
+    require_cluster!();
     let mut s = session();
     let out = ok(&mut s, "SHOW CLUSTER");
     assert_eq!(field(&out, "URL"), url());
@@ -87,6 +90,7 @@ fn show_cluster() {
 
 #[test]
 fn explain_sends_nothing_that_changes_state() {
+    require_cluster!();
     let mut s = session();
     let name = unique("it explain");
     let out = ok(

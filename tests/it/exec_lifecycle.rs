@@ -1,7 +1,7 @@
 //! Lifecycle statements against the real cluster: PAUSE/RESUME/STOP (one and bulk), RESTART
 //! forms, WAIT FOR (success, failure, timeout), offsets (source and sink), RESET TOPICS.
 
-use crate::exec_util::*;
+use crate::harness::*;
 
 fn create_source(s: &mut kcsh::exec::Session, name: &str, dir: &std::path::Path) -> String {
     let file = dir.join(format!("{}.txt", name.replace(' ', "_")));
@@ -19,6 +19,7 @@ fn create_source(s: &mut kcsh::exec::Session, name: &str, dir: &std::path::Path)
 
 #[test]
 fn pause_resume_stop_and_restarts() {
+    require_cluster!();
     let mut s = session();
     let dir = tempfile::tempdir().unwrap();
     let name = unique("it-lc");
@@ -75,6 +76,7 @@ fn pause_resume_stop_and_restarts() {
 
 #[test]
 fn bulk_statements_report_each_match() {
+    require_cluster!();
     let mut s = session();
     let prefix = unique("it-bulk");
     let names: Vec<String> = (0..3).map(|i| format!("{prefix}-{i}")).collect();
@@ -118,6 +120,7 @@ fn bulk_statements_report_each_match() {
 
 #[test]
 fn wait_fails_on_failed_task_and_times_out_with_last_state() {
+    require_cluster!();
     let mut s = session();
     let name = unique("it-wait-fail");
     let _c = Cleanup(vec![name.clone()]);
@@ -173,7 +176,24 @@ fn wait_fails_on_failed_task_and_times_out_with_last_state() {
     );
     assert_eq!(
         e.to_string(),
-        format!("Timed out after 2 s waiting for connector {paused} to run; last state: PAUSED")
+        format!(
+            "Timed out after 2 s waiting for connector {paused} to run; last state: PAUSED\n\
+             hint: resume it: RESUME CONNECTOR {paused};"
+        )
+    );
+    // A PAUSED connector does not run by itself: WAIT FOR says so instead of waiting out the
+    // timeout (it used to wait all of it).
+    let start = std::time::Instant::now();
+    let e = err(
+        &mut s,
+        &format!("WAIT FOR CONNECTOR \"{paused}\" TIMEOUT 60 SECONDS"),
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    assert!(
+        e.to_string().starts_with(&format!(
+            "Connector {paused} is PAUSED: it will not run until it is resumed"
+        )),
+        "{e}"
     );
     let e = err(
         &mut s,
@@ -184,6 +204,7 @@ fn wait_fails_on_failed_task_and_times_out_with_last_state() {
 
 #[test]
 fn source_offsets_show_alter_reset() {
+    require_cluster!();
     let mut s = session();
     let dir = tempfile::tempdir().unwrap();
     let name = unique("it-off-src");
@@ -241,6 +262,7 @@ fn source_offsets_show_alter_reset() {
 
 #[test]
 fn sink_offsets_and_topics_reset() {
+    require_cluster!();
     let mut s = session();
     let name = unique("it-off-sink");
     let _c = Cleanup(vec![name.clone()]);

@@ -6,8 +6,7 @@ use std::process::{Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::fault_proxy::{Fault, FaultProxy};
-use crate::harness::{self, ExtraWorker};
+use crate::harness::{self, ExtraWorker, FakeConnect as FaultProxy, Fault};
 
 /// Runs kcsh on `-e statement` through the proxy, with a short HTTP and retry timeout. Fails
 /// the test if kcsh is still running after `limit` (a hang), and kills it then.
@@ -70,6 +69,7 @@ const LIMIT: Duration = Duration::from_secs(30);
 
 #[test]
 fn rebalance_conflict_is_retried_then_succeeds() {
+    require_cluster!();
     let proxy = FaultProxy::start(&harness::test_url());
     proxy.then(Fault::Rebalance).then(Fault::Rebalance);
     let out = kcsh_through(&proxy, "SHOW CONNECTORS", LIMIT);
@@ -83,6 +83,7 @@ fn rebalance_conflict_is_retried_then_succeeds() {
 
 #[test]
 fn rebalance_that_never_clears_shows_connects_message() {
+    require_cluster!();
     let proxy = FaultProxy::start(&harness::test_url());
     proxy.always(Fault::Rebalance);
     let out = kcsh_through(&proxy, "SHOW CONNECTORS", LIMIT);
@@ -92,6 +93,7 @@ fn rebalance_that_never_clears_shows_connects_message() {
 
 #[test]
 fn request_timed_out_is_reported_and_a_create_is_not_sent_twice() {
+    require_cluster!();
     let proxy = FaultProxy::start(&harness::test_url());
     proxy.always(Fault::RequestTimedOut);
     let name = harness::unique_name("fault-timeout");
@@ -123,6 +125,7 @@ fn request_timed_out_is_reported_and_a_create_is_not_sent_twice() {
 
 #[test]
 fn a_hanging_worker_is_given_up_after_the_timeout() {
+    require_cluster!();
     let proxy = FaultProxy::start(&harness::test_url());
     proxy.always(Fault::Hang);
     let out = kcsh_through(&proxy, "SHOW CONNECTORS", LIMIT);
@@ -133,6 +136,7 @@ fn a_hanging_worker_is_given_up_after_the_timeout() {
 
 #[test]
 fn a_reset_connection_is_reported() {
+    require_cluster!();
     let proxy = FaultProxy::start(&harness::test_url());
     proxy.always(Fault::Reset);
     let out = kcsh_through(&proxy, "SHOW CONNECTORS", LIMIT);
@@ -144,6 +148,7 @@ fn a_reset_connection_is_reported() {
 
 #[test]
 fn malformed_json_is_reported_not_dumped() {
+    require_cluster!();
     let proxy = FaultProxy::start(&harness::test_url());
     proxy.always(Fault::MalformedJson);
     let out = kcsh_through(&proxy, "SHOW CONNECTORS", LIMIT);
@@ -153,6 +158,7 @@ fn malformed_json_is_reported_not_dumped() {
 
 #[test]
 fn a_truncated_body_is_reported() {
+    require_cluster!();
     let proxy = FaultProxy::start(&harness::test_url());
     proxy.always(Fault::Truncated);
     let out = kcsh_through(&proxy, "SHOW CONNECTORS", LIMIT);
@@ -163,6 +169,7 @@ fn a_truncated_body_is_reported() {
 
 #[test]
 fn an_html_error_page_becomes_status_and_text() {
+    require_cluster!();
     let proxy = FaultProxy::start(&harness::test_url());
     proxy.always(Fault::HtmlError);
     let out = kcsh_through(&proxy, "SHOW CONNECTORS", LIMIT);
@@ -174,6 +181,7 @@ fn an_html_error_page_becomes_status_and_text() {
 
 #[test]
 fn a_50_mb_body_does_not_break_kcsh() {
+    require_cluster!();
     let proxy = FaultProxy::start(&harness::test_url());
     proxy.always(Fault::HugeBody(50 * 1024 * 1024));
     let out = kcsh_through(&proxy, "SHOW CONNECTORS", Duration::from_secs(60));
@@ -206,6 +214,7 @@ fn kill_worker(worker: &ExtraWorker) {
 
 #[test]
 fn a_worker_killed_during_a_script_stops_it_and_says_what_was_applied() {
+    require_cluster!();
     let worker = ExtraWorker::start("fault-kill", &[]);
     let prefix = harness::unique_name("fk");
     let mut script = String::new();
@@ -265,6 +274,7 @@ fn a_worker_killed_during_a_script_stops_it_and_says_what_was_applied() {
 
 #[test]
 fn with_two_workers_the_next_statement_goes_through_the_survivor() {
+    require_cluster!();
     let group = harness::unique_name("fault-pair");
     let configs = format!("{group}-configs");
     let offsets = format!("{group}-offsets");
@@ -332,11 +342,16 @@ fn real_connector(prefix: &str) -> harness::ConnectorGuard {
 }
 
 fn exists(name: &str) -> bool {
-    harness::get(&format!("/connectors/{}", kcsh::plan::encode_segment(name))).0 == 200
+    harness::get(&format!(
+        "/connectors/{}",
+        kcsh::connect::request::encode_segment(name)
+    ))
+    .0 == 200
 }
 
 #[test]
 fn a_redirect_is_never_followed_and_names_where_it_points() {
+    require_cluster!();
     let worker = harness::test_url();
     for status in [
         "301 Moved Permanently",
@@ -382,6 +397,7 @@ fn a_redirect_is_never_followed_and_names_where_it_points() {
 
 #[test]
 fn an_html_page_with_200_is_never_a_success() {
+    require_cluster!();
     let guard = real_connector("fault-login");
     let proxy = FaultProxy::start(&harness::test_url());
     proxy.always(Fault::LoginPage);
@@ -404,6 +420,7 @@ fn an_html_page_with_200_is_never_a_success() {
 
 #[test]
 fn a_write_whose_answer_is_lost_may_have_been_applied() {
+    require_cluster!();
     let guard = real_connector("fault-lost");
     let proxy = FaultProxy::start(&harness::test_url());
     let pause = format!("PUT /connectors/{}/pause", guard.0);
@@ -450,6 +467,7 @@ fn a_write_whose_answer_is_lost_may_have_been_applied() {
 
 #[test]
 fn a_slow_body_ends_as_timed_out() {
+    require_cluster!();
     let proxy = FaultProxy::start(&harness::test_url());
     proxy.always(Fault::Drip);
     let started = Instant::now();
@@ -467,6 +485,7 @@ fn a_slow_body_ends_as_timed_out() {
 
 #[test]
 fn a_body_over_the_cap_is_refused_clearly() {
+    require_cluster!();
     let proxy = FaultProxy::start(&harness::test_url());
     proxy.always(Fault::HugeBody(65 * 1024 * 1024));
     let out = kcsh_through(&proxy, "SHOW CONNECTORS", LIMIT);
@@ -480,6 +499,7 @@ fn a_body_over_the_cap_is_refused_clearly() {
 
 #[test]
 fn names_that_are_not_one_path_segment_are_refused_before_anything_is_sent() {
+    require_cluster!();
     let proxy = FaultProxy::start(&harness::test_url());
     let with = "('connector.class'='FileStreamSource', 'topic'='t')";
     // (VALIDATE sends the name in the body only, never in a path: not in this list.)
@@ -553,5 +573,39 @@ fn an_unreachable_url_is_shown_without_its_userinfo() {
     assert!(
         all.contains(&format!("http://admin:[hidden]@127.0.0.1:{port}")),
         "{all}"
+    );
+}
+
+#[test]
+fn a_write_that_gets_no_answer_is_listed_as_may_have_been_applied() {
+    require_cluster!();
+    let guard = real_connector("fault-noanswer");
+    let proxy = FaultProxy::start(&harness::test_url());
+    proxy.then_for(&format!("PUT /connectors/{}/pause", guard.0), Fault::Hang);
+    let mut cmd = harness::kcsh();
+    cmd.args([
+        "--url",
+        &proxy.url(),
+        "--timeout",
+        "3",
+        "-e",
+        &format!("PAUSE CONNECTOR \"{}\"", guard.0),
+        "-e",
+        &format!("RESUME CONNECTOR \"{}\"", guard.0),
+    ]);
+    let started = Instant::now();
+    let out = run_bounded(cmd, LIMIT);
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("no answer within 3 s"), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.trim_start().starts_with("may have been applied") && l.contains("PAUSE")),
+        "the report lists it as such:\n{err}"
     );
 }

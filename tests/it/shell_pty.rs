@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession as Session;
-use expectrl::{Expect, Regex};
+use expectrl::{Expect, Needle, Regex};
 
-use crate::shell_common::{Env, cluster_url};
+use crate::harness::{Env, test_url as cluster_url};
 
 const UP: &str = "\x1b[A";
 
@@ -51,10 +51,11 @@ impl Repl {
         repl
     }
 
-    fn expect(&mut self, needle: &str) -> String {
+    /// Wait for `needle` (described as `what` if it never comes); the text before it.
+    fn wait_for<N: Needle>(&mut self, needle: N, what: &str) -> String {
         let found = self.session.expect(needle).unwrap_or_else(|e| {
             panic!(
-                "waiting for {needle:?}: {e}\nseen so far:\n{}",
+                "waiting for {what}: {e}\nseen so far:\n{}",
                 self.seen_text()
             )
         });
@@ -62,30 +63,18 @@ impl Repl {
         self.seen
             .extend_from_slice(found.get(0).unwrap_or_default());
         String::from_utf8_lossy(found.before()).into_owned()
+    }
+
+    fn expect(&mut self, needle: &str) -> String {
+        self.wait_for(needle, &format!("{needle:?}"))
     }
 
     fn expect_regex(&mut self, re: &str) -> String {
-        let found = self.session.expect(Regex(re)).unwrap_or_else(|e| {
-            panic!(
-                "waiting for /{re}/: {e}\nseen so far:\n{}",
-                self.seen_text()
-            )
-        });
-        self.seen.extend_from_slice(found.before());
-        self.seen
-            .extend_from_slice(found.get(0).unwrap_or_default());
-        String::from_utf8_lossy(found.before()).into_owned()
+        self.wait_for(Regex(re), &format!("/{re}/"))
     }
 
     fn expect_prompt(&mut self) -> String {
-        let found = self
-            .session
-            .expect(Regex(r"kcsh [^ ]+:\d+> "))
-            .unwrap_or_else(|e| panic!("waiting for the prompt: {e}\nseen:\n{}", self.seen_text()));
-        self.seen.extend_from_slice(found.before());
-        self.seen
-            .extend_from_slice(found.get(0).unwrap_or_default());
-        String::from_utf8_lossy(found.before()).into_owned()
+        self.wait_for(Regex(r"kcsh [^ ]+:\d+> "), "the prompt")
     }
 
     fn send(&mut self, text: &str) {
@@ -157,6 +146,7 @@ fn drop_connector(name: &str) {
 
 #[test]
 fn prompt_names_the_cluster_and_banner_shows_versions() {
+    require_cluster!();
     let url = cluster_url();
     let mut repl = Repl::start(true);
     let host = url.split("://").nth(1).unwrap().trim_end_matches('/');
@@ -179,6 +169,7 @@ fn prompt_names_the_cluster_and_banner_shows_versions() {
 
 #[test]
 fn multi_line_create_and_history_recall() {
+    require_cluster!();
     drop_connector("shell-pty-ml");
     let mut repl = Repl::start(true);
     repl.line("CREATE SOURCE CONNECTOR shell-pty-ml WITH (");
@@ -236,6 +227,7 @@ fn history_is_private_and_masks_secrets() {
 
 #[test]
 fn tab_completes_live_names_and_config_keys() {
+    require_cluster!();
     create("shell-pty-tabunique");
     let mut repl = Repl::start(true);
     repl.send("DESCRIBE CONNECTOR shell-pty-tabu\t");
@@ -253,6 +245,7 @@ fn tab_completes_live_names_and_config_keys() {
 
 #[test]
 fn ctrl_c_clears_the_line_and_cancels_a_request() {
+    require_cluster!();
     create("shell-pty-cancel");
     let env = Env::new();
     let out = env
@@ -283,6 +276,7 @@ fn ctrl_c_clears_the_line_and_cancels_a_request() {
 
 #[test]
 fn no_colour_codes_under_no_color_but_colour_otherwise() {
+    require_cluster!();
     create("shell-pty-colour");
     let sgr = regex_lite_sgr();
     let mut repl = Repl::start(true);
@@ -397,4 +391,49 @@ fn regex_lite_sgr() -> impl Fn(&str) -> bool {
         }
         false
     }
+}
+
+/// Issue 9 §6: Tab completes a class alias as the docs write it (only sinks in CREATE SINK)
+/// and, in ALTER ... SET (', the keys of that connector's own plugin (asked of the worker).
+#[test]
+fn tab_completes_class_aliases_and_the_altered_connectors_keys() {
+    require_cluster!();
+    create("shell-pty-alterkeys");
+    let mut repl = Repl::start(true);
+    tab_until(
+        &mut repl,
+        "CREATE SINK CONNECTOR x WITH ('connector.class' = 'FileStreamSi",
+        "'FileStreamSink",
+    );
+    tab_until(
+        &mut repl,
+        "ALTER CONNECTOR shell-pty-alterkeys SET ('fi",
+        "'file'",
+    );
+    repl.quit();
+    drop_connector("shell-pty-alterkeys");
+}
+
+/// Types `text`, presses Tab until `needle` shows, then drops the line. A live look-up is
+/// bounded (about a second) and a loaded worker may miss the bound: then Tab again.
+fn tab_until(repl: &mut Repl, text: &str, needle: &str) {
+    repl.send(&format!("{text}\t"));
+    repl.session
+        .set_expect_timeout(Some(Duration::from_secs(5)));
+    let completed = (0..5).any(|_| {
+        let found = repl.session.expect(needle).is_ok();
+        if !found {
+            repl.send("\t");
+        }
+        found
+    });
+    repl.session
+        .set_expect_timeout(Some(Duration::from_secs(30)));
+    assert!(
+        completed,
+        "Tab never showed {needle:?}:\n{}",
+        repl.seen_text()
+    );
+    repl.send("\x03");
+    repl.expect_prompt();
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::Stdio;
 
-use crate::shell_common::{Env, filters, transcript};
+use crate::harness::{Env, filters, transcript};
 
 fn run_e(env: &Env, statements: &[&str]) -> std::process::Output {
     let mut cmd = env.kcsh();
@@ -21,6 +21,7 @@ fn drop_quietly(env: &Env, name: &str) {
 
 #[test]
 fn execute_shows_plugins_in_ksql_layout() {
+    require_cluster!();
     let env = Env::new();
     let out = run_e(&env, &["SHOW CONNECTOR PLUGINS"]);
     assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
@@ -29,6 +30,7 @@ fn execute_shows_plugins_in_ksql_layout() {
 
 #[test]
 fn repeated_execute_runs_in_order() {
+    require_cluster!();
     let env = Env::new();
     drop_quietly(&env, "shell-e-src");
     let create = format!(
@@ -53,6 +55,7 @@ fn repeated_execute_runs_in_order() {
 
 #[test]
 fn file_stops_at_the_first_failure_and_reports() {
+    require_cluster!();
     let env = Env::new();
     drop_quietly(&env, "shell-f-src");
     let script = env.path("script.sql");
@@ -79,6 +82,7 @@ fn file_stops_at_the_first_failure_and_reports() {
 
 #[test]
 fn on_error_continue_runs_everything() {
+    require_cluster!();
     let env = Env::new();
     let out = env
         .kcsh()
@@ -93,6 +97,7 @@ fn on_error_continue_runs_everything() {
 
 #[test]
 fn stdin_script_with_json_output() {
+    require_cluster!();
     let env = Env::new();
     drop_quietly(&env, "shell-stdin-src");
     let mut child = env
@@ -242,6 +247,7 @@ fn create_text(env: &Env, name: &str) -> String {
 /// an undefined variable, a syntax error in a nested RUN SCRIPT. Reads are not "applied".
 #[test]
 fn failures_after_an_applied_statement_exit_1() {
+    require_cluster!();
     let env = Env::new();
     drop_quietly(&env, "shell-truth-src");
     let out = run_e(
@@ -298,6 +304,7 @@ fn failures_after_an_applied_statement_exit_1() {
 /// The statements of a nested RUN SCRIPT are reported one by one, to the caller's stderr.
 #[test]
 fn nested_scripts_report_each_statement() {
+    require_cluster!();
     let env = Env::new();
     std::fs::write(
         env.path("inner.sql"),
@@ -324,6 +331,7 @@ fn nested_scripts_report_each_statement() {
 /// the report says what was applied and what was not run, and the exit code is 128+15.
 #[test]
 fn sigterm_during_a_script_reports_then_exits_143() {
+    require_cluster!();
     use std::io::{BufRead, BufReader};
     let env = Env::new();
     drop_quietly(&env, "shell-sig-src");
@@ -359,4 +367,40 @@ fn sigterm_during_a_script_reports_then_exits_143() {
     assert!(err.contains("  applied  sig.sql, line 1"), "{err}");
     assert!(err.contains("  not run  sig.sql, line 3"), "{err}");
     assert!(err.contains("  not run  sig.sql, line 4"), "{err}");
+}
+
+/// A write whose answer was lost (the worker applied it, the connection dropped before the
+/// answer) is listed as "may have been applied", not FAILED, and the script stops: exit 1.
+#[test]
+fn a_lost_write_is_reported_as_may_have_been_applied() {
+    require_cluster!();
+    use crate::harness::{FakeConnect as FaultProxy, Fault};
+    let env = Env::new();
+    drop_quietly(&env, "shell-lost-src");
+    let out = run_e(&env, &[&create_text(&env, "shell-lost-src")]);
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    let proxy = FaultProxy::start(&crate::harness::test_url());
+    proxy.then_for(
+        "PUT /connectors/shell-lost-src/pause",
+        Fault::ForwardThenDrop,
+    );
+    let out = env
+        .kcsh()
+        .env("KCSH_URL", proxy.url())
+        .args(["-e", "PAUSE CONNECTOR shell-lost-src"])
+        .args(["-e", "RESUME CONNECTOR shell-lost-src"])
+        .output()
+        .unwrap();
+    drop_quietly(&env, "shell-lost-src");
+    let text = transcript(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("0 applied, 1 may have been applied, 0 failed, 1 not run:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  may have been applied  -e #1, line 1  PAUSE CONNECTOR"),
+        "{text}"
+    );
+    assert!(!text.contains("FAILED"), "{text}");
 }

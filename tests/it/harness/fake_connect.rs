@@ -1,6 +1,9 @@
-//! A small fault-injecting HTTP proxy for the fault tests: it sits between kcsh and the real
-//! worker on loopback and, for the next requests, answers with a scripted fault instead of
-//! forwarding. Std-only and deliberately simple: one thread per connection, `Connection: close`.
+//! The one in-process fake Connect, for what a real worker cannot show: an HTTP/1.1 server on
+//! a free loopback port that answers each request with, in order, a queued or permanent
+//! scripted [`Fault`], a canned answer for its method and path, a forward to a real worker (when
+//! started with one, as a fault-injecting proxy), or Connect's JSON 404. It records every
+//! request (line and body). Std-only and deliberately simple: one thread per connection,
+//! `Connection: close`.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -10,9 +13,11 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-/// What the proxy does with one request.
+/// What the fake does with one request instead of answering it normally.
 #[derive(Debug, Clone)]
 pub enum Fault {
+    /// Any status, content type, headers and body.
+    Answer(Answer),
     /// 409 with Connect's rebalance message.
     Rebalance,
     /// 500 with Connect's `Request timed out` message.
@@ -40,30 +45,85 @@ pub enum Fault {
     ForwardThenDrop,
 }
 
+/// A canned HTTP answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The status line's tail, e.g. `200 OK`.
+    pub status: String,
+    pub content_type: String,
+    /// Extra header lines without the line end, e.g. `Location: http://...`.
+    pub headers: Vec<String>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// `status` (e.g. `200 OK`) with a JSON body.
+    pub fn json(status: &str, body: &serde_json::Value) -> Answer {
+        Answer {
+            status: status.to_string(),
+            content_type: "application/json".into(),
+            headers: Vec::new(),
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    /// `status` with any body and content type.
+    pub fn raw(status: &str, content_type: &str, body: impl Into<Vec<u8>>) -> Answer {
+        Answer {
+            status: status.to_string(),
+            content_type: content_type.to_string(),
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+}
+
+/// One request as the fake saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// `GET /connectors?expand=status HTTP/1.1`
+    pub line: String,
+    pub body: String,
+}
+
 #[derive(Default)]
 struct State {
+    /// Canned answers by method and path (the query ignored), when nothing scripted applies.
+    routes: Mutex<Vec<(String, String, Answer)>>,
     /// Queued faults, each for the next request whose request line starts with its prefix.
     faults: Mutex<VecDeque<(String, Fault)>>,
     /// When set, every request gets this fault (the queue is ignored).
     always: Mutex<Option<Fault>>,
-    requests: Mutex<Vec<String>>,
+    requests: Mutex<Vec<Recorded>>,
     stop: AtomicBool,
     open: AtomicUsize,
 }
 
-/// A running proxy; stops accepting (and releases hung connections) when dropped.
-pub struct FaultProxy {
+/// A running fake; stops accepting (and releases hung connections) when dropped.
+pub struct FakeConnect {
     addr: SocketAddr,
     state: Arc<State>,
 }
 
-impl FaultProxy {
-    /// Starts a proxy on a free loopback port forwarding to `upstream` (`http://host:port`).
-    pub fn start(upstream: &str) -> FaultProxy {
-        let upstream = upstream
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_string();
+impl FakeConnect {
+    /// A fault-injecting proxy: a fake on a free loopback port that forwards what nothing
+    /// scripted or canned answers to the real worker at `upstream` (`http://host:port`).
+    pub fn start(upstream: &str) -> FakeConnect {
+        FakeConnect::spawn(Some(
+            upstream
+                .trim_start_matches("http://")
+                .trim_end_matches('/')
+                .to_string(),
+        ))
+    }
+
+    /// A fake with no worker behind it: canned answers ([`FakeConnect::route`]) and faults
+    /// only, Connect's JSON 404 for anything else.
+    pub fn canned() -> FakeConnect {
+        FakeConnect::spawn(None)
+    }
+
+    fn spawn(upstream: Option<String>) -> FakeConnect {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
         let addr = listener.local_addr().unwrap();
         let state = Arc::new(State::default());
@@ -78,12 +138,22 @@ impl FaultProxy {
                 let upstream = upstream.clone();
                 thread::spawn(move || {
                     state.open.fetch_add(1, Ordering::SeqCst);
-                    let _ = serve(conn, &upstream, &state);
+                    let _ = serve(conn, upstream.as_deref(), &state);
                     state.open.fetch_sub(1, Ordering::SeqCst);
                 });
             }
         });
-        FaultProxy { addr, state }
+        FakeConnect { addr, state }
+    }
+
+    /// Answer `method` on `path` (the query is ignored) with `answer` from now on.
+    pub fn route(&self, method: &str, path: &str, answer: Answer) -> &Self {
+        self.state
+            .routes
+            .lock()
+            .unwrap()
+            .push((method.to_string(), path.to_string(), answer));
+        self
     }
 
     pub fn url(&self) -> String {
@@ -114,11 +184,16 @@ impl FaultProxy {
 
     /// Request lines seen so far (`GET /connectors?expand=status HTTP/1.1`).
     pub fn requests(&self) -> Vec<String> {
+        self.recorded().into_iter().map(|r| r.line).collect()
+    }
+
+    /// Requests seen so far, with their bodies.
+    pub fn recorded(&self) -> Vec<Recorded> {
         self.state.requests.lock().unwrap().clone()
     }
 }
 
-impl Drop for FaultProxy {
+impl Drop for FakeConnect {
     fn drop(&mut self) {
         self.state.stop.store(true, Ordering::SeqCst);
         // Wake the accept loop so it sees `stop`.
@@ -167,13 +242,16 @@ fn respond(
     out.flush()
 }
 
-fn serve(conn: TcpStream, upstream: &str, state: &State) -> std::io::Result<()> {
+fn serve(conn: TcpStream, upstream: Option<&str>, state: &State) -> std::io::Result<()> {
     if state.stop.load(Ordering::SeqCst) {
         return Ok(());
     }
     let mut reader = BufReader::new(conn.try_clone()?);
     let (request_line, headers, body) = read_request(&mut reader)?;
-    state.requests.lock().unwrap().push(request_line.clone());
+    state.requests.lock().unwrap().push(Recorded {
+        line: request_line.clone(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    });
     let fault = match state.always.lock().unwrap().clone() {
         Some(f) => Some(f),
         None => {
@@ -186,7 +264,17 @@ fn serve(conn: TcpStream, upstream: &str, state: &State) -> std::io::Result<()> 
         }
     };
     match fault {
-        None => forward(&conn, upstream, &request_line, &headers, &body),
+        None => match (canned(state, &request_line), upstream) {
+            (Some(answer), _) => answer_with(&conn, &answer),
+            (None, Some(upstream)) => forward(&conn, upstream, &request_line, &headers, &body),
+            (None, None) => respond(
+                &conn,
+                "404 Not Found",
+                "application/json",
+                br#"{"error_code":404,"message":"HTTP 404 Not Found"}"#,
+            ),
+        },
+        Some(Fault::Answer(answer)) => answer_with(&conn, &answer),
         Some(Fault::Rebalance) => respond(
             &conn,
             "409 Conflict",
@@ -278,6 +366,9 @@ fn serve(conn: TcpStream, upstream: &str, state: &State) -> std::io::Result<()> 
             Ok(())
         }
         Some(Fault::ForwardThenDrop) => {
+            let Some(upstream) = upstream else {
+                return respond(&conn, "502 Bad Gateway", "text/plain", b"no worker behind");
+            };
             let sink = TcpStream::connect(upstream)?;
             let mut up = sink.try_clone()?;
             write!(up, "{request_line}\r\n")?;
@@ -296,6 +387,37 @@ fn serve(conn: TcpStream, upstream: &str, state: &State) -> std::io::Result<()> 
             Ok(())
         }
     }
+}
+
+/// The canned answer for a request line's method and path, if any.
+fn canned(state: &State, request_line: &str) -> Option<Answer> {
+    let mut parts = request_line.split(' ');
+    let method = parts.next()?;
+    let target = parts.next()?;
+    let path = target.split('?').next().unwrap_or(target);
+    state
+        .routes
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(m, p, _)| m == method && p == path)
+        .map(|(_, _, a)| a.clone())
+}
+
+fn answer_with(mut out: &TcpStream, answer: &Answer) -> std::io::Result<()> {
+    write!(
+        out,
+        "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        answer.status,
+        answer.content_type,
+        answer.body.len()
+    )?;
+    for h in &answer.headers {
+        write!(out, "{h}\r\n")?;
+    }
+    out.write_all(b"\r\n")?;
+    out.write_all(&answer.body)?;
+    out.flush()
 }
 
 /// Passes one request to the real worker and relays its whole answer.
@@ -319,4 +441,51 @@ fn forward(
     let mut out = client;
     out.write_all(&answer)?;
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fake itself, with no cluster: canned answers by method and path, scripted faults
+    /// first, a JSON 404 for the rest, and every request recorded with its body.
+    #[test]
+    fn the_fake_answers_canned_scripted_and_unknown_requests() {
+        let fake = FakeConnect::canned();
+        fake.route(
+            "GET",
+            "/connectors",
+            Answer::json("200 OK", &serde_json::json!(["a"])),
+        );
+        fake.then(Fault::Redirect("301 Moved Permanently", "http://x".into()));
+        kcsh::connect::client::install_crypto_provider();
+        let client = reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let get = |path: &str| {
+            let r = client.get(format!("{}{path}", fake.url())).send().unwrap();
+            let location = r
+                .headers()
+                .get("location")
+                .map(|l| l.to_str().unwrap().to_string());
+            (r.status().as_u16(), location, r.text().unwrap())
+        };
+        assert_eq!(get("/connectors").0, 301, "the queued fault comes first");
+        assert_eq!(
+            get("/connectors?expand=status"),
+            (200, None, r#"["a"]"#.into())
+        );
+        assert_eq!(get("/nope").0, 404);
+        let posted = client
+            .post(format!("{}/connectors", fake.url()))
+            .body("{\"name\":\"x\"}")
+            .send()
+            .unwrap();
+        assert_eq!(posted.status().as_u16(), 404, "no POST route");
+        let seen = fake.recorded();
+        assert_eq!(seen.len(), 4);
+        assert_eq!(seen[1].line, "GET /connectors?expand=status HTTP/1.1");
+        assert_eq!(seen[3].body, "{\"name\":\"x\"}");
+    }
 }

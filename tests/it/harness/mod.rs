@@ -1,0 +1,36 @@
+//! The one test-support module of the integration tests. No assertions about kcsh's behaviour
+//! live here, only what the tests stand on:
+//! - `cluster`: the shared test cluster from the environment `scripts/test` sets, skipping (or,
+//!   under `KCSH_TEST_REQUIRE_CLUSTER=1`, failing) a test that needs one when none is set, and
+//!   extra Connect workers on its Kafka;
+//! - `command`: the built `kcsh` in a pinned environment, transcripts and snapshot filters;
+//! - `http`: plain HTTP to a worker, polling, unique names, cleanup guards;
+//! - `session`: an in-process `Session` on the cluster and readers of its `Output`;
+//! - `fake_connect`: an in-process fake Connect on loopback (canned answers, scripted faults,
+//!   optionally forwarding to a real worker) for what a real worker cannot show.
+//!
+//! A test that needs the cluster starts with `require_cluster!();`.
+
+#![allow(dead_code, unused_imports)] // each test module uses a different subset
+
+pub mod cluster;
+pub mod command;
+pub mod fake_connect;
+pub mod http;
+pub mod session;
+
+pub use cluster::*;
+pub use command::*;
+pub use fake_connect::*;
+pub use http::*;
+pub use session::*;
+
+/// Return early, saying so on stderr, when no test cluster is configured (`KCSH_TEST_URL`);
+/// fail instead under `KCSH_TEST_REQUIRE_CLUSTER=1` (what `scripts/test` and CI set).
+macro_rules! require_cluster {
+    () => {
+        if !$crate::harness::cluster::available() {
+            return;
+        }
+    };
+}
