@@ -36,7 +36,9 @@ pub enum Flow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Done {
     pub flow: Flow,
-    /// It sent a request that changes state (and it was not a dry run): "applied".
+    /// Connect confirmed a write it sent (`Session::changed_state`, asked after the run):
+    /// "applied". False for reads, dry runs, EXPLAIN, client statements and writes that found
+    /// nothing to do (IF NOT EXISTS of an existing connector, DROP IF EXISTS of a missing one).
     pub changed: bool,
 }
 
@@ -190,7 +192,7 @@ impl Shell {
         out: &mut dyn Write,
     ) -> io::Result<Result<Done, Error>> {
         let ctx = render_context(stmt);
-        let changed = self.changes_state(stmt);
+        let writes = self.may_write(stmt);
         let result = match stmt {
             Statement::Client(ClientStatement::RunScript { .. }) => Err(Error::usage(
                 "RUN SCRIPT is run by the script driver, not by the shell",
@@ -198,10 +200,13 @@ impl Shell {
             Statement::Client(client) => client::run(self, client),
             _ => {
                 let owned = stmt.clone();
-                self.on_session(move |s| s.execute(&owned), changed)
+                self.on_session(move |s| s.execute(&owned), writes)
                     .map(Some)
             }
         };
+        // What happened, not what might have: the session's log of this statement.
+        let changed = !matches!(stmt, Statement::Client(_))
+            && self.session.as_ref().is_some_and(Session::changed_state);
         let done = Done {
             flow: flow_of(stmt),
             changed,
@@ -245,9 +250,10 @@ impl Shell {
         lent.result
     }
 
-    /// Whether `stmt` changes state on the worker when run now (a dry run changes nothing).
-    /// Asked of the executor (`exec::may_write`); client statements change nothing there.
-    pub fn changes_state(&mut self, stmt: &Statement) -> bool {
+    /// Whether `stmt` may change state on the worker when run now, asked before it runs: an
+    /// abandoned run of it "may have been applied". Asked of the executor (`exec::may_write`);
+    /// a dry run and client statements change nothing there. After a run, `Done::changed`.
+    fn may_write(&mut self, stmt: &Statement) -> bool {
         if matches!(stmt, Statement::Client(_)) {
             return false;
         }

@@ -301,6 +301,57 @@ fn failures_after_an_applied_statement_exit_1() {
     assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
 }
 
+/// "applied" is what Connect confirmed after the run, not what a statement might write: an
+/// IF NOT EXISTS that found the connector, an EXPLAIN, a DROP IF EXISTS of a missing
+/// connector and anything under `--dry-run` ran without changes.
+#[test]
+fn the_report_says_what_actually_happened() {
+    require_cluster!();
+    let env = Env::new();
+    drop_quietly(&env, "shell-happened-src");
+    let create = create_text(&env, "shell-happened-src");
+    let again = create.replace("CONNECTOR ", "CONNECTOR IF NOT EXISTS ");
+    let out = env
+        .kcsh()
+        .args(["--on-error", "continue"])
+        .args(["-e", &create, "-e", &again])
+        .args(["-e", "EXPLAIN DROP CONNECTOR shell-happened-src"])
+        .args(["-e", "DROP CONNECTOR IF EXISTS shell-happened-missing"])
+        .args(["-e", "DROP CONNECTOR shell-happened-missing"])
+        .output()
+        .unwrap();
+    let text = transcript(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("1 applied, 3 ran without changes, 1 failed, 0 not run"),
+        "{text}"
+    );
+    assert!(text.contains("  applied  -e #1, line 1"), "{text}");
+    for n in 2..=4 {
+        assert!(
+            text.contains(&format!("  ran      -e #{n}, line 1")),
+            "{text}"
+        );
+    }
+
+    drop_quietly(&env, "shell-happened-dry");
+    let out = env
+        .kcsh()
+        .args(["--dry-run", "--on-error", "continue"])
+        .args(["-e", &create_text(&env, "shell-happened-dry")])
+        .args(["-e", "DROP CONNECTOR shell-happened-src"])
+        .args(["-e", "DROP CONNECTOR shell-happened-missing"])
+        .output()
+        .unwrap();
+    drop_quietly(&env, "shell-happened-src");
+    let text = transcript(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("0 applied, 2 ran without changes, 1 failed, 0 not run"),
+        "{text}"
+    );
+}
+
 /// The statements of a nested RUN SCRIPT are reported one by one, to the caller's stderr.
 #[test]
 fn nested_scripts_report_each_statement() {
