@@ -18,6 +18,7 @@ pub mod repl;
 pub mod script;
 pub mod secrets;
 pub mod shell;
+pub mod vocab;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use crate::vocab::{ConnectorState, ConnectorType};
+
 /// `GET /`
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
 #[serde(default)]
@@ -69,8 +71,12 @@ pub struct ConnectorInfo {
     pub config: BTreeMap<String, String>,
     #[serde(default)]
     pub tasks: Vec<TaskId>,
-    #[serde(rename = "type", default)]
-    pub kind: Option<String>,
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::vocab::deserialize_type"
+    )]
+    pub kind: Option<ConnectorType>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
@@ -89,8 +95,12 @@ pub struct ConnectorStatus {
     pub connector: State,
     #[serde(default)]
     pub tasks: Vec<TaskState>,
-    #[serde(rename = "type", default)]
-    pub kind: Option<String>,
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::vocab::deserialize_type"
+    )]
+    pub kind: Option<ConnectorType>,
 }
 
 impl ConnectorStatus {
@@ -112,72 +122,6 @@ impl ConnectorStatus {
         } else {
             state.to_string()
         }
-    }
-}
-
-/// A connector's or task's state as Connect reports it (`AbstractStatus.State`), typed so that
-/// code matches variants, not labels; a state this version does not know is kept as written.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(from = "String", into = "String")]
-pub enum ConnectorState {
-    Running,
-    Paused,
-    Stopped,
-    Failed,
-    Restarting,
-    Destroyed,
-    /// No status yet (a connector just created), or `UNASSIGNED`.
-    #[default]
-    Unassigned,
-    Other(String),
-}
-
-impl ConnectorState {
-    /// Connect's label: `RUNNING`, `PAUSED`, ...
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConnectorState::Running => "RUNNING",
-            ConnectorState::Paused => "PAUSED",
-            ConnectorState::Stopped => "STOPPED",
-            ConnectorState::Failed => "FAILED",
-            ConnectorState::Restarting => "RESTARTING",
-            ConnectorState::Destroyed => "DESTROYED",
-            ConnectorState::Unassigned => "UNASSIGNED",
-            ConnectorState::Other(s) => s,
-        }
-    }
-}
-
-impl From<String> for ConnectorState {
-    fn from(label: String) -> Self {
-        match label.as_str() {
-            "RUNNING" => ConnectorState::Running,
-            "PAUSED" => ConnectorState::Paused,
-            "STOPPED" => ConnectorState::Stopped,
-            "FAILED" => ConnectorState::Failed,
-            "RESTARTING" => ConnectorState::Restarting,
-            "DESTROYED" => ConnectorState::Destroyed,
-            "UNASSIGNED" => ConnectorState::Unassigned,
-            _ => ConnectorState::Other(label),
-        }
-    }
-}
-
-impl From<&str> for ConnectorState {
-    fn from(label: &str) -> Self {
-        ConnectorState::from(label.to_string())
-    }
-}
-
-impl From<ConnectorState> for String {
-    fn from(state: ConnectorState) -> String {
-        state.as_str().to_string()
-    }
-}
-
-impl std::fmt::Display for ConnectorState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -21,13 +21,6 @@ fn s(text: impl Into<String>) -> Value {
     Value::String(text.into())
 }
 
-fn kind_name(kind: ConnectorType) -> &'static str {
-    match kind {
-        ConnectorType::Source => "source",
-        ConnectorType::Sink => "sink",
-    }
-}
-
 /// Connect's answer to a config write that failed validation (it then lists the errors as text).
 fn is_invalid_config(e: &ApiError) -> bool {
     matches!(e, ApiError::Status { status: 400, message }
@@ -320,12 +313,14 @@ impl Session {
         let plugin = self
             .find_plugin(class)?
             .ok_or_else(|| self.unknown_class(class))?;
-        let want = kind_name(kind);
+        let want = kind.label();
         if plugin.kind != want {
             return Err(Error::statement(format!(
-                "'{class}' is a {} connector, not a {want} connector\nhint: write {} CONNECTOR, \
-                 or leave out SOURCE/SINK and kcsh takes the type from the class",
+                "'{class}' is a {} connector, not a {want} connector",
                 plugin.kind,
+            ))
+            .with_hint(format!(
+                "write {} CONNECTOR, or leave out SOURCE/SINK and kcsh takes the type from the class",
                 plugin.kind.to_uppercase()
             )));
         }
@@ -467,11 +462,7 @@ pub(super) fn create_statement(
             span: Span::default(),
         })
         .collect();
-    let kind = match info.kind.as_deref() {
-        Some("source") => Some(ConnectorType::Source),
-        Some("sink") => Some(ConnectorType::Sink),
-        _ => None,
-    };
+    let kind = info.kind;
     Statement::CreateConnector(CreateConnector {
         or_replace: true,
         if_not_exists: false,
@@ -522,7 +513,7 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
             tasks: vec![],
-            kind: Some("source".into()),
+            kind: Some(ConnectorType::Source),
         };
         let Statement::CreateConnector(CreateConnector {
             name,
@@ -555,7 +546,7 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
             tasks: vec![],
-            kind: Some("source".into()),
+            kind: Some(ConnectorType::Source),
         };
         for compat in [false, true] {
             let stmt = create_statement("fs src", &info, &Masker::new(false), compat);

@@ -67,10 +67,6 @@ impl Session {
         like: Option<&str>,
     ) -> Result<Output, Error> {
         let all = self.all_connectors()?;
-        let want = kind.map(|k| match k {
-            ConnectorType::Source => "source",
-            ConnectorType::Sink => "sink",
-        });
         let mut rows = Vec::new();
         for (name, c) in &all {
             if let Some(p) = like
@@ -81,9 +77,9 @@ impl Session {
             let ctype = c
                 .info
                 .as_ref()
-                .and_then(|i| i.kind.clone())
-                .or_else(|| c.status.as_ref().and_then(|s| s.kind.clone()));
-            if want.is_some() && ctype.as_deref() != want {
+                .and_then(|i| i.kind)
+                .or_else(|| c.status.as_ref().and_then(|s| s.kind));
+            if kind.is_some() && ctype != kind {
                 continue;
             }
             let class = c
@@ -98,7 +94,7 @@ impl Session {
                 .unwrap_or_else(|| NO_STATUS.into());
             rows.push(vec![
                 s(name.clone()),
-                s(type_upper(ctype.as_deref())),
+                s(ctype.map_or("UNKNOWN", ConnectorType::keyword)),
                 s(class),
                 s(status),
             ]);
@@ -169,9 +165,8 @@ impl Session {
             .unwrap_or_default();
         let kind = info
             .kind
-            .clone()
-            .or(status.kind.clone())
-            .unwrap_or_else(|| "unknown".into());
+            .or(status.kind)
+            .map_or("unknown", ConnectorType::label);
 
         let mut fields = vec![
             (crate::output::Column::new("Name", "name"), s(name.clone())),

@@ -101,11 +101,8 @@ impl Property {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ConnectorType {
-    Source,
-    Sink,
-}
+/// `SOURCE` / `SINK`: Connect's vocabulary, shared with the model and the renderer.
+pub use crate::vocab::ConnectorType;
 
 /// Which connectors a lifecycle statement touches.
 #[derive(Debug, Clone, PartialEq)]
@@ -268,15 +265,6 @@ impl fmt::Display for PropertyList<'_> {
             }
             f.write_str(")")
         }
-    }
-}
-
-impl fmt::Display for ConnectorType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ConnectorType::Source => "SOURCE",
-            ConnectorType::Sink => "SINK",
-        })
     }
 }
 

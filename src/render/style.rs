@@ -60,7 +60,7 @@ pub fn paint(text: &str, colour: Colour, enabled: bool) -> String {
 /// RESTARTING yellow; FAILED red). Status texts such as `RUNNING (1/2 tasks RUNNING)` take
 /// the colour of their first word; `WARNING (0/2 ...)` is yellow.
 pub fn state_colour(state: &str) -> Option<Colour> {
-    use crate::connect::model::ConnectorState as S;
+    use crate::vocab::ConnectorState as S;
     let first = state.split_whitespace().next().unwrap_or("");
     match S::from(first) {
         S::Running => Some(Colour::Green),

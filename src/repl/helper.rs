@@ -157,12 +157,11 @@ impl KcshHelper {
                 Slot::NewConnectorName => Vec::new(),
                 Slot::PropertyKey => self.keys_for(e),
                 Slot::Value(key) if key == "connector.class" => {
-                    let kinds: &[&str] = match e.connector_type {
-                        Some(ConnectorType::Sink) => &["sink"],
-                        Some(ConnectorType::Source) => &["source"],
-                        None => &["source", "sink"],
+                    let kinds: Vec<&str> = match e.connector_type {
+                        Some(t) => vec![t.label()],
+                        None => ConnectorType::ALL.iter().map(|t| t.label()).collect(),
                     };
-                    self.quoted_plugin_classes(kinds)
+                    self.quoted_plugin_classes(&kinds)
                 }
                 Slot::Value(_) => Vec::new(),
                 Slot::PluginClass => self.quoted_plugin_classes(&[]),

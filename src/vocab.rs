@@ -1,0 +1,157 @@
+//! Connect's vocabulary, typed once and shared by the language (the AST's `SOURCE` / `SINK`),
+//! the REST model (what Connect answers) and the renderer (colours by state): connector types
+//! and connector/task states. Code matches variants, never labels. No I/O, no statements.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A connector's type: `SOURCE` in statements, `"source"` in Connect's answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConnectorType {
+    Source,
+    Sink,
+}
+
+impl ConnectorType {
+    pub const ALL: [ConnectorType; 2] = [ConnectorType::Source, ConnectorType::Sink];
+
+    /// Connect's label: `source`, `sink`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ConnectorType::Source => "source",
+            ConnectorType::Sink => "sink",
+        }
+    }
+
+    /// The keyword, as statements and ksqlDB's tables write it: `SOURCE`, `SINK`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ConnectorType::Source => "SOURCE",
+            ConnectorType::Sink => "SINK",
+        }
+    }
+
+    /// Connect's label (any case) as a type; `unknown` and plugin types such as `converter`
+    /// are not connector types.
+    pub fn from_label(label: &str) -> Option<ConnectorType> {
+        if label.eq_ignore_ascii_case("source") {
+            Some(ConnectorType::Source)
+        } else if label.eq_ignore_ascii_case("sink") {
+            Some(ConnectorType::Sink)
+        } else {
+            None
+        }
+    }
+}
+
+impl std::fmt::Display for ConnectorType {
+    /// The keyword (`SOURCE`, `SINK`), as the canonical statement text writes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.keyword())
+    }
+}
+
+impl Serialize for ConnectorType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
+    }
+}
+
+/// Connect's `type` field: `"source"` / `"sink"` become the type; `"unknown"` (a connector
+/// whose plugin is missing) or any other label decodes as `None` instead of failing the answer.
+pub fn deserialize_type<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<ConnectorType>, D::Error> {
+    let label: Option<String> = Option::deserialize(d)?;
+    Ok(label.as_deref().and_then(ConnectorType::from_label))
+}
+
+/// A connector's or task's state as Connect reports it (`AbstractStatus.State`), typed so that
+/// code matches variants, not labels; a state this version does not know is kept as written.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(from = "String", into = "String")]
+pub enum ConnectorState {
+    Running,
+    Paused,
+    Stopped,
+    Failed,
+    Restarting,
+    Destroyed,
+    /// No status yet (a connector just created), or `UNASSIGNED`.
+    #[default]
+    Unassigned,
+    Other(String),
+}
+
+impl ConnectorState {
+    /// Connect's label: `RUNNING`, `PAUSED`, ...
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConnectorState::Running => "RUNNING",
+            ConnectorState::Paused => "PAUSED",
+            ConnectorState::Stopped => "STOPPED",
+            ConnectorState::Failed => "FAILED",
+            ConnectorState::Restarting => "RESTARTING",
+            ConnectorState::Destroyed => "DESTROYED",
+            ConnectorState::Unassigned => "UNASSIGNED",
+            ConnectorState::Other(s) => s,
+        }
+    }
+}
+
+impl From<String> for ConnectorState {
+    fn from(label: String) -> Self {
+        match label.as_str() {
+            "RUNNING" => ConnectorState::Running,
+            "PAUSED" => ConnectorState::Paused,
+            "STOPPED" => ConnectorState::Stopped,
+            "FAILED" => ConnectorState::Failed,
+            "RESTARTING" => ConnectorState::Restarting,
+            "DESTROYED" => ConnectorState::Destroyed,
+            "UNASSIGNED" => ConnectorState::Unassigned,
+            _ => ConnectorState::Other(label),
+        }
+    }
+}
+
+impl From<&str> for ConnectorState {
+    fn from(label: &str) -> Self {
+        ConnectorState::from(label.to_string())
+    }
+}
+
+impl From<ConnectorState> for String {
+    fn from(state: ConnectorState) -> String {
+        state.as_str().to_string()
+    }
+}
+
+impl std::fmt::Display for ConnectorState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_decode_from_connect_labels_and_unknown_is_none() {
+        #[derive(Deserialize)]
+        struct T {
+            #[serde(default, deserialize_with = "deserialize_type")]
+            kind: Option<ConnectorType>,
+        }
+        let t: T = serde_json::from_str(r#"{"kind":"sink"}"#).unwrap();
+        assert_eq!(t.kind, Some(ConnectorType::Sink));
+        let t: T = serde_json::from_str(r#"{"kind":"unknown"}"#).unwrap();
+        assert_eq!(t.kind, None);
+        let t: T = serde_json::from_str(r#"{}"#).unwrap();
+        assert_eq!(t.kind, None);
+        assert_eq!(
+            serde_json::to_string(&ConnectorType::Source).unwrap(),
+            r#""source""#
+        );
+        assert_eq!(ConnectorType::Sink.to_string(), "SINK");
+    }
+}
