@@ -71,8 +71,9 @@ pub struct Options {
 
 /// Default of `WAIT FOR CONNECTOR` without `TIMEOUT`.
 const DEFAULT_WAIT: Duration = Duration::from_secs(60);
-/// How long the list of connector names used for completion is trusted.
-const NAMES_TTL: Duration = Duration::from_secs(10);
+/// How long the list of connector names used for completion is trusted (also by the REPL's
+/// [`crate::repl::catalog::Lookup`] for the shell session's snapshot).
+pub const NAMES_TTL: Duration = Duration::from_secs(10);
 
 /// A connection to one Connect cluster plus the session's settings and caches.
 #[derive(Debug)]

@@ -47,6 +47,9 @@ pub struct Shell {
     opts: exec::Options,
     /// `None` after a running request was abandoned; a new one is made when next needed.
     session: Option<Session>,
+    /// Counts the sessions made (a new one after SERVER or an abandoned request), so that
+    /// readers of the session's catalog know when to take the new one's.
+    generation: u64,
     /// `SET` calls forwarded to the session, replayed on a new session (SERVER, Ctrl-C).
     session_props: Vec<(String, String)>,
     pub vars: Variables,
@@ -80,6 +83,7 @@ impl Shell {
             settings,
             opts,
             session: Some(session),
+            generation: 0,
             session_props: Vec::new(),
             vars,
             renderer,
@@ -106,8 +110,17 @@ impl Shell {
                 session.set_property(k, v)?;
             }
             self.session = Some(session);
+            self.generation += 1;
         }
         Ok(self.session.as_mut().expect("just set"))
+    }
+
+    /// The session's read-only catalog (completion, banner) and the session's generation:
+    /// when the generation changes, the catalog is another session's. Makes the session when
+    /// the last was abandoned (no request: a session contacts nobody until it runs something).
+    pub fn catalog(&mut self) -> Result<(u64, exec::CatalogCache), Error> {
+        let catalog = self.session()?.catalog();
+        Ok((self.generation, catalog))
     }
 
     /// The worker URL in use (never waits: no request, no lock).
@@ -312,6 +325,7 @@ impl Shell {
         }
         self.settings = settings;
         self.session = Some(session);
+        self.generation += 1;
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 //! secrets masked, Ctrl-C to clear the line or abandon a running request, Ctrl-D to leave.
 //! Statements themselves run through [`Shell`], exactly as in scripts (RUN SCRIPT through the
 //! script driver). Nothing here waits on the network without a bound: the banner and Tab ask a
-//! [`catalog::Lookup`] of their own, the prompt's URL is a setting, a running statement is
+//! [`catalog::Lookup`] (the shell session's catalog snapshot, then a bounded reader), the prompt's URL is a setting, a running statement is
 //! abandoned on Ctrl-C; lines typed meanwhile are kept ([`typeahead`]) and run in order.
 //!
 //! Lines are read one `readline` at a time and the lexer decides after each whether the statement
@@ -55,7 +55,8 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
     }
     shell.interactive = true;
 
-    let lookup = Lookup::new(shell.reader()?);
+    let (mut generation, catalog) = shell.catalog()?;
+    let lookup = Lookup::new(catalog, shell.reader()?);
     let mut stdout = io::stdout();
     writeln!(stdout, "{}", banner(&shell.server_url(), &lookup, color)).ok();
 
@@ -131,12 +132,15 @@ pub fn run(mut shell: Shell) -> Result<ExitCode, Error> {
                     i.take(); // a Ctrl-C from before this input is not for it
                 }
                 let ran = run_text(&mut shell, &mut editor, &text);
-                // What completion knows may have changed (a new connector, another worker).
-                if ran.refresh
+                // What completion knows may have changed (a new connector, another worker, a
+                // new session after an abandoned request): read the session now in use.
+                if let Ok((now, catalog)) = shell.catalog()
+                    && (ran.refresh || now != generation)
                     && let Ok(reader) = shell.reader()
                     && let Some(h) = editor.helper_mut()
                 {
-                    h.source = Box::new(Lookup::new(reader));
+                    generation = now;
+                    h.source = Box::new(Lookup::new(catalog, reader));
                 }
                 if ran.flow == Flow::Exit {
                     break;
@@ -261,7 +265,7 @@ pub fn host_port(url: &str) -> &str {
 /// One line: kcsh version, the worker URL, Connect version, Kafka cluster id, a `HELP` hint.
 /// Waits at most [`BANNER_BOUND`] for the worker.
 fn banner(url: &str, lookup: &Lookup, color: bool) -> String {
-    let server = match lookup.ask(BANNER_BOUND, |s| s.server_info()) {
+    let server = match lookup.server_info(BANNER_BOUND) {
         Some(Ok(info)) => {
             let cluster = info
                 .kafka_cluster_id
