@@ -154,6 +154,13 @@ impl Client {
         if settings.insecure {
             builder = builder.tls_danger_accept_invalid_certs(true);
         }
+        if !settings.urls.iter().any(|u| needs_tls(u)) {
+            // Loading the platform's trust roots (hundreds of files under /etc/ssl/certs) is a
+            // sixth of a one-statement run; a client whose every URL is plain http never opens a
+            // TLS connection (fixed URLs, no redirects), so it gets an empty root store: were it
+            // ever asked to, it would refuse every certificate (fails closed).
+            builder = builder.tls_backend_preconfigured(no_trust_tls()?);
+        }
         let http = builder
             .build()
             .map_err(|e| Error::usage(format!("cannot set up the HTTP client: {e}")))?;
@@ -325,6 +332,24 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 
 /// TLS trouble: an unknown CA, a rejected or missing client certificate (with TLS 1.3 the
 /// server's alert arrives only after the handshake, when the answer is read).
+/// Whether a worker URL may need TLS: anything but a plain `http://` URL (so an unexpected
+/// scheme keeps the trust roots rather than losing them).
+fn needs_tls(url: &str) -> bool {
+    !url.get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+}
+
+/// A rustls configuration that trusts nothing, for clients that only speak plain http.
+fn no_trust_tls() -> Result<rustls::ClientConfig, Error> {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::usage(format!("cannot set up the HTTP client: {e}")))?
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth();
+    Ok(config)
+}
+
 fn is_tls_failure(cause: &str) -> bool {
     let w = cause.to_lowercase();
     w.contains("certificate") || w.contains("tls") || w.contains("handshake") || w.contains("alert")
@@ -1101,6 +1126,20 @@ mod tests {
         );
         let mut short: &[u8] = b"{\"a\":1}";
         assert_eq!(read_limited(&mut short, 0, 7, far).unwrap(), "{\"a\":1}");
+    }
+
+    #[test]
+    fn only_plain_http_urls_go_without_trust_roots() {
+        assert!(!needs_tls("http://localhost:8083"));
+        assert!(!needs_tls("HTTP://worker:8083/"));
+        assert!(needs_tls("https://worker:8443"));
+        assert!(needs_tls("HTTPS://worker"));
+        // Anything unexpected keeps the roots.
+        assert!(needs_tls("worker:8083"));
+        assert!(needs_tls("http:/x"));
+        assert!(needs_tls(""));
+        assert!(needs_tls("é"));
+        no_trust_tls().unwrap();
     }
 
     #[test]

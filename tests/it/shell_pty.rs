@@ -372,6 +372,20 @@ fn lines_typed_while_a_statement_runs_are_kept() {
     assert!(seen.contains("second"), "{seen}");
 }
 
+/// Lines pasted at the prompt without bracketed paste arrive in one read: all of them run, in
+/// order (before, the line editor kept the first and dropped the rest of its read buffer).
+#[test]
+fn lines_pasted_at_the_prompt_are_all_run() {
+    let url = silent_worker();
+    let mut repl = Repl::start_on(true, Some(&url));
+    repl.send("DEFINE p1 = 'pasted-1';\rDEFINE p2 = 'pasted-2';\rDEFINE p3 = 'pasted-3';\rSHOW VARIABLES;\r");
+    repl.expect_regex(r"p1 +\| pasted-1");
+    repl.expect_regex(r"p2 +\| pasted-2");
+    repl.expect_regex(r"p3 +\| pasted-3");
+    repl.expect_prompt();
+    repl.quit();
+}
+
 /// True if `text` holds an SGR (colour) escape such as `ESC[32m` or `ESC[38;5;10m`.
 fn regex_lite_sgr() -> impl Fn(&str) -> bool {
     |text: &str| {
