@@ -26,6 +26,12 @@ use std::process::ExitCode;
 use crate::error::Error;
 use crate::render::{Renderer, style};
 
+/// How long, after a signal, a script under `--embedded` has to print its report and stop the
+/// cluster before the cluster's guard does it and exits: well above `shell::cancel::GRACE`
+/// (how long a running statement gets before it is abandoned).
+#[cfg(unix)]
+const SCRIPT_SIGNAL_BOUND: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Run kcsh as the command line asks. An `Err` is printed by `main` and becomes its exit code
 /// ([`Error::exit_code`]); statement failures inside a script come back as `Ok(code)` after
 /// the script's own report. A closed stdout (`kcsh ... | head`) ends quietly with 0.
@@ -100,6 +106,9 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
                     shell::cancel::Interrupts::register(&[SIGINT, SIGTERM, SIGHUP])
                         .map_err(|e| Error::usage(format!("cannot handle signals: {e}")))?,
                 );
+                // Under --embedded the script answers first (report, then `_cluster` drops and
+                // stops the JVMs); the guard steps in only if the process has not ended by then.
+                embedded::defer_signals(SCRIPT_SIGNAL_BOUND);
             }
             let code = exit_quietly_on_broken_pipe(script::run_sources(
                 &mut shell,

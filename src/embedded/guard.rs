@@ -1,11 +1,14 @@
 //! The process guard of an embedded cluster: which JVMs one start owns, stopping them in order
 //! (worker, then broker, then the run dir) exactly once whoever asks first (`Drop`, a start
 //! error, or SIGINT/SIGTERM/SIGHUP through the handler installed here), and restoring the
-//! terminal on a signal exit. Starts nothing itself and knows nothing of Kafka's configuration.
+//! terminal on a signal exit. While a script runs ([`defer_signals`]) the script answers a
+//! signal first (its report, then `Drop` stops the cluster); the handler only stops the JVMs
+//! and exits if the process has not ended within a bound. Starts nothing itself and knows
+//! nothing of Kafka's configuration.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Once, Weak};
 use std::time::{Duration, Instant};
 
@@ -164,8 +167,22 @@ pub fn set_sigint_stops(stops: bool) {
     SIGINT_STOPS.store(stops, Ordering::SeqCst);
 }
 
+/// Milliseconds the handler leaves a signal to the script before it stops the cluster and
+/// exits itself; 0: it does at once (the default, also while the cluster starts).
+static DEFER_MS: AtomicU64 = AtomicU64::new(0);
+
+/// A script runs and answers SIGINT/SIGTERM/SIGHUP itself (report, exit 128+n, the cluster
+/// stopped as it drops). The handler then waits `bound` after the first signal and only if
+/// the process still runs (a report that cannot be written, a statement that will not let
+/// go), stops every live cluster and exits 128+signal: the JVMs are stopped in every case.
+pub fn defer_signals(bound: Duration) {
+    let ms = u64::try_from(bound.as_millis()).unwrap_or(u64::MAX).max(1);
+    DEFER_MS.store(ms, Ordering::SeqCst);
+}
+
 /// Stop every live cluster, restore the terminal, exit 128+signal: on SIGINT (see
-/// [`set_sigint_stops`]), SIGTERM, SIGHUP.
+/// [`set_sigint_stops`]), SIGTERM, SIGHUP; after a bound when a script answers them
+/// ([`defer_signals`]).
 pub(super) fn install_signal_handlers() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -175,19 +192,42 @@ pub(super) fn install_signal_handlers() {
             return;
         };
         std::thread::spawn(move || {
+            let mut deadline_set = false;
             for signal in signals.forever() {
+                let defer = DEFER_MS.load(Ordering::SeqCst);
+                if defer > 0 {
+                    if !deadline_set {
+                        deadline_set = true;
+                        std::thread::spawn(move || {
+                            std::thread::sleep(Duration::from_millis(defer));
+                            stop_all_and_exit(signal, terminal);
+                        });
+                    }
+                    continue;
+                }
                 if signal == SIGINT && !SIGINT_STOPS.load(Ordering::SeqCst) {
                     continue;
                 }
-                let live: Vec<Arc<Guard>> = lock(&LIVE).iter().filter_map(Weak::upgrade).collect();
-                for guard in live {
-                    guard.stop();
-                }
-                restore_terminal(terminal);
-                std::process::exit(128 + signal);
+                stop_all_and_exit(signal, terminal);
             }
         });
     });
+}
+
+#[cfg(unix)]
+type Terminal = Option<libc::termios>;
+#[cfg(not(unix))]
+type Terminal = Option<()>;
+
+/// Stop every live cluster (waiting for a stop already under way), restore the terminal and
+/// exit 128+signal.
+fn stop_all_and_exit(signal: i32, terminal: Terminal) -> ! {
+    let live: Vec<Arc<Guard>> = lock(&LIVE).iter().filter_map(Weak::upgrade).collect();
+    for guard in live {
+        guard.stop();
+    }
+    restore_terminal(terminal);
+    std::process::exit(128 + signal);
 }
 
 /// The terminal mode before any line editor changed it, to restore on a signal exit.

@@ -24,7 +24,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use guard::set_sigint_stops;
+pub use guard::{defer_signals, set_sigint_stops};
 pub use jars::{DEFAULT_KAFKA_VERSION, KafkaJars};
 pub use process::Lifetime;
 pub use run_dir::STATE_FILE;

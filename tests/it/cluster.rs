@@ -233,6 +233,92 @@ fn no_jvm_outlives_kcsh_on_sigterm_or_sigkill() {
     wait_jvms_gone(&pids, &run_dir, Duration::from_secs(10));
 }
 
+/// SIGTERM during a script under `--embedded`: the script answers first (the report, exit
+/// 128+15), then the cluster stops: no JVM and no run dir left. Before, the cluster's guard
+/// exited the process on the signal and no report was printed.
+#[cfg(target_os = "linux")]
+#[test]
+fn sigterm_during_an_embedded_script_reports_then_stops_the_cluster() {
+    require_cluster!();
+    use std::io::{BufRead, BufReader, Read};
+    let tmp = tempfile::tempdir().unwrap();
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let script = tmp.path().join("sig.sql");
+    std::fs::write(
+        &script,
+        format!(
+            "CREATE SOURCE CONNECTOR cluster-sig-src WITH ('connector.class' = 'FileStreamSource', \
+             'file' = '{}', 'topic' = 'cluster-sig');\n\
+             SERVER 'http://{}';\nSHOW CONNECTORS;\nSHOW PLUGINS;\n",
+            tmp.path().join("in.txt").display(),
+            silent.local_addr().unwrap()
+        ),
+    )
+    .unwrap();
+    let mut child = harness::kcsh_without_cluster()
+        .arg("--embedded")
+        .arg("-f")
+        .arg(&script)
+        .env("TMPDIR", tmp.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("Created connector"), "{first}");
+    let run_dir = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.join(kcsh::embedded::STATE_FILE).is_file())
+        .expect("the run dir");
+    let state = std::fs::read_to_string(run_dir.join(kcsh::embedded::STATE_FILE)).unwrap();
+    let pids: Vec<u32> = ["worker_pid=", "broker_pid="]
+        .iter()
+        .filter_map(|key| {
+            state
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|p| p.parse().ok())
+        })
+        .collect();
+    assert_eq!(pids.len(), 2, "{state}");
+    std::thread::sleep(Duration::from_millis(700));
+    // SAFETY: kill(2) on the child we spawned and have not reaped yet.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    // The report comes while the cluster still runs (before, the guard stopped the JVMs at the
+    // signal and exited, racing the report); the cluster stops after it.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut err = String::new();
+    while !err.contains("Stopped by SIGTERM.") {
+        if stderr.read_line(&mut err).unwrap() == 0 {
+            panic!("no report: {err}");
+        }
+    }
+    let worker_alive = jvm_alive(pids[0], &run_dir);
+    stderr.read_to_string(&mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        worker_alive,
+        "the worker was stopped before the report: {err}"
+    );
+    assert_eq!(status.code(), Some(143), "{err}");
+    assert!(err.contains("  applied  "), "{err}");
+    assert!(err.contains("sig.sql, line 1"), "{err}");
+    assert!(err.contains("  not run  "), "{err}");
+    wait_jvms_gone(&pids, &run_dir, Duration::from_secs(5));
+    assert!(
+        !run_dir.exists(),
+        "run dir {} left behind",
+        run_dir.display()
+    );
+}
+
 /// Stops a detached cluster (`kcsh --stop RUN_DIR`) when dropped.
 struct StopOnDrop(PathBuf);
 
