@@ -66,6 +66,22 @@ pub(super) struct Guard {
     progress: bool,
 }
 
+/// The last owner of a guard stops what it still owns: a start that unwinds (a panic anywhere
+/// between spawning a JVM and handing the cluster over) never leaves a JVM behind. A released
+/// (`--detach`) or already stopped guard owns nothing, so this stops nothing then.
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let procs = self
+            .state
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if let Some(procs) = procs {
+            procs.stop(self.progress);
+        }
+    }
+}
+
 static LIVE: Mutex<Vec<Weak<Guard>>> = Mutex::new(Vec::new());
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -260,3 +276,77 @@ fn saved_terminal() -> Option<()> {
 
 #[cfg(not(unix))]
 fn restore_terminal(_: Option<()>) {}
+
+#[cfg(test)]
+mod drop_tests {
+    use super::*;
+    use std::process::Command;
+
+    fn sleeper(log: PathBuf) -> Jvm {
+        use std::os::unix::process::CommandExt;
+        // Its own process group, as the JVMs are: stopping signals the group.
+        let child = Command::new("sleep")
+            .arg("60")
+            .process_group(0)
+            .spawn()
+            .expect("spawn sleep");
+        Jvm {
+            name: "worker",
+            child,
+            log,
+        }
+    }
+
+    fn alive(pid: u32) -> bool {
+        // A zombie is not alive: stop() waits for the child, so it is reaped.
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|s| !s.contains(") Z "))
+            .unwrap_or(false)
+    }
+
+    #[test]
+    fn a_guard_dropped_while_unwinding_stops_its_processes_and_a_released_one_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let run_dir = dir.path().join("run");
+        std::fs::create_dir_all(&run_dir).unwrap();
+        let guard = Guard::new(run_dir.clone(), false);
+        guard
+            .add(Role::Worker, sleeper(run_dir.join("w.log")))
+            .unwrap();
+        let pid = guard
+            .lock()
+            .as_ref()
+            .unwrap()
+            .get(Role::Worker)
+            .unwrap()
+            .pid();
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            let _owned = guard;
+            panic!("a start that fails by panicking");
+        }));
+        assert!(unwound.is_err());
+        assert!(!alive(pid), "the process outlived its guard");
+        assert!(!run_dir.exists(), "the run dir outlived its guard");
+
+        let run_dir = dir.path().join("run2");
+        std::fs::create_dir_all(&run_dir).unwrap();
+        let guard = Guard::new(run_dir.clone(), false);
+        guard
+            .add(Role::Worker, sleeper(run_dir.join("w.log")))
+            .unwrap();
+        let pid = guard
+            .lock()
+            .as_ref()
+            .unwrap()
+            .get(Role::Worker)
+            .unwrap()
+            .pid();
+        guard.release();
+        drop(guard);
+        assert!(
+            alive(pid),
+            "a released (detached) process must keep running"
+        );
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+    }
+}
