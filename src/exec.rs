@@ -189,6 +189,24 @@ impl Session {
         })
     }
 
+    /// A second session on this one's client (cloned: same settings and HTTP stack, nothing
+    /// locked or shared that could make one wait on the other) with a catalog of its own: for
+    /// look-ups that must never wait on this session (the REPL's completion and banner).
+    pub fn reader(&self) -> Session {
+        Session {
+            client: self.client.clone(),
+            opts: self.opts,
+            mode: Mode::Live,
+            offline: self.offline,
+            wait_timeout: self.wait_timeout,
+            defaults: self.defaults,
+            catalog: CatalogCache::default(),
+            log: Mutex::new(Vec::new()),
+            last: Vec::new(),
+            cancel: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
     /// A session that never sends anything (see [`check`]).
     pub fn offline() -> Result<Session, Error> {
         let settings = Settings {

@@ -97,9 +97,10 @@ impl Shell {
     }
 
     /// A second session on the same worker, for look-ups that must never wait on this one
-    /// (the REPL's completion and banner). It shares nothing with the shell's own session.
-    pub fn reader(&self) -> Result<Session, Error> {
-        Session::with_settings(&self.settings, self.opts)
+    /// (the REPL's completion and banner): [`Session::reader`] of the session in use, so no
+    /// client is built again (no certificate files read, no TLS set up) after each statement.
+    pub fn reader(&mut self) -> Result<Session, Error> {
+        Ok(self.session()?.reader())
     }
 
     /// The shell's session, a new one when the last was abandoned with a running request.

@@ -91,6 +91,25 @@ fn is_transient_conflict(e: &ApiError) -> bool {
     }
 }
 
+/// Another handle on the same connection settings and HTTP stack (reqwest's client is a shared
+/// handle: one connection pool, one runtime thread; a request that hangs on one handle never
+/// blocks another's). Settings that change later (timeouts, the worker that answered) are copied
+/// now, not shared. Cheap: no certificate files read, no TLS set up again.
+impl Clone for Client {
+    fn clone(&self) -> Client {
+        Client {
+            http: self.http.clone(),
+            urls: self.urls.clone(),
+            current: AtomicUsize::new(self.current.load(Ordering::Relaxed)),
+            basic: self.basic.clone(),
+            token: self.token.clone(),
+            timeout_ms: AtomicU64::new(self.timeout_ms.load(Ordering::Relaxed)),
+            retry_timeout_ms: AtomicU64::new(self.retry_timeout_ms.load(Ordering::Relaxed)),
+            max_body: self.max_body,
+        }
+    }
+}
+
 impl Client {
     /// Builds the HTTP client. Fails only on bad local settings (unreadable certificate files,
     /// invalid header names), never because the cluster is down.
