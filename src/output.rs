@@ -15,6 +15,24 @@ use serde_json::Value;
 
 use crate::error::Error;
 
+/// Longest first line of a trace shown where only its gist belongs (DESCRIBE's tables, WAIT
+/// FOR's errors), in characters.
+pub const TRACE_LINE_MAX: usize = 100;
+
+/// The first line of `text` (trimmed) at most `max` characters long, and whether anything was
+/// left out (further lines, or the rest of a longer line); a shortened line ends with ` ...`.
+/// The one rule for shortening traces and echoed statements.
+pub fn first_line(text: &str, max: usize) -> (String, bool) {
+    let mut lines = text.trim().lines();
+    let first = lines.next().unwrap_or("").trim_end();
+    let mut short: String = first.chars().take(max).collect();
+    let cut = short.len() < first.len() || lines.next().is_some();
+    if cut {
+        short.push_str(" ...");
+    }
+    (short, cut)
+}
+
 /// How results are printed. One `FromStr` serves the `--output` flag, the `OUTPUT` statement
 /// and `SET 'output'`; help and completion list [`Format::ALL`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

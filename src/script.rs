@@ -358,15 +358,9 @@ fn place(source: &Source, located: &Located) -> String {
     }
 }
 
+/// A statement's text as the report echoes it: its first line, at most 70 characters.
 fn first_line(text: &str) -> String {
-    let line = text.trim().lines().next().unwrap_or("").trim_end();
-    let more = text.trim().lines().nth(1).is_some();
-    let cut: String = line.chars().take(70).collect();
-    if cut.len() < line.len() || more {
-        format!("{cut} ...")
-    } else {
-        cut
-    }
+    crate::output::first_line(text, 70).0
 }
 
 fn summary(err: &mut dyn Write, records: &[Record]) -> io::Result<()> {

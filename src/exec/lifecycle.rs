@@ -408,19 +408,12 @@ impl Session {
 /// before takes a moment to show in the status).
 const HELD_GRACE: Duration = Duration::from_secs(3);
 
-/// Longest first line of a trace in an error, in characters (as the table renderer cuts).
-const TRACE_LINE_MAX: usize = 100;
-
 /// `:` and the trace's first line (cut as DESCRIBE cuts it), or nothing.
 fn trace_suffix(trace: Option<&str>) -> String {
     let Some(trace) = trace.map(str::trim).filter(|t| !t.is_empty()) else {
         return String::new();
     };
-    let first = trace.lines().next().unwrap_or("");
-    let mut short: String = first.chars().take(TRACE_LINE_MAX).collect();
-    if short.len() < trace.len() {
-        short.push_str(" ...");
-    }
+    let (short, _) = crate::output::first_line(trace, crate::output::TRACE_LINE_MAX);
     format!(":\n{short}")
 }
 

@@ -12,11 +12,8 @@ use serde_json::Value;
 
 use super::style::{Colour, paint, state_colour};
 use super::{Context, Renderer};
-use crate::output::{Block, Column, Output};
+use crate::output::{Block, Column, Output, TRACE_LINE_MAX, first_line};
 use crate::secrets::escape_control;
-
-/// Longest first line of a cut trace, in characters.
-const TRACE_LINE_MAX: usize = 100;
 
 pub fn render(out: &Output, ctx: &Context, r: &Renderer, w: &mut dyn Write) -> io::Result<()> {
     let mut cut_any = false;
@@ -45,7 +42,7 @@ pub fn render(out: &Output, ctx: &Context, r: &Renderer, w: &mut dyn Write) -> i
                     let label = column.title.as_str();
                     let mut text = cell_text(value);
                     if is_trace(label) && !ctx.full_traces {
-                        let (short, cut) = cut_trace(&text);
+                        let (short, cut) = first_line(&text, TRACE_LINE_MAX);
                         cut_any |= cut;
                         text = short;
                     }
@@ -135,7 +132,7 @@ fn build_table(
             let column = columns.get(i).map_or("", |c| c.title.as_str());
             let mut text = cell_text(value);
             if is_trace(column) && !ctx.full_traces {
-                let (short, cut) = cut_trace(&text);
+                let (short, cut) = first_line(&text, TRACE_LINE_MAX);
                 cut_any |= cut;
                 text = short;
             }
@@ -235,21 +232,6 @@ fn colour_state(label: &str, text: &str, color: bool) -> String {
         Some(c) if color && is_state_column(label) => paint(text, c, true),
         _ => text.to_string(),
     }
-}
-
-/// The first line of a trace, at most [`TRACE_LINE_MAX`] characters; `true` when anything was cut.
-fn cut_trace(trace: &str) -> (String, bool) {
-    let trimmed = trace.trim();
-    let first = trimmed.lines().next().unwrap_or("");
-    let mut cut = first.len() < trimmed.len();
-    let mut short: String = first.chars().take(TRACE_LINE_MAX).collect();
-    if short.len() < first.len() {
-        cut = true;
-    }
-    if cut {
-        short.push_str(" ...");
-    }
-    (short, cut)
 }
 
 #[cfg(test)]
