@@ -636,6 +636,11 @@ fn plugin_error(class: &str, e: ApiError) -> Error {
     }
 }
 
+/// A string cell or field value (the statement families build many).
+fn s(text: impl Into<String>) -> serde_json::Value {
+    serde_json::Value::String(text.into())
+}
+
 /// Upper-case plugin/connector type as ksqlDB shows it (`SOURCE`, `SINK`).
 fn type_upper(kind: Option<&str>) -> String {
     kind.unwrap_or("unknown").to_uppercase()

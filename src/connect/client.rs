@@ -77,7 +77,7 @@ pub struct Client {
 /// The only final 409 is "Connector X already exists". Seen on 4.3: a 500 "Request cannot be
 /// completed because a rebalance is expected" right after connectors are created, raised before
 /// the request does anything, so retrying it is safe too.
-fn is_transient_conflict(e: &ApiError) -> bool {
+pub fn is_transient_conflict(e: &ApiError) -> bool {
     match e {
         ApiError::Status {
             status: 409,

@@ -17,8 +17,13 @@ pub fn name_text(name: &Name, ksql_compat: bool) -> Result<String, Error> {
     }
     match name {
         Name::Plain(s) | Name::Quoted(s) => Ok(s),
-        Name::Var(v) => Err(Error::statement(format!("undefined variable ${{{v}}}"))),
+        Name::Var(v) => Err(undefined(&v)),
     }
+}
+
+/// A variable still unresolved when its statement runs.
+fn undefined(name: &str) -> Error {
+    Error::statement(format!("undefined variable ${{{name}}}"))
 }
 
 /// A literal as Connect wants config values: strings; numbers as written, booleans lower-case,
@@ -28,7 +33,7 @@ pub fn literal_text(lit: &Literal) -> Result<String, Error> {
         Literal::String(s) | Literal::Number(s) => Ok(s.clone()),
         Literal::Boolean(b) => Ok(b.to_string()),
         Literal::Null => Ok("null".into()),
-        Literal::Var(v) => Err(Error::statement(format!("undefined variable ${{{v}}}"))),
+        Literal::Var(v) => Err(undefined(v)),
     }
 }
 
@@ -42,7 +47,7 @@ pub fn literal_json(lit: &Literal) -> Result<Value, Error> {
             .unwrap_or_else(|| Value::String(n.clone()))),
         Literal::Boolean(b) => Ok(Value::Bool(*b)),
         Literal::Null => Ok(Value::Null),
-        Literal::Var(v) => Err(Error::statement(format!("undefined variable ${{{v}}}"))),
+        Literal::Var(v) => Err(undefined(v)),
     }
 }
 

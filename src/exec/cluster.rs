@@ -7,14 +7,11 @@ use serde_json::Value;
 use super::Session;
 use super::build;
 use super::http::Request;
+use super::s;
 use crate::connect::ApiError;
 use crate::connect::model::{LoggerLevel, ServerInfo, WorkerStatus};
 use crate::error::Error;
 use crate::output::{Block, Output};
-
-fn s(text: impl Into<String>) -> Value {
-    Value::String(text.into())
-}
 
 impl Session {
     /// `SHOW CLUSTER`: worker URL, version, commit, Kafka cluster id, health (3.9+).

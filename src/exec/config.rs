@@ -10,16 +10,13 @@ use serde_json::{Value, json};
 use super::Session;
 use super::build;
 use super::http::{Method, Request, connector_path, plugin_path};
+use super::s;
 use crate::connect::ApiError;
 use crate::connect::model::{ConfigInfos, ConnectorInfo};
 use crate::error::Error;
 use crate::lang::ast::{ConnectorType, CreateConnector, Literal, Name, Property, Span, Statement};
 use crate::output::{Block, Output};
 use crate::secrets::{self, Masker, Unmask};
-
-fn s(text: impl Into<String>) -> Value {
-    Value::String(text.into())
-}
 
 /// Connect's answer to a config write that failed validation (it then lists the errors as text).
 fn is_invalid_config(e: &ApiError) -> bool {

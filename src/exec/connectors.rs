@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::build;
 use super::http::{Method, Request, connector_path, plugin_path};
+use super::s;
 use super::{Mode, Session, not_found_text, plugin_error, type_upper};
 use crate::connect::ApiError;
 use crate::connect::model::{
@@ -20,10 +21,6 @@ use crate::output::{Block, Output};
 
 /// The status shown for a connector that Connect has no status for yet.
 const NO_STATUS: &str = "no status yet";
-
-fn s(text: impl Into<String>) -> Value {
-    Value::String(text.into())
-}
 
 impl Session {
     /// Every connector: the expanded listing (status and info in one call) merged with the

@@ -4,20 +4,15 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
 use super::build;
 use super::http::{Method, Request, connector_path};
+use super::s;
 use super::{Mode, Session};
 use crate::connect::ApiError;
 use crate::connect::model::{ConnectorOffsets, ConnectorState, ConnectorStatus, MessageBody};
 use crate::error::Error;
 use crate::lang::ast::{Lifecycle, Name, Property, Target};
 use crate::output::{Block, Output};
-
-fn s(text: impl Into<String>) -> Value {
-    Value::String(text.into())
-}
 
 fn verb(action: Lifecycle) -> (&'static str, &'static str) {
     match action {

@@ -11,14 +11,11 @@ use serde_json::Value;
 
 use super::Session;
 use super::http::{Method, Request};
+use super::s;
 use super::transport::{connector_segment, decode};
 use crate::error::Error;
 use crate::output::{Block, Output};
 use crate::secrets::Masker;
-
-fn s(text: impl Into<String>) -> Value {
-    Value::String(text.into())
-}
 
 impl Session {
     /// The dry-run result of a statement whose run recorded `writes`.

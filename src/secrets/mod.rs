@@ -24,11 +24,6 @@ pub use text::{escape_control, file_error_text, scrub};
 /// What a masked value shows.
 pub const HIDDEN: &str = "[hidden]";
 
-/// Whether a config key looks like it holds a secret, by name alone (no plugin definitions).
-pub fn is_secret_key(key: &str) -> bool {
-    is_secret_name(key)
-}
-
 /// Masks config values for display: a secret key's whole value, and passwords embedded in any
 /// value (URLs), unless `show` (`--show-secrets`).
 #[derive(Debug, Clone, Default)]

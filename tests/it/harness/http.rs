@@ -29,15 +29,16 @@ pub fn request(method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
     request_to(&test_url(), method, path, body)
 }
 
-/// [`request`] against any worker URL. Connect's transient answers during a rebalance (a 409
-/// "Cannot complete request", a 500 "rebalance is expected") are retried for up to 30 s, as
-/// kcsh itself does, so a test's own checks do not fail on a rebalance that other tests caused.
+/// [`request`] against any worker URL. Connect's transient answers during a rebalance are
+/// retried for up to 30 s, judged by kcsh's own rule (`is_transient_conflict`), so a test's
+/// own checks do not fail on a rebalance that other tests caused.
 pub fn request_to(url: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let (status, text) = request_once(url, method, path, body);
-        let transient = (status == 409 && !text.contains("already exists"))
-            || (status == 500 && text.contains("rebalance is expected"));
+        let transient = kcsh::connect::client::is_transient_conflict(
+            &kcsh::connect::ApiError::from_response(status, "", &text),
+        );
         if !transient || Instant::now() > deadline {
             return (status, serde_json::from_str(&text).unwrap_or(Value::Null));
         }
