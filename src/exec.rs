@@ -539,18 +539,9 @@ impl Session {
         if is_connector_not_found(&e) {
             return self.not_found(name);
         }
-        match &e {
-            // Jetty 12 (Kafka Connect 4.x) refuses `%2F`, `%25` and `%5C` in paths before Connect
-            // sees the request ("Ambiguous URI path encoding").
-            ApiError::Status {
-                status: 400,
-                message,
-            } if message.contains("Ambiguous URI") => Error::statement(format!(
-                "Kafka Connect cannot address connector \"{name}\" by URL: its web server \
-                     rejects the encoded '%' or '\\' in the name"
-            )),
-            _ => e.into(),
-        }
+        // A name Connect 4.x's web server would reject never gets here: the transport refuses
+        // it before sending (`refuse_unaddressable`).
+        e.into()
     }
 
     fn not_found(&self, name: &str) -> Error {

@@ -180,6 +180,23 @@ fn names_needing_percent_encoding_work_and_unaddressable_ones_are_refused() {
                 .starts_with("Kafka Connect cannot address connector \"50%\""),
             "{e}"
         );
+        // Writes too (Jetty answers them with an empty 400, once shown as a bare
+        // "HTTP 400 Bad Request"), and '\\' ("Suspicious Path Character"): refused before
+        // anything is sent, with the same words.
+        for stmt in [
+            "ALTER CONNECTOR \"50%\" RESET OFFSETS",
+            "PAUSE CONNECTOR \"50%\"",
+            "DROP CONNECTOR \"a\\b\"",
+            "DESCRIBE CONNECTOR \"a\\b\"",
+        ] {
+            let e = err(&mut s, stmt);
+            assert!(
+                e.to_string()
+                    .starts_with("Kafka Connect cannot address connector"),
+                "{stmt}: {e}"
+            );
+            assert!(e.to_string().contains("nothing was sent"), "{stmt}: {e}");
+        }
     }
 }
 
