@@ -28,6 +28,7 @@ mod catalog;
 mod cluster;
 mod config;
 mod connectors;
+mod guard;
 mod lifecycle;
 mod preview;
 mod transport;
@@ -43,6 +44,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use catalog::{Catalog, CatalogCache};
+pub use preview::{Basis, Change, Effect};
 pub use transport::{Exchange, Fate, Mode, NEEDS_CLUSTER};
 
 use crate::cli::ConnectionArgs;
@@ -93,6 +95,8 @@ pub struct Session {
     last: Vec<Exchange>,
     /// Set by the REPL's Ctrl-C: long waits (WAIT FOR) stop early instead of running on unseen.
     cancel: Arc<AtomicBool>,
+    /// Connectors a plan read, whose next live write must find them unchanged (guard.rs).
+    guard: Mutex<std::collections::BTreeMap<String, Basis>>,
 }
 
 /// The session settings exec owns (`SET 'name' = 'value'`), with their descriptions.
@@ -186,6 +190,7 @@ impl Session {
             log: Mutex::new(Vec::new()),
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
+            guard: Mutex::default(),
         })
     }
 
@@ -204,6 +209,7 @@ impl Session {
             log: Mutex::new(Vec::new()),
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
+            guard: Mutex::default(),
         }
     }
 
@@ -275,6 +281,13 @@ impl Session {
         {
             return Ok(names.clone());
         }
+        let mut names: Vec<String> = self.send_json(&Request::get("/connectors"))?;
+        names.sort();
+        Ok(names)
+    }
+
+    /// Every connector's name, read now (never the cache), sorted: what `--prune` compares.
+    pub fn connector_names_now(&self) -> Result<Vec<String>, Error> {
         let mut names: Vec<String> = self.send_json(&Request::get("/connectors"))?;
         names.sort();
         Ok(names)
@@ -380,10 +393,7 @@ impl Session {
             Statement::Explain(Explain(inner)) => (base, &**inner),
             other => (base, other),
         };
-        self.take_log();
-        self.mode = mode;
-        let result = self.dispatch(stmt);
-        self.last = self.take_log();
+        let result = self.run_in(mode, stmt);
         self.mode = base;
         match mode {
             Mode::Explain => {
@@ -396,12 +406,7 @@ impl Session {
             }
             Mode::DryRun => {
                 let out = result?;
-                let writes: Vec<Request> = self
-                    .last
-                    .iter()
-                    .filter(|e| e.fate == Fate::Recorded)
-                    .map(|e| e.request.clone())
-                    .collect();
+                let writes = self.recorded_writes();
                 if writes.is_empty() {
                     Ok(out)
                 } else {
@@ -410,6 +415,44 @@ impl Session {
             }
             Mode::Live | Mode::Offline => result,
         }
+    }
+
+    /// Runs `stmt` over the `mode` transport, keeping its exchanges as the last statement's.
+    fn run_in(&mut self, mode: Mode, stmt: &Statement) -> Result<Output, Error> {
+        self.take_log();
+        self.mode = mode;
+        let result = self.dispatch(stmt);
+        self.last = self.take_log();
+        result
+    }
+
+    /// The writes the last statement recorded instead of sending.
+    fn recorded_writes(&self) -> Vec<Request> {
+        self.last
+            .iter()
+            .filter(|e| e.fate == Fate::Recorded)
+            .map(|e| e.request.clone())
+            .collect()
+    }
+
+    /// A fleet plan's step: runs `stmt` as `--dry-run` does (reads sent, writes checked and
+    /// recorded) and describes each recorded write. Nothing changes state, whatever the
+    /// session's options; EXPLAIN plans nothing. Variables must already be resolved.
+    pub fn plan(&mut self, stmt: &Statement) -> Result<Vec<Effect>, Error> {
+        if self.offline || matches!(stmt, Statement::Explain(_)) {
+            return Ok(Vec::new());
+        }
+        let base = self.mode;
+        let result = self.run_in(Mode::DryRun, stmt);
+        self.mode = base;
+        result?;
+        let mut effects = Vec::new();
+        for req in self.recorded_writes() {
+            let mut effect = self.effect(&req)?;
+            effect.read = effect.basis.as_ref().map(|b| self.shown_basis(b));
+            effects.push(effect);
+        }
+        Ok(effects)
     }
 
     fn dispatch(&self, stmt: &Statement) -> Result<Output, Error> {

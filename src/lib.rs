@@ -13,6 +13,7 @@ pub mod help;
 pub mod hints;
 pub mod lang;
 pub mod output;
+pub mod plan;
 pub mod render;
 pub mod repl;
 pub mod script;
@@ -110,12 +111,12 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
                 // stops the JVMs); the guard steps in only if the process has not ended by then.
                 embedded::defer_signals(SCRIPT_SIGNAL_BOUND);
             }
-            let code = exit_quietly_on_broken_pipe(script::run_sources(
-                &mut shell,
-                &sources,
-                &mut std::io::stdout().lock(),
-                &mut std::io::stderr().lock(),
-            ))?;
+            let (out, err) = (&mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+            let code = exit_quietly_on_broken_pipe(match plan::Options::of(&cli) {
+                // -f with --dry-run, --prune or --plan-file: the scripts as one plan.
+                Some(opts) => plan::run(&mut shell, &sources, &opts, out, err),
+                None => script::run_sources(&mut shell, &sources, out, err),
+            })?;
             Ok(ExitCode::from(code))
         }
         None => {
