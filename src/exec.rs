@@ -864,6 +864,67 @@ mod tests {
         assert_eq!(seen.len(), 5, "GET / is cached: {seen:?}");
     }
 
+    /// Applying a plan: a connector whose config is not what the plan read is not written
+    /// (the guard re-reads it before the first write and refuses, sending nothing); one that
+    /// is what the plan read is written, and only its first write is checked.
+    #[test]
+    fn the_guard_refuses_a_write_over_a_connector_changed_since_the_plan() {
+        let fake = Fake::start(vec![
+            ("GET /", 200, r#"{"version":"4.1.0"}"#),
+            (
+                "GET /connectors/a/config",
+                200,
+                r#"{"connector.class":"FileStreamSink","name":"a","tasks.max":"3"}"#,
+            ),
+            (
+                "PATCH /connectors/a/config",
+                200,
+                r#"{"name":"a","config":{},"tasks":[]}"#,
+            ),
+        ]);
+        let mut s = fake.session();
+        let read = |tasks: &str| {
+            Basis::Config(
+                [
+                    ("connector.class", "FileStreamSink"),
+                    ("name", "a"),
+                    ("tasks.max", tasks),
+                ]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            )
+        };
+        s.guard([("a".to_string(), read("1"))].into());
+        let e = s
+            .execute(&parse("ALTER CONNECTOR a SET ('tasks.max' = '2')"))
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("changed after the plan read it (keys changed: tasks.max)"),
+            "{text}"
+        );
+        assert!(!text.contains('3'), "a value in the message: {text}");
+        assert!(!s.changed_state());
+        assert!(
+            !fake.seen().iter().any(|r| r.starts_with("PATCH")),
+            "{:?}",
+            fake.seen()
+        );
+        s.guard([("a".to_string(), read("3"))].into());
+        s.execute(&parse("ALTER CONNECTOR a SET ('tasks.max' = '2')"))
+            .unwrap();
+        s.execute(&parse("ALTER CONNECTOR a SET ('tasks.max' = '4')"))
+            .unwrap();
+        let seen = fake.seen();
+        let patches = seen.iter().filter(|r| r.starts_with("PATCH")).count();
+        let reads = seen
+            .iter()
+            .filter(|r| r.starts_with("GET /connectors/a/config"))
+            .count();
+        assert_eq!((patches, reads), (2, 2), "{seen:?}");
+    }
+
     #[test]
     fn alter_uses_patch_from_3_8() {
         let fake = Fake::start(vec![

@@ -44,14 +44,25 @@ pub struct Options {
 
 impl Options {
     /// The plan options of the command line, when it asks for a plan: `-f` with `--dry-run`,
-    /// `--prune` or `--plan-file` (a plain `-f` runs its statements as a script).
-    pub fn of(cli: &Cli) -> Option<Options> {
+    /// `--prune` or `--plan-file` (a plain `-f` runs its statements as a script). `--prune`
+    /// and `--plan-file` without `-f` are usage errors.
+    pub fn of(cli: &Cli) -> Result<Option<Options>, Error> {
+        if cli.file.is_empty() {
+            let flag = match (&cli.prune, &cli.plan_file) {
+                (Some(_), _) => "--prune",
+                (None, Some(_)) => "--plan-file",
+                (None, None) => return Ok(None),
+            };
+            return Err(Error::usage(format!(
+                "{flag} needs -f FILE|DIR: the scripts that declare the connectors"
+            )));
+        }
         let wanted = cli.dry_run || cli.prune.is_some() || cli.plan_file.is_some();
-        (!cli.file.is_empty() && wanted).then(|| Options {
+        Ok(wanted.then(|| Options {
             dry_run: cli.dry_run,
             prune: cli.prune.clone(),
             plan_file: cli.plan_file.clone(),
-        })
+        }))
     }
 }
 
