@@ -7,7 +7,8 @@
 //! - `http`: plain HTTP to a worker, polling, unique names, cleanup guards;
 //! - `session`: an in-process `Session` on the cluster and readers of its `Output`;
 //! - `fake_connect`: an in-process fake Connect on loopback (canned answers, scripted faults,
-//!   optionally forwarding to a real worker) for what a real worker cannot show.
+//!   optionally forwarding to a real worker) for what a real worker cannot show;
+//! - `postgres`: a throwaway PostgreSQL (logical decoding on) for the real-connector tests.
 //!
 //! A test that needs the cluster starts with `require_cluster!();`.
 
@@ -17,6 +18,7 @@ pub mod cluster;
 pub mod command;
 pub mod fake_connect;
 pub mod http;
+pub mod postgres;
 pub mod session;
 
 pub use cluster::*;
@@ -30,6 +32,16 @@ pub use session::*;
 macro_rules! require_cluster {
     () => {
         if !$crate::harness::cluster::available() {
+            return;
+        }
+    };
+}
+
+/// Return early, saying so on stderr, when PostgreSQL's binaries are missing; fail instead under
+/// `KCSH_TEST_REQUIRE_CLUSTER=1` (`scripts/test` installs them).
+macro_rules! require_postgres {
+    () => {
+        if !$crate::harness::postgres::available() {
             return;
         }
     };
