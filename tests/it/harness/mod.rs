@@ -9,7 +9,8 @@
 //! - `plugin_cluster`: one separate embedded cluster for tests that install plugins or restart
 //!   its worker (started on first use, locked per test, stopped at exit);
 //! - `fake_connect`: an in-process fake Connect on loopback (canned answers, scripted faults,
-//!   optionally forwarding to a real worker) for what a real worker cannot show.
+//!   optionally forwarding to a real worker) for what a real worker cannot show;
+//! - `postgres`: a throwaway PostgreSQL (logical decoding on) for the real-connector tests.
 //!
 //! A test that needs the cluster starts with `require_cluster!();`.
 
@@ -20,6 +21,7 @@ pub mod command;
 pub mod fake_connect;
 pub mod http;
 pub mod plugin_cluster;
+pub mod postgres;
 pub mod session;
 
 pub use cluster::*;
@@ -34,6 +36,16 @@ pub use session::*;
 macro_rules! require_cluster {
     () => {
         if !$crate::harness::cluster::available() {
+            return;
+        }
+    };
+}
+
+/// Return early, saying so on stderr, when PostgreSQL's binaries are missing; fail instead under
+/// `KCSH_TEST_REQUIRE_CLUSTER=1` (`scripts/test` installs them).
+macro_rules! require_postgres {
+    () => {
+        if !$crate::harness::postgres::available() {
             return;
         }
     };
