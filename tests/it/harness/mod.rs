@@ -6,6 +6,8 @@
 //! - `command`: the built `kcsh` in a pinned environment, transcripts and snapshot filters;
 //! - `http`: plain HTTP to a worker, polling, unique names, cleanup guards;
 //! - `session`: an in-process `Session` on the cluster and readers of its `Output`;
+//! - `plugin_cluster`: one separate embedded cluster for tests that install plugins or restart
+//!   its worker (started on first use, locked per test, stopped at exit);
 //! - `fake_connect`: an in-process fake Connect on loopback (canned answers, scripted faults,
 //!   optionally forwarding to a real worker) for what a real worker cannot show;
 //! - `postgres`: a throwaway PostgreSQL (logical decoding on) for the real-connector tests.
@@ -18,6 +20,7 @@ pub mod cluster;
 pub mod command;
 pub mod fake_connect;
 pub mod http;
+pub mod plugin_cluster;
 pub mod postgres;
 pub mod session;
 
@@ -25,6 +28,7 @@ pub use cluster::*;
 pub use command::*;
 pub use fake_connect::*;
 pub use http::*;
+pub use plugin_cluster::*;
 pub use session::*;
 
 /// Return early, saying so on stderr, when no test cluster is configured (`KCSH_TEST_URL`);
