@@ -19,6 +19,8 @@ mod exec_trust;
 mod faults;
 mod fuzz_corpus;
 mod kafka_client;
+mod plugins;
+mod real_connectors;
 mod secrets;
 mod shell_pty;
 mod shell_script;
