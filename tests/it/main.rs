@@ -19,6 +19,7 @@ mod exec_trust;
 mod faults;
 mod fuzz_corpus;
 mod plan;
+mod kafka_client;
 mod plugins;
 mod real_connectors;
 mod secrets;
