@@ -17,6 +17,7 @@
 
 pub mod files;
 pub mod model;
+pub mod syntax;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
