@@ -20,6 +20,7 @@ mod exec_trust;
 mod faults;
 mod fuzz_corpus;
 mod kafka_client;
+mod plan;
 mod plugins;
 mod real_connectors;
 mod secrets;
