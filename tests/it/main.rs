@@ -21,3 +21,4 @@ mod fuzz_corpus;
 mod secrets;
 mod shell_pty;
 mod shell_script;
+mod watch;
