@@ -280,3 +280,26 @@ fn a_tick_that_gets_no_answer_is_given_up_within_its_bound() {
     );
     assert!(took < Duration::from_secs(20), "{took:?}");
 }
+
+/// A WATCH never ends, so a plan refuses it (it would otherwise plan as one read, then run
+/// forever when applied), before anything is read or sent.
+#[test]
+fn a_plan_refuses_a_watch() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.sql"), "WATCH SHOW CONNECTORS;\n").unwrap();
+    let out = kcsh_without_cluster()
+        .arg("--url")
+        .arg(NO_CLUSTER_URL)
+        .arg("-f")
+        .arg(dir.path())
+        .arg("--dry-run")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("a plan cannot hold a WATCH"),
+        "{}",
+        transcript(&out)
+    );
+}
