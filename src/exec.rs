@@ -28,6 +28,7 @@ mod catalog;
 mod cluster;
 mod config;
 mod connectors;
+mod install;
 mod lifecycle;
 mod preview;
 mod transport;
@@ -93,6 +94,9 @@ pub struct Session {
     last: Vec<Exchange>,
     /// Set by the REPL's Ctrl-C: long waits (WAIT FOR) stop early instead of running on unseen.
     cancel: Arc<AtomicBool>,
+    /// What the statement running now would do outside the REST API (INSTALL PLUGIN's fetch
+    /// and restart), recorded instead of done under EXPLAIN, dry run and `--check`.
+    effects: Mutex<Vec<String>>,
 }
 
 /// The session settings exec owns (`SET 'name' = 'value'`), with their descriptions.
@@ -186,6 +190,7 @@ impl Session {
             log: Mutex::new(Vec::new()),
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
+            effects: Mutex::new(Vec::new()),
         })
     }
 
@@ -204,6 +209,7 @@ impl Session {
             log: Mutex::new(Vec::new()),
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
+            effects: Mutex::new(Vec::new()),
         }
     }
 
@@ -381,6 +387,7 @@ impl Session {
             other => (base, other),
         };
         self.take_log();
+        self.effects.lock().unwrap().clear();
         self.mode = mode;
         let result = self.dispatch(stmt);
         self.last = self.take_log();
@@ -389,9 +396,11 @@ impl Session {
             Mode::Explain => {
                 result?;
                 let reqs: Vec<Request> = self.last.iter().map(|e| e.request.clone()).collect();
+                let mut text = self.explain_requests(&reqs);
+                install::append_effects(&mut text, &self.effects.lock().unwrap());
                 Ok(Output::new("explain").with(crate::output::Block::Text {
                     name: "requests".into(),
-                    text: self.explain_requests(&reqs),
+                    text,
                 }))
             }
             Mode::DryRun => {
@@ -472,6 +481,9 @@ impl Session {
                 level,
                 cluster,
             }) => self.set_logger(logger, level, *cluster),
+            Statement::InstallPlugin(InstallPlugin { coordinates }) => {
+                self.install_plugin(coordinates)
+            }
             Statement::Explain(_) => Err(Error::usage("EXPLAIN cannot explain an EXPLAIN")),
             Statement::Client(_) => Err(Error::usage(
                 "this is a client command: the shell runs it, not the session",

@@ -86,6 +86,8 @@ statements! {
     ShowLoggers(ShowLoggers),
     /// `SET LOGGER 'name' = 'LEVEL' [FOR CLUSTER]`
     SetLogger(SetLogger),
+    /// `INSTALL PLUGIN 'group:artifact:version'` (into kcsh's own worker).
+    InstallPlugin(InstallPlugin),
     /// `EXPLAIN statement`
     Explain(Explain),
     /// A statement kcsh handles itself, without the cluster.
@@ -303,6 +305,19 @@ visits!(DescribePlugin, plugin);
 impl fmt::Display for DescribePlugin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DESCRIBE PLUGIN {}", quote_string(&self.plugin))
+    }
+}
+
+/// `INSTALL PLUGIN 'group:artifact:version'`: Maven coordinates, checked when run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstallPlugin {
+    pub coordinates: String,
+}
+visits!(InstallPlugin, coordinates);
+
+impl fmt::Display for InstallPlugin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "INSTALL PLUGIN {}", quote_string(&self.coordinates))
     }
 }
 
