@@ -81,9 +81,9 @@ impl Coordinates {
     }
 }
 
-/// Where a plugin of these coordinates lives in the cache.
-pub fn cached_dir(coords: &Coordinates) -> Result<PathBuf, Error> {
-    Ok(plugins::cache_dir()?.join(coords.dir_name()))
+/// Where a plugin of these coordinates lives in the plugin cache `cache`.
+pub fn cached_dir(cache: &Path, coords: &Coordinates) -> PathBuf {
+    cache.join(coords.dir_name())
 }
 
 /// How an installed plugin was put together.
@@ -106,10 +106,13 @@ pub struct Installed {
 }
 
 /// What INSTALL PLUGIN would fetch, for EXPLAIN and dry runs.
-pub fn describe_fetch(coords: &Coordinates) -> Result<String, Error> {
-    let dir = cached_dir(coords)?;
-    Ok(if dir.is_dir() {
-        format!("use {coords} already in the plugin cache at {}", dir.display())
+pub fn describe_fetch(cache: &Path, coords: &Coordinates) -> String {
+    let dir = cached_dir(cache, coords);
+    if dir.is_dir() {
+        format!(
+            "use {coords} already in the plugin cache at {}",
+            dir.display()
+        )
     } else {
         format!(
             "fetch {} with Maven (else {coords} and its runtime dependencies minus the jars \
@@ -117,19 +120,20 @@ pub fn describe_fetch(coords: &Coordinates) -> Result<String, Error> {
             coords.archive(),
             dir.display()
         )
-    })
+    }
 }
 
-/// Fetch `coords` into the cache unless it is there; `libs` is the worker's class path
+/// Fetch `coords` into the plugin cache `cache` unless it is there; `libs` is the worker's class path
 /// directory (what it provides). Fails, leaving the cache as it was, when Maven fails or the
 /// artifact declares no Connect plugin.
 pub fn fetch(
+    cache: &Path,
     coords: &Coordinates,
     libs: &Path,
     say: &dyn Fn(&str),
     stop: Option<&AtomicBool>,
 ) -> Result<Installed, Error> {
-    let dest = cached_dir(coords)?;
+    let dest = cached_dir(cache, coords);
     if dest.is_dir() {
         return Ok(Installed {
             plugin: plugins::inspect(&dest),
@@ -137,15 +141,17 @@ pub fn fetch(
             packaging: Packaging::Cached,
         });
     }
-    let cache = dest.parent().expect("the cache dir has a parent").to_path_buf();
     let staging_root = cache.with_file_name("plugins-staging");
-    for dir in [&cache, &staging_root] {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            Error::statement(format!("cannot create {} ({e})", dir.display()))
-        })?;
+    for dir in [cache, staging_root.as_path()] {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::statement(format!("cannot create {} ({e})", dir.display())))?;
     }
     super::jars::remove_abandoned_fetches(&staging_root);
-    let staging = staging_root.join(format!("{}.partial-{}", coords.dir_name(), std::process::id()));
+    let staging = staging_root.join(format!(
+        "{}.partial-{}",
+        coords.dir_name(),
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&staging);
     let result = fetch_into(coords, libs, &staging, say, stop);
     let installed = match result {
@@ -251,22 +257,25 @@ fn maven_error(coords: &Coordinates, failure: Failure, dependencies: bool) -> Er
     };
     let (detail, errors) = match failure {
         Failure::NotInstalled => {
-            return Error::statement(format!(
+            return Error::statement(
                 "INSTALL PLUGIN fetches with Maven, and `mvn` is not on PATH; nothing was \
-                 installed. Fix: install it (on Debian/Ubuntu `apt-get install maven`)"
-            ));
+                 installed. Fix: install it (on Debian/Ubuntu `apt-get install maven`)",
+            );
         }
         Failure::Spawn(e) => (format!("Maven could not be started: {e}"), String::new()),
         Failure::TimedOut(limit) => (
-            format!("Maven did not finish within {} s and was stopped", limit.as_secs()),
+            format!(
+                "Maven did not finish within {} s and was stopped",
+                limit.as_secs()
+            ),
             String::new(),
         ),
         Failure::Cancelled => ("cancelled".into(), String::new()),
         Failure::Failed { cause, errors, .. } => (
             match cause {
-                Cause::MissingArtifact => format!(
-                    "Maven Central has no {coords}: check the group, artifact and version"
-                ),
+                Cause::MissingArtifact => {
+                    format!("Maven Central has no {coords}: check the group, artifact and version")
+                }
                 Cause::Unreachable => "Maven could not reach Maven Central (offline, or \
                                        blocked by a proxy): connect, or configure Maven's \
                                        proxy in ~/.m2/settings.xml, and try again"
@@ -307,7 +316,10 @@ pub fn remove_provided(dir: &Path, libs: &Path) -> usize {
         .unwrap_or_default();
     let mut removed = 0;
     for jar in plugins::jars_of(dir) {
-        let name = jar.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = jar
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if artifact_id(&name).is_some_and(|a| provided.contains(a))
             && std::fs::remove_file(&jar).is_ok()
         {
@@ -323,11 +335,22 @@ mod tests {
 
     #[test]
     fn coordinates_are_three_plain_parts() {
-        let c: Coordinates = "io.debezium:debezium-connector-postgres:3.6.1.Final".parse().unwrap();
+        let c: Coordinates = "io.debezium:debezium-connector-postgres:3.6.1.Final"
+            .parse()
+            .unwrap();
         assert_eq!(c.group, "io.debezium");
-        assert_eq!(c.dir_name(), "io.debezium_debezium-connector-postgres_3.6.1.Final");
-        assert_eq!(c.archive(), "io.debezium:debezium-connector-postgres:3.6.1.Final:tar.gz:plugin");
-        assert_eq!(c.to_string(), "io.debezium:debezium-connector-postgres:3.6.1.Final");
+        assert_eq!(
+            c.dir_name(),
+            "io.debezium_debezium-connector-postgres_3.6.1.Final"
+        );
+        assert_eq!(
+            c.archive(),
+            "io.debezium:debezium-connector-postgres:3.6.1.Final:tar.gz:plugin"
+        );
+        assert_eq!(
+            c.to_string(),
+            "io.debezium:debezium-connector-postgres:3.6.1.Final"
+        );
         for bad in [
             "",
             "a:b",
@@ -345,7 +368,10 @@ mod tests {
             assert!(e.is(crate::error::ErrorKind::Usage), "{bad:?}");
             assert!(e.message.contains("group:artifact:version"), "{bad:?}");
         }
-        assert!(" a:b:1 ".parse::<Coordinates>().is_ok(), "surrounding blanks are trimmed");
+        assert!(
+            " a:b:1 ".parse::<Coordinates>().is_ok(),
+            "surrounding blanks are trimmed"
+        );
     }
 
     #[test]
@@ -367,7 +393,11 @@ mod tests {
     #[test]
     fn jars_the_worker_provides_are_left_out() {
         let libs = tempfile::tempdir().unwrap();
-        for jar in ["jackson-databind-2.21.2.jar", "kafka-clients-4.3.0.jar", "slf4j-api-1.7.36.jar"] {
+        for jar in [
+            "jackson-databind-2.21.2.jar",
+            "kafka-clients-4.3.0.jar",
+            "slf4j-api-1.7.36.jar",
+        ] {
             std::fs::write(libs.path().join(jar), "").unwrap();
         }
         let plugin = tempfile::tempdir().unwrap();
@@ -386,12 +416,18 @@ mod tests {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, ["my-connector-1.0.jar", "postgresql-42.7.11.jar"], "other versions of provided jars go too");
+        assert_eq!(
+            left,
+            ["my-connector-1.0.jar", "postgresql-42.7.11.jar"],
+            "other versions of provided jars go too"
+        );
     }
 
     #[test]
     fn the_dependency_pom_names_only_the_plugin() {
         let pom = dependency_pom(&"a.b:c:1.0".parse().unwrap());
-        assert!(pom.contains("<groupId>a.b</groupId><artifactId>c</artifactId><version>1.0</version>"));
+        assert!(
+            pom.contains("<groupId>a.b</groupId><artifactId>c</artifactId><version>1.0</version>")
+        );
     }
 }

@@ -165,7 +165,10 @@ mod tests {
         let out = "\u{1b}[0m\u{1b}[0m[ERROR] Plugin x could not be resolved: offline -> [Help 1]\n\
                    [ERROR] \n[ERROR] Re-run Maven using the -X switch.\n\
                    [ERROR] [Help 1] http://cwiki.apache.org/x\n";
-        assert_eq!(errors(out), "Plugin x could not be resolved: offline -> [Help 1]");
+        assert_eq!(
+            errors(out),
+            "Plugin x could not be resolved: offline -> [Help 1]"
+        );
         assert_eq!(errors("a\nb"), "a\nb");
     }
 
@@ -182,7 +185,10 @@ mod tests {
             ),
             Cause::Unreachable
         );
-        assert_eq!(cause("[ERROR] Could not transfer artifact: Unknown host"), Cause::Unreachable);
+        assert_eq!(
+            cause("[ERROR] Could not transfer artifact: Unknown host"),
+            Cause::Unreachable
+        );
         assert_eq!(cause("[ERROR] something else"), Cause::Other);
     }
 }

@@ -32,8 +32,8 @@ use std::sync::Arc;
 
 pub use guard::{defer_signals, set_sigint_stops};
 pub use jars::{DEFAULT_KAFKA_VERSION, KafkaJars};
-pub use own::OwnWorker;
 pub use overrides::{ClapParser as WorkerPropertyParser, WorkerProperty};
+pub use own::OwnWorker;
 pub use process::Lifetime;
 pub use run_dir::STATE_FILE;
 

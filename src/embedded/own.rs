@@ -197,7 +197,11 @@ impl OwnWorker {
         let entries: Vec<(&str, String)> = state
             .iter()
             .map(|(k, v)| {
-                let v = if k == "worker_pid" { pid.to_string() } else { v.clone() };
+                let v = if k == "worker_pid" {
+                    pid.to_string()
+                } else {
+                    v.clone()
+                };
                 (k.as_str(), v)
             })
             .collect();
@@ -247,7 +251,10 @@ impl OwnWorker {
                 )));
             }
             if waited > next_note {
-                say(&format!("still waiting for the worker ({} s) …", waited.as_secs()));
+                say(&format!(
+                    "still waiting for the worker ({} s) …",
+                    waited.as_secs()
+                ));
                 next_note += Duration::from_secs(15);
             }
             std::thread::sleep(Duration::from_millis(250));

@@ -35,9 +35,37 @@ pub(super) fn append_effects(text: &mut String, effects: &[String]) {
     }
 }
 
+/// The plugin cache the worker loads: this kcsh's, or the one of the kcsh that started it
+/// (another `XDG_CACHE_HOME`); none for a `--worker-config` file naming its own plugin.path.
+fn plugin_cache_of(worker: &OwnWorker) -> Result<std::path::PathBuf, Error> {
+    let mine = plugins::cache_dir()?;
+    if worker.plugin_path.contains(&mine) {
+        return Ok(mine);
+    }
+    worker
+        .plugin_path
+        .iter()
+        .find(|p| p.ends_with("kcsh/plugins"))
+        .cloned()
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "the worker at {} does not load kcsh's plugin cache: its plugin.path (from its \
+                 --worker-config file) does not include {}. Fix: add that directory to \
+                 plugin.path in the file and start the worker again",
+                redact_url(&worker.url),
+                mine.display()
+            ))
+        })
+}
+
 /// The classes that make the plugin, shortly: its connectors (or first classes) and a count.
 fn summary(plugin: &plugins::Plugin) -> String {
-    let shown: Vec<&str> = plugin.evidence().iter().take(3).map(String::as_str).collect();
+    let shown: Vec<&str> = plugin
+        .evidence()
+        .iter()
+        .take(3)
+        .map(String::as_str)
+        .collect();
     let more = plugin.declared.len().saturating_sub(shown.len());
     match more {
         0 => shown.join(", "),
@@ -48,7 +76,10 @@ fn summary(plugin: &plugins::Plugin) -> String {
 impl Session {
     pub(super) fn install_plugin(&self, text: &str) -> Result<Output, Error> {
         let coords: Coordinates = text.parse()?;
-        let before = self.all_plugins()?;
+        if self.mode == Mode::Offline {
+            // `--check`: which worker runs it is not known yet; fails as every request does.
+            self.all_plugins()?;
+        }
         let url = self.client.url().to_string();
         let worker = OwnWorker::find(&url).ok_or_else(|| {
             Error::usage(format!(
@@ -63,19 +94,11 @@ impl Session {
             )
         })?;
         worker.check_restartable()?;
-        let cache = plugins::cache_dir()?;
-        if !worker.plugin_path.iter().any(|p| *p == cache) {
-            return Err(Error::usage(format!(
-                "the worker at {} does not load kcsh's plugin cache: its plugin.path (from its \
-                 --worker-config file) does not include {}. Fix: add that directory to \
-                 plugin.path in the file and start the worker again",
-                redact_url(&url),
-                cache.display()
-            )));
-        }
+        let cache = plugin_cache_of(&worker)?;
+        let before = self.all_plugins()?;
         if self.mode != Mode::Live {
             let effects = vec![
-                install::describe_fetch(&coords)?,
+                install::describe_fetch(&cache, &coords),
                 format!(
                     "restart the Connect worker at {} (pid {}, run dir {}) and wait until GET \
                      /connector-plugins lists the plugin",
@@ -91,18 +114,15 @@ impl Session {
         let progress = self.opts.progress;
         let say = |m: &str| {
             if progress {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "{}",
-                    crate::secrets::escape_control(m)
-                );
+                let _ = writeln!(std::io::stderr(), "{}", crate::secrets::escape_control(m));
             }
         };
         let started = Instant::now();
-        let installed = install::fetch(&coords, &worker.libs(), &say, Some(&self.cancel))?;
+        let installed = install::fetch(&cache, &coords, &worker.libs(), &say, Some(&self.cancel))?;
         let fetch_time = started.elapsed();
         let wanted = installed.plugin.evidence();
-        let listed = |list: &[PluginInfo]| wanted.iter().all(|c| list.iter().any(|p| p.class == *c));
+        let listed =
+            |list: &[PluginInfo]| wanted.iter().all(|c| list.iter().any(|p| p.class == *c));
         // A plugin fetched just now is always loaded by a restart, even if another plugin
         // directory provides the same classes; one already in the cache only if not listed.
         if installed.packaging == Packaging::Cached && listed(&before) {
@@ -111,9 +131,9 @@ impl Session {
                 installed.dir.display()
             )));
         }
-        let restarted = worker.restart(&say).and_then(|took| {
-            self.wait_listed(&installed, &listed).map(|()| took)
-        });
+        let restarted = worker
+            .restart(&say)
+            .and_then(|took| self.wait_listed(&installed, &listed).map(|()| took));
         let took = match restarted {
             Ok(took) => took,
             Err(e) => return Err(self.roll_back(&coords, &installed, &worker, e, &say)),
@@ -128,7 +148,11 @@ impl Session {
                 ),
                 Packaging::Cached => "from the cache".to_string(),
             },
-            if installed.packaging == Packaging::Cached { "found" } else { "fetched" },
+            if installed.packaging == Packaging::Cached {
+                "found"
+            } else {
+                "fetched"
+            },
             fetch_time.as_secs_f64(),
             summary(&installed.plugin),
             took.as_secs_f64()
@@ -174,7 +198,9 @@ impl Session {
     ) -> Error {
         let _ = std::fs::remove_dir_all(&installed.dir);
         let back = match worker.restart(say) {
-            Ok(_) => "removed it from the plugin cache and restarted the worker without it".to_string(),
+            Ok(_) => {
+                "removed it from the plugin cache and restarted the worker without it".to_string()
+            }
             Err(e) => format!(
                 "removed it from the plugin cache; restarting the worker without it failed too: {}",
                 e.message

@@ -33,8 +33,8 @@ pub struct ParseOptions {
 
 /// Words that can start a statement other than a client command.
 const STATEMENT_WORDS: &[&str] = &[
-    "ALTER", "CREATE", "DEFINE", "DESCRIBE", "DROP", "EXPLAIN", "INSTALL", "LIST", "PAUSE", "RESTART",
-    "RESUME", "SET", "SHOW", "STOP", "UNDEFINE", "UNSET", "VALIDATE", "WAIT",
+    "ALTER", "CREATE", "DEFINE", "DESCRIBE", "DROP", "EXPLAIN", "INSTALL", "LIST", "PAUSE",
+    "RESTART", "RESUME", "SET", "SHOW", "STOP", "UNDEFINE", "UNSET", "VALIDATE", "WAIT",
 ];
 
 /// Every word that can start a statement, sorted: [`STATEMENT_WORDS`] and the client commands'
