@@ -15,7 +15,8 @@ Exit codes:
   1  a statement failed (Connect's message is printed)
   2  usage or syntax error
   3  the cluster is unreachable (before any statement was applied), or the
-     embedded cluster could not be started";
+     embedded cluster could not be started
+  4  --dry-run of -f: the plan has changes pending (0 when it has none)";
 
 /// kcsh, the Kafka Connect shell: manage Kafka Connect clusters with ksqlDB-style statements.
 #[derive(Debug, Parser)]
@@ -30,9 +31,20 @@ pub struct Cli {
     )]
     pub execute: Vec<String>,
 
-    /// Run the statements in FILE and exit (`-` reads standard input).
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
-    pub file: Option<PathBuf>,
+    /// Run the statements in FILE and exit (`-` reads standard input). Takes several files and
+    /// directories (a directory's `*.sql` files, in name order); all are parsed before any runs.
+    #[arg(short = 'f', long = "file", value_name = "FILE", num_args = 1..)]
+    pub file: Vec<PathBuf>,
+
+    /// With -f: plan and apply the scripts as a whole, and drop the connectors on the cluster
+    /// whose names match PATTERN (LIKE: `%`, `_`) that the scripts do not declare.
+    #[arg(long, value_name = "PATTERN", requires = "file")]
+    pub prune: Option<String>,
+
+    /// With -f --dry-run: save the plan in FILE; with -f (apply): apply only if planning again
+    /// gives exactly that plan, against a cluster that has not changed since.
+    #[arg(long, value_name = "FILE", requires = "file")]
+    pub plan_file: Option<PathBuf>,
 
     /// Parse and plan the statements without contacting any cluster; print `OK: N statements`
     /// or the first error (exit 0 or 2).
@@ -139,6 +151,50 @@ pub struct ConnectionArgs {
     /// How long to retry requests refused during a rebalance (409).
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub retry_timeout: u64,
+
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+}
+
+/// Where and how to reach the Kafka brokers (SHOW TOPICS, PRINT); resolved in `kafka::config`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct KafkaArgs {
+    /// Kafka bootstrap servers, for the statements that read Kafka (`--embedded` sets it).
+    #[arg(long, value_name = "HOST:PORT[,...]", env = "KCSH_BOOTSTRAP")]
+    pub bootstrap: Option<String>,
+
+    /// Connect to Kafka over TLS (implied by --kafka-ca-cert and --kafka-client-cert).
+    #[arg(long)]
+    pub kafka_tls: bool,
+
+    /// Trust this CA certificate (PEM) for Kafka TLS [default: the system's roots].
+    #[arg(long, value_name = "FILE")]
+    pub kafka_ca_cert: Option<PathBuf>,
+
+    /// Client certificate (PEM) for Kafka mutual TLS.
+    #[arg(long, value_name = "FILE", requires = "kafka_client_key")]
+    pub kafka_client_cert: Option<PathBuf>,
+
+    /// Private key (PEM) of the Kafka client certificate.
+    #[arg(long, value_name = "FILE", requires = "kafka_client_cert")]
+    pub kafka_client_key: Option<PathBuf>,
+
+    /// SASL mechanism for Kafka: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 [default: PLAIN].
+    #[arg(long, value_name = "MECHANISM", value_parser = mechanism_parser)]
+    pub kafka_sasl_mechanism: Option<crate::kafka::Mechanism>,
+
+    /// SASL user for Kafka; the password comes from KCSH_KAFKA_PASSWORD or --kafka-password-file.
+    #[arg(long, value_name = "USER", env = "KCSH_KAFKA_USER")]
+    pub kafka_user: Option<String>,
+
+    /// Read the Kafka SASL password from FILE (first line).
+    #[arg(long, value_name = "FILE")]
+    pub kafka_password_file: Option<PathBuf>,
+}
+
+/// `--kafka-sasl-mechanism`: the mechanism's own `FromStr` (the context key uses it too).
+fn mechanism_parser(s: &str) -> Result<crate::kafka::Mechanism, String> {
+    s.parse()
 }
 
 /// Running a Connect worker (and Kafka) from kcsh itself.

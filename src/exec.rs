@@ -28,8 +28,11 @@ mod catalog;
 mod cluster;
 mod config;
 mod connectors;
+mod guard;
 mod install;
+mod kafka_link;
 mod lifecycle;
+mod moving;
 mod preview;
 mod transport;
 
@@ -44,6 +47,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use catalog::{Catalog, CatalogCache};
+pub use preview::{Basis, Change, Effect};
 pub use transport::{Exchange, Fate, Mode, NEEDS_CLUSTER};
 
 use crate::cli::ConnectionArgs;
@@ -97,6 +101,10 @@ pub struct Session {
     /// What the statement running now would do outside the REST API (INSTALL PLUGIN's fetch
     /// and restart), recorded instead of done under EXPLAIN, dry run and `--check`.
     effects: Mutex<Vec<String>>,
+    /// Connectors a plan read, whose next live write must find them unchanged (guard.rs).
+    guard: Mutex<std::collections::BTreeMap<String, Basis>>,
+    /// The Kafka connection, made on first use ([`Session::kafka`]).
+    kafka: kafka_link::KafkaLink,
 }
 
 /// The session settings exec owns (`SET 'name' = 'value'`), with their descriptions.
@@ -140,7 +148,7 @@ pub fn check(stmt: &Statement) -> Result<(), Error> {
         let session = slot.as_mut().expect("set above");
         match session.execute(stmt) {
             Ok(_) => Ok(()),
-            Err(_) if Session::went_offline(&session.last) => Ok(()),
+            Err(_) if Session::went_offline(&session.last) || session.kafka.take().1 => Ok(()),
             Err(e) => Err(e),
         }
     })
@@ -191,6 +199,8 @@ impl Session {
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
             effects: Mutex::new(Vec::new()),
+            guard: Mutex::default(),
+            kafka: kafka_link::KafkaLink::new(settings.kafka.clone()),
         })
     }
 
@@ -210,6 +220,8 @@ impl Session {
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
             effects: Mutex::new(Vec::new()),
+            guard: Mutex::default(),
+            kafka: self.kafka.unconnected(),
         }
     }
 
@@ -281,6 +293,13 @@ impl Session {
         {
             return Ok(names.clone());
         }
+        let mut names: Vec<String> = self.send_json(&Request::get("/connectors"))?;
+        names.sort();
+        Ok(names)
+    }
+
+    /// Every connector's name, read now (never the cache), sorted: what `--prune` compares.
+    pub fn connector_names_now(&self) -> Result<Vec<String>, Error> {
         let mut names: Vec<String> = self.send_json(&Request::get("/connectors"))?;
         names.sort();
         Ok(names)
@@ -386,17 +405,25 @@ impl Session {
             Statement::Explain(Explain(inner)) => (base, &**inner),
             other => (base, other),
         };
-        self.take_log();
-        self.effects.lock().unwrap().clear();
-        self.mode = mode;
-        let result = self.dispatch(stmt);
-        self.last = self.take_log();
+        let result = self.run_in(mode, stmt);
         self.mode = base;
         match mode {
             Mode::Explain => {
                 result?;
                 let reqs: Vec<Request> = self.last.iter().map(|e| e.request.clone()).collect();
-                let mut text = self.explain_requests(&reqs);
+                let reads = self.kafka.take().0;
+                let mut text = if reqs.is_empty() && !reads.is_empty() {
+                    String::new()
+                } else {
+                    self.explain_requests(&reqs)
+                };
+                for read in reads {
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    text.push_str("Kafka: ");
+                    text.push_str(&read);
+                }
                 install::append_effects(&mut text, &self.effects.lock().unwrap());
                 Ok(Output::new("explain").with(crate::output::Block::Text {
                     name: "requests".into(),
@@ -405,12 +432,7 @@ impl Session {
             }
             Mode::DryRun => {
                 let out = result?;
-                let writes: Vec<Request> = self
-                    .last
-                    .iter()
-                    .filter(|e| e.fate == Fate::Recorded)
-                    .map(|e| e.request.clone())
-                    .collect();
+                let writes = self.recorded_writes();
                 if writes.is_empty() {
                     Ok(out)
                 } else {
@@ -419,6 +441,46 @@ impl Session {
             }
             Mode::Live | Mode::Offline => result,
         }
+    }
+
+    /// Runs `stmt` over the `mode` transport, keeping its exchanges as the last statement's.
+    fn run_in(&mut self, mode: Mode, stmt: &Statement) -> Result<Output, Error> {
+        self.take_log();
+        self.kafka.take();
+        self.effects.lock().unwrap().clear();
+        self.mode = mode;
+        let result = self.dispatch(stmt);
+        self.last = self.take_log();
+        result
+    }
+
+    /// The writes the last statement recorded instead of sending.
+    fn recorded_writes(&self) -> Vec<Request> {
+        self.last
+            .iter()
+            .filter(|e| e.fate == Fate::Recorded)
+            .map(|e| e.request.clone())
+            .collect()
+    }
+
+    /// A fleet plan's step: runs `stmt` as `--dry-run` does (reads sent, writes checked and
+    /// recorded) and describes each recorded write. Nothing changes state, whatever the
+    /// session's options; EXPLAIN plans nothing. Variables must already be resolved.
+    pub fn plan(&mut self, stmt: &Statement) -> Result<Vec<Effect>, Error> {
+        if self.offline || matches!(stmt, Statement::Explain(_)) {
+            return Ok(Vec::new());
+        }
+        let base = self.mode;
+        let result = self.run_in(Mode::DryRun, stmt);
+        self.mode = base;
+        result?;
+        let mut effects = Vec::new();
+        for req in self.recorded_writes() {
+            let mut effect = self.effect(&req)?;
+            effect.read = effect.basis.as_ref().map(|b| self.shown_basis(b));
+            effects.push(effect);
+        }
+        Ok(effects)
     }
 
     fn dispatch(&self, stmt: &Statement) -> Result<Output, Error> {
@@ -435,7 +497,13 @@ impl Session {
             Statement::AlterConnectorUnset(AlterConnectorUnset { name, keys }) => {
                 self.alter_unset(name, keys)
             }
-            Statement::ShowCreateConnector(ShowCreateConnector { name }) => self.show_create(name),
+            Statement::ShowCreateConnector(ShowCreateConnector { name, with_offsets }) => {
+                if *with_offsets {
+                    self.show_create_with_offsets(name)
+                } else {
+                    self.show_create(name)
+                }
+            }
             Statement::DropConnector(DropConnector { if_exists, name }) => {
                 self.drop_connector(name, *if_exists)
             }
@@ -447,7 +515,9 @@ impl Session {
             }
             Statement::ShowConnectorPlugins(ShowConnectorPlugins) => self.show_plugins(true),
             Statement::ShowPlugins(ShowPlugins) => self.show_plugins(false),
-            Statement::DescribePlugin(DescribePlugin { plugin }) => self.describe_plugin(plugin),
+            Statement::DescribePlugin(DescribePlugin { plugin, version }) => {
+                self.describe_plugin(plugin, version.as_deref())
+            }
             Statement::Lifecycle(LifecycleConnector { action, target }) => {
                 self.lifecycle(*action, target)
             }
@@ -492,6 +562,18 @@ impl Session {
     }
 
     // ---- shared helpers for the statement modules ----
+
+    /// The session's Kafka client, connected on first use (bounded: unreachable brokers fail
+    /// within about 10 s, exit 3); without a bootstrap, a usage error saying how to give one.
+    /// `statement` names what needs Kafka (`PRINT`, `SHOW TOPICS`).
+    pub fn kafka(&self, statement: &str) -> Result<Arc<crate::kafka::Client>, Error> {
+        self.kafka.client(statement, self.mode == Mode::Offline)
+    }
+
+    /// Notes a Kafka read of the running statement, for EXPLAIN ("Kafka: <what>").
+    pub fn note_kafka_read(&self, what: impl Into<String>) {
+        self.kafka.note(what.into());
+    }
 
     fn name(&self, name: &Name) -> Result<String, Error> {
         build::name_text(name, self.opts.ksql_compat)
@@ -833,6 +915,67 @@ mod tests {
         assert_eq!(seen.len(), 5, "GET / is cached: {seen:?}");
     }
 
+    /// Applying a plan: a connector whose config is not what the plan read is not written
+    /// (the guard re-reads it before the first write and refuses, sending nothing); one that
+    /// is what the plan read is written, and only its first write is checked.
+    #[test]
+    fn the_guard_refuses_a_write_over_a_connector_changed_since_the_plan() {
+        let fake = Fake::start(vec![
+            ("GET /", 200, r#"{"version":"4.1.0"}"#),
+            (
+                "GET /connectors/a/config",
+                200,
+                r#"{"connector.class":"FileStreamSink","name":"a","tasks.max":"3"}"#,
+            ),
+            (
+                "PATCH /connectors/a/config",
+                200,
+                r#"{"name":"a","config":{},"tasks":[]}"#,
+            ),
+        ]);
+        let mut s = fake.session();
+        let read = |tasks: &str| {
+            Basis::Config(
+                [
+                    ("connector.class", "FileStreamSink"),
+                    ("name", "a"),
+                    ("tasks.max", tasks),
+                ]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            )
+        };
+        s.guard([("a".to_string(), read("1"))].into());
+        let e = s
+            .execute(&parse("ALTER CONNECTOR a SET ('tasks.max' = '2')"))
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("changed after the plan read it (keys changed: tasks.max)"),
+            "{text}"
+        );
+        assert!(!text.contains('3'), "a value in the message: {text}");
+        assert!(!s.changed_state());
+        assert!(
+            !fake.seen().iter().any(|r| r.starts_with("PATCH")),
+            "{:?}",
+            fake.seen()
+        );
+        s.guard([("a".to_string(), read("3"))].into());
+        s.execute(&parse("ALTER CONNECTOR a SET ('tasks.max' = '2')"))
+            .unwrap();
+        s.execute(&parse("ALTER CONNECTOR a SET ('tasks.max' = '4')"))
+            .unwrap();
+        let seen = fake.seen();
+        let patches = seen.iter().filter(|r| r.starts_with("PATCH")).count();
+        let reads = seen
+            .iter()
+            .filter(|r| r.starts_with("GET /connectors/a/config"))
+            .count();
+        assert_eq!((patches, reads), (2, 2), "{seen:?}");
+    }
+
     #[test]
     fn alter_uses_patch_from_3_8() {
         let fake = Fake::start(vec![
@@ -1087,6 +1230,10 @@ mod tests {
             "CREATE SOURCE CONNECTOR a WITH ('connector.class' = 'FileStreamSource', 'topic' = 't')",
             "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource', 'topic' = 't')",
             "CREATE CONNECTOR IF NOT EXISTS b WITH ('connector.class' = 'FileStreamSource')",
+            "CREATE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED",
+            "CREATE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY PAUSED WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 1))",
+            "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED",
+            "SHOW CREATE CONNECTOR a WITH OFFSETS",
             "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource', 'db.password' = '[hidden]')",
             "VALIDATE CONNECTOR WITH ('connector.class' = 'FileStreamSource')",
             "ALTER CONNECTOR a SET ('topic' = 'u')",
@@ -1171,6 +1318,162 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn initially_and_offsets_are_sent_as_connect_takes_them_and_refused_on_old_workers() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let mut s = fake.session();
+        let out = s
+            .execute(&parse(
+                "CREATE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED",
+            ))
+            .unwrap();
+        assert_eq!(out, Output::message("Created connector a (STOPPED)"));
+        let sent = fake.take();
+        assert!(
+            sent.iter().any(|r| r.starts_with("POST /connectors ")
+                && r.contains(r#""initial_state":"STOPPED""#)),
+            "{sent:?}"
+        );
+        // With offsets: created STOPPED, offsets set in one PATCH, then its state.
+        let out = s
+            .execute(&parse(
+                "CREATE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 1), PARTITION ('f' = 'y') TO ('p' = 2))",
+            ))
+            .unwrap();
+        assert_eq!(
+            out,
+            Output::message("Created connector a with the offsets of 2 partitions (RUNNING)")
+        );
+        let writes: Vec<String> = fake
+            .take()
+            .into_iter()
+            .filter(|r| !r.starts_with("GET ") && !r.contains("/validate"))
+            .collect();
+        assert_eq!(writes.len(), 3, "{writes:?}");
+        assert!(
+            writes[0].contains(r#""initial_state":"STOPPED""#),
+            "{writes:?}"
+        );
+        assert_eq!(
+            writes[1],
+            r#"PATCH /connectors/a/offsets {"offsets":[{"partition":{"f":"x"},"offset":{"p":1}},{"partition":{"f":"y"},"offset":{"p":2}}]}"#
+        );
+        assert_eq!(writes[2], "PUT /connectors/a/resume");
+        // An existing connector is left alone under IF NOT EXISTS: no write at all.
+        let out = s
+            .execute(&parse(
+                "CREATE CONNECTOR IF NOT EXISTS a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 1))",
+            ))
+            .unwrap();
+        assert_eq!(
+            out,
+            Output::warning(
+                "Connector a already exists: its config, state and offsets are left as they are"
+            )
+        );
+        assert!(fake.take().iter().all(|r| r.starts_with("GET ")));
+        // OR REPLACE of an existing connector: its config is replaced, its state left.
+        let out = s
+            .execute(&parse(
+                "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED",
+            ))
+            .unwrap();
+        assert_eq!(
+            out,
+            Output::message(
+                "Updated connector a (INITIALLY STOPPED applies to a new connector only: its state is left as it was)"
+            )
+        );
+        assert!(
+            !fake
+                .take()
+                .iter()
+                .any(|r| r.contains("initial_state") || r.contains("/stop"))
+        );
+        // A worker that does not know the field: refused before anything is sent.
+        for (version, text, needs) in [
+            (
+                r#"{"version":"3.6.2"}"#,
+                "CREATE CONNECTOR n WITH ('connector.class' = 'FileStreamSource') INITIALLY PAUSED",
+                "CREATE ... INITIALLY / WITH OFFSETS needs Kafka Connect 3.7 or later; this worker runs 3.6.2",
+            ),
+            (
+                r#"{"version":"3.6.2"}"#,
+                "SHOW CREATE CONNECTOR a WITH OFFSETS",
+                "needs Kafka Connect 3.7 or later",
+            ),
+            (
+                r#"{"version":"4.0.1"}"#,
+                "DESCRIBE PLUGIN FileStreamSource VERSION '4.0.1'",
+                "DESCRIBE PLUGIN ... VERSION needs Kafka Connect 4.1 or later; this worker runs 4.0.1",
+            ),
+        ] {
+            let old = worker(version);
+            let e = old.session().execute(&parse(text)).unwrap_err();
+            assert!(e.to_string().contains(needs), "{text}: {e}");
+            assert!(
+                old.seen().iter().all(|r| r.starts_with("GET ")),
+                "{text}: {:?}",
+                old.seen()
+            );
+        }
+    }
+
+    #[test]
+    fn a_dry_run_of_create_with_offsets_previews_every_step() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let mut s = fake.session_with(Options {
+            dry_run: true,
+            ..Default::default()
+        });
+        let out = s
+            .execute(&parse(
+                "CREATE CONNECTOR nope WITH ('connector.class' = 'FileStreamSource') INITIALLY PAUSED WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 1))",
+            ))
+            .unwrap();
+        let messages: Vec<&String> = out
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                crate::output::Block::Message(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "Would create connector nope",
+                "Would change the offsets of connector nope",
+                "Would pause connector nope"
+            ]
+        );
+        assert!(
+            fake.seen()
+                .iter()
+                .all(|r| r.starts_with("GET ") || r.contains("/config/validate")),
+            "{:?}",
+            fake.seen()
+        );
+    }
+
+    #[test]
+    fn describe_plugin_of_a_version_asks_for_it_and_is_not_cached_as_the_plugin() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let mut s = fake.session();
+        let out = s
+            .execute(&parse("DESCRIBE PLUGIN FileStreamSource VERSION '4.1.0'"))
+            .unwrap();
+        let crate::output::Block::Table { title, .. } = &out.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(title.as_deref(), Some("FileStreamSource (version 4.1.0)"));
+        assert!(
+            fake.seen()
+                .contains(&"GET /connector-plugins/FileStreamSource/config?version=4.1.0".into())
+        );
+        assert!(s.catalog().snapshot().plugin_keys.is_empty());
     }
 
     #[test]
