@@ -29,6 +29,7 @@ mod cluster;
 mod config;
 mod connectors;
 mod guard;
+mod health;
 mod install;
 mod kafka_link;
 mod lifecycle;
@@ -47,6 +48,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use catalog::{Catalog, CatalogCache};
+pub use health::Failure;
 pub use preview::{Basis, Change, Effect};
 pub use transport::{Exchange, Fate, Mode, NEEDS_CLUSTER};
 
@@ -159,6 +161,9 @@ pub fn check(stmt: &Statement) -> Result<(), Error> {
 /// listed, all others may; a test checks it against the transport's log for every kind. After
 /// a run, [`Session::changed_state`] says what actually happened.
 pub fn may_write(stmt: &Statement) -> bool {
+    if let Statement::Watch(w) = stmt {
+        return w.restart_failed;
+    }
     !matches!(
         stmt,
         Statement::DescribeConnector(_)
@@ -554,6 +559,9 @@ impl Session {
             Statement::InstallPlugin(InstallPlugin { coordinates }) => {
                 self.install_plugin(coordinates)
             }
+            // The shell runs the loop (shell/watch.rs); run here (EXPLAIN, `--check`), a WATCH
+            // is one tick: its statement. Its restarts are RESTART CONNECTOR statements.
+            Statement::Watch(Watch { statement, .. }) => self.dispatch(statement),
             Statement::Explain(_) => Err(Error::usage("EXPLAIN cannot explain an EXPLAIN")),
             Statement::Client(_) => Err(Error::usage(
                 "this is a client command: the shell runs it, not the session",
@@ -1419,6 +1427,35 @@ mod tests {
                 old.seen()
             );
         }
+    }
+
+    #[test]
+    fn describe_shows_the_plugin_versions_a_4x_worker_reports() {
+        let fake = Fake::start(vec![
+            (
+                "GET /connectors/v",
+                200,
+                r#"{"name":"v","config":{"connector.class":"FileStreamSource","name":"v"},"tasks":[{"connector":"v","task":0}],"type":"source"}"#,
+            ),
+            (
+                "GET /connectors/v/status",
+                200,
+                r#"{"name":"v","connector":{"state":"RUNNING","worker_id":"w:8083","version":"4.3.0"},"tasks":[{"id":0,"state":"RUNNING","worker_id":"w:8083","version":"4.3.0"},{"id":1,"state":"FAILED","worker_id":"w:8083","version":"4.2.1","trace":"boom"}],"type":"source"}"#,
+            ),
+            ("GET /connectors/v/topics", 200, r#"{"v":{"topics":["t"]}}"#),
+        ]);
+        let out = fake
+            .session()
+            .execute(&parse("DESCRIBE CONNECTOR v"))
+            .unwrap();
+        let mut text = Vec::new();
+        crate::render::Renderer::plain(crate::render::Format::Tabular)
+            .render(&out, &Default::default(), &mut text)
+            .unwrap();
+        insta::assert_snapshot!(
+            "describe_with_plugin_versions",
+            String::from_utf8(text).unwrap()
+        );
     }
 
     #[test]

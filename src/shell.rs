@@ -11,6 +11,7 @@
 pub mod cancel;
 pub mod client;
 pub mod properties;
+mod watch;
 
 use std::io::{self, Write};
 
@@ -205,6 +206,9 @@ impl Shell {
         stmt: &Statement,
         out: &mut dyn Write,
     ) -> io::Result<Result<Done, Error>> {
+        if let Statement::Watch(w) = stmt {
+            return watch::run(self, w, out);
+        }
         let ctx = render_context(stmt);
         let writes = self.may_write(stmt);
         let result = match stmt {
@@ -219,8 +223,7 @@ impl Shell {
             }
         };
         // What happened, not what might have: the session's log of this statement.
-        let changed = !matches!(stmt, Statement::Client(_))
-            && self.session.as_ref().is_some_and(Session::changed_state);
+        let changed = !matches!(stmt, Statement::Client(_)) && self.changed_state();
         let done = Done {
             flow: flow_of(stmt),
             changed,
@@ -243,6 +246,12 @@ impl Shell {
                 Ok(Err(e))
             }
         }
+    }
+
+    /// Whether the last session statement had a write confirmed by Connect (also when it then
+    /// failed: a bulk statement or a CREATE ... WITH OFFSETS can fail part-way).
+    pub(crate) fn changed_state(&self) -> bool {
+        self.session.as_ref().is_some_and(Session::changed_state)
     }
 
     /// Run `f` on the session: on this thread, or, when signals are watched, on a thread a
