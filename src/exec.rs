@@ -8,7 +8,7 @@
 //! "needs the cluster"). So EXPLAIN, `--dry-run` and `--check` are the statement's own code,
 //! never a second description of it; the dry-run preview (preview.rs) describes the recorded
 //! writes, keyed by the request alone. No statement code tests the mode, except WAIT FOR, which
-//! under EXPLAIN polls once instead of waiting.
+//! under EXPLAIN polls once instead of waiting, and PRINT, which under EXPLAIN reads no records.
 //!
 //! To add a statement: parse it (src/lang), add its arm to `Session::dispatch` calling a method
 //! in the family module it belongs to, send its requests with `self.send`/`self.send_json`
@@ -31,6 +31,8 @@ mod connectors;
 mod kafka_link;
 mod lifecycle;
 mod preview;
+mod print;
+mod topics;
 mod transport;
 
 /// Requests and URL paths: the connect layer's, re-exported for the statement modules.
@@ -53,9 +55,12 @@ use crate::connect::{ApiError, Client};
 use crate::error::Error;
 use crate::lang::ast::{Name, Statement};
 use crate::lang::statement::*;
-use crate::output::Output;
+use crate::output::{Block, Output};
 use crate::secrets::Masker;
 use http::{Request, plugin_path};
+
+/// Where a streaming statement (PRINT) hands each part of its output as it is produced.
+pub type Sink<'a> = &'a mut dyn FnMut(Output) -> Result<(), Error>;
 
 /// How the session behaves; the shell fills it from the command line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -163,6 +168,8 @@ pub fn may_write(stmt: &Statement) -> bool {
             | Statement::WaitForConnector(_)
             | Statement::ShowCluster(_)
             | Statement::ShowLoggers(_)
+            | Statement::ShowTopics(_)
+            | Statement::Print(_)
             | Statement::Explain(_)
             | Statement::Client(_)
     )
@@ -369,8 +376,38 @@ impl Session {
         }
     }
 
-    /// Runs one statement. Variables must already be resolved (the shell does that).
+    /// Runs one statement. Variables must already be resolved (the shell does that). What a
+    /// streaming statement (PRINT) produced along the way comes first in the one `Output`;
+    /// the shell uses [`Session::execute_streaming`] instead, to print it as it comes.
     pub fn execute(&mut self, stmt: &Statement) -> Result<Output, Error> {
+        let mut streamed: Vec<Block> = Vec::new();
+        let result = self.execute_streaming(stmt, &mut |piece: Output| {
+            streamed.extend(piece.blocks);
+            Ok(())
+        });
+        let prepend = |mut out: Output, streamed: Vec<Block>| {
+            if !streamed.is_empty() {
+                out.blocks.splice(0..0, streamed);
+            }
+            out
+        };
+        match result {
+            Ok(out) => Ok(prepend(out, streamed)),
+            Err(mut e) if !streamed.is_empty() => {
+                let shown = e
+                    .output
+                    .take()
+                    .map_or_else(|| Output::new("records"), |o| *o);
+                Err(e.with_output(prepend(shown, streamed)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// [`Session::execute`], handing what a streaming statement produces along the way (each
+    /// batch of PRINT's records) to `sink` as soon as it is there; an error from `sink` (the
+    /// output was closed) ends the statement with that error.
+    pub fn execute_streaming(&mut self, stmt: &Statement, sink: Sink<'_>) -> Result<Output, Error> {
         let base = if self.offline {
             Mode::Offline
         } else if self.opts.dry_run {
@@ -388,7 +425,7 @@ impl Session {
         self.take_log();
         self.kafka.take();
         self.mode = mode;
-        let result = self.dispatch(stmt);
+        let result = self.dispatch(stmt, sink);
         self.last = self.take_log();
         self.mode = base;
         match mode {
@@ -431,8 +468,14 @@ impl Session {
         }
     }
 
-    fn dispatch(&self, stmt: &Statement) -> Result<Output, Error> {
+    fn dispatch(&self, stmt: &Statement, sink: Sink<'_>) -> Result<Output, Error> {
         match stmt {
+            Statement::ShowTopics(ShowTopics {
+                all,
+                extended,
+                like,
+            }) => self.show_topics(*all, *extended, like.as_deref()),
+            Statement::Print(print) => self.print(print, sink),
             Statement::CreateConnector(CreateConnector { .. }) => self.create(stmt),
             Statement::ValidateConnector(ValidateConnector {
                 kind,

@@ -19,6 +19,7 @@ mod exec_trust;
 mod faults;
 mod fuzz_corpus;
 mod kafka_client;
+mod kafka_print;
 mod plugins;
 mod real_connectors;
 mod secrets;
