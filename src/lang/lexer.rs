@@ -76,6 +76,7 @@ pub const KEYWORDS: &[&str] = &[
     "DEFINE",
     "DESCRIBE",
     "DROP",
+    "EVERY",
     "EXISTS",
     "EXIT",
     "EXPLAIN",
@@ -131,6 +132,7 @@ pub const KEYWORDS: &[&str] = &[
     "VALIDATE",
     "VARIABLES",
     "WAIT",
+    "WATCH",
     "WITH",
 ];
 
