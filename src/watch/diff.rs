@@ -112,7 +112,7 @@ fn block_id(block: &Block) -> Option<(&str, u8)> {
         Block::Fields { name, .. } => Some((name, 0)),
         Block::Table { name, .. } => Some((name, 1)),
         Block::Text { name, .. } => Some((name, 2)),
-        Block::Message(_) | Block::Warning(_) => None,
+        Block::Message(_) | Block::Warning(_) | Block::Record(_) => None,
     }
 }
 
@@ -157,7 +157,7 @@ fn diff_block(
                 });
             }
         }
-        Some(Block::Message(_) | Block::Warning(_)) | None => {}
+        Some(Block::Message(_) | Block::Warning(_) | Block::Record(_)) | None => {}
     }
 }
 
