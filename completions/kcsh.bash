@@ -23,7 +23,7 @@ _kcsh() {
 
     case "${cmd}" in
         kcsh)
-            opts="-e -f -o -d -u -H -h -V --execute --file --check --dry-run --on-error --output --color --define --ksql-compat --show-secrets --url --context --config --user --password-file --token --header --ca-cert --client-cert --client-key --insecure --timeout --retry-timeout --embedded --worker-config --kafka-home --kafka-version --detach --stop --generate --help --version"
+            opts="-e -f -o -d -u -H -h -V --execute --file --check --dry-run --on-error --output --color --define --ksql-compat --show-secrets --url --context --config --user --password-file --token --header --ca-cert --client-cert --client-key --insecure --timeout --retry-timeout --embedded --worker-config --kafka-home --kafka-version --detach --plugin-path --worker-property --stop --generate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -134,6 +134,14 @@ _kcsh() {
                     return 0
                     ;;
                 --kafka-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plugin-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --worker-property)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

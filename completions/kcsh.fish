@@ -23,6 +23,8 @@ complete -c kcsh -l retry-timeout -d 'How long to retry requests refused during 
 complete -c kcsh -l worker-config -d 'Start a Connect worker from these worker properties (your Kafka) and talk to it' -r -F
 complete -c kcsh -l kafka-home -d 'Apache Kafka installation to take the jars from (`libs/*.jar`)' -r -F
 complete -c kcsh -l kafka-version -d 'Kafka version to fetch when no Kafka home is given' -r
+complete -c kcsh -l plugin-path -d 'Add plugin directories (each plugin one subdirectory or jar of DIR) to the worker kcsh starts; with --worker-config only when its file names no plugin.path. Repeatable' -r -F
+complete -c kcsh -l worker-property -d 'Set a property of the worker kcsh starts, e.g. value.converter.schemas.enable=true (repeatable; overrides kcsh\'s own values)' -r
 complete -c kcsh -l stop -d 'Stop a detached cluster started with --embedded --detach' -r -F
 complete -c kcsh -l generate -d 'Print a shell completion script to standard output and exit' -r -f -a "complete-bash\t''
 complete-zsh\t''

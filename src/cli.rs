@@ -164,6 +164,16 @@ pub struct EmbeddedArgs {
     #[arg(long, requires = "embedded")]
     pub detach: bool,
 
+    /// Add plugin directories (each plugin one subdirectory or jar of DIR) to the worker kcsh
+    /// starts; with --worker-config only when its file names no plugin.path. Repeatable.
+    #[arg(long, value_name = "DIR[,DIR...]", value_delimiter = ',')]
+    pub plugin_path: Vec<PathBuf>,
+
+    /// Set a property of the worker kcsh starts, e.g. value.converter.schemas.enable=true
+    /// (repeatable; overrides kcsh's own values).
+    #[arg(long = "worker-property", value_name = "KEY=VALUE", value_parser = crate::embedded::WorkerPropertyParser)]
+    pub worker_properties: Vec<crate::embedded::WorkerProperty>,
+
     /// Stop a detached cluster started with --embedded --detach.
     #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["embedded", "worker_config"])]
     pub stop: Option<PathBuf>,

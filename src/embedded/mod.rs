@@ -14,8 +14,11 @@ mod boot;
 mod config;
 mod diagnosis;
 mod guard;
+pub mod jar;
 mod jars;
 mod java;
+mod overrides;
+pub mod plugins;
 mod ports;
 mod process;
 mod run_dir;
@@ -26,6 +29,7 @@ use std::sync::Arc;
 
 pub use guard::{defer_signals, set_sigint_stops};
 pub use jars::{DEFAULT_KAFKA_VERSION, KafkaJars};
+pub use overrides::{ClapParser as WorkerPropertyParser, WorkerProperty};
 pub use process::Lifetime;
 pub use run_dir::STATE_FILE;
 
@@ -203,6 +207,13 @@ pub fn prepare(cli: &mut Cli) -> Result<Prepared, Error> {
     if let Some(dir) = &args.stop {
         stop_detached(dir)?;
         return Ok(Prepared::Stopped);
+    }
+    let starts_worker = args.embedded || args.worker_config.is_some();
+    if !starts_worker && (!args.plugin_path.is_empty() || !args.worker_properties.is_empty()) {
+        return Err(Error::usage(
+            "--plugin-path and --worker-property apply to the worker kcsh starts: add \
+             --embedded or --worker-config FILE",
+        ));
     }
     let progress = std::io::stderr().is_terminal();
     if args.detach {

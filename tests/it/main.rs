@@ -18,6 +18,8 @@ mod exec_lifecycle;
 mod exec_trust;
 mod faults;
 mod fuzz_corpus;
+mod plugins;
+mod real_connectors;
 mod secrets;
 mod shell_pty;
 mod shell_script;
