@@ -29,6 +29,7 @@ mod cluster;
 mod config;
 mod connectors;
 mod dead_letters;
+mod kafka_link;
 mod lag;
 mod lifecycle;
 mod preview;
@@ -95,6 +96,8 @@ pub struct Session {
     last: Vec<Exchange>,
     /// Set by the REPL's Ctrl-C: long waits (WAIT FOR) stop early instead of running on unseen.
     cancel: Arc<AtomicBool>,
+    /// The Kafka connection, made on first use ([`Session::kafka`]).
+    kafka: kafka_link::KafkaLink,
 }
 
 /// The session settings exec owns (`SET 'name' = 'value'`), with their descriptions.
@@ -138,7 +141,7 @@ pub fn check(stmt: &Statement) -> Result<(), Error> {
         let session = slot.as_mut().expect("set above");
         match session.execute(stmt) {
             Ok(_) => Ok(()),
-            Err(_) if Session::went_offline(&session.last) => Ok(()),
+            Err(_) if Session::went_offline(&session.last) || session.kafka.take().1 => Ok(()),
             Err(e) => Err(e),
         }
     })
@@ -189,6 +192,7 @@ impl Session {
             log: Mutex::new(Vec::new()),
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
+            kafka: kafka_link::KafkaLink::new(settings.kafka.clone()),
         })
     }
 
@@ -207,6 +211,7 @@ impl Session {
             log: Mutex::new(Vec::new()),
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
+            kafka: self.kafka.unconnected(),
         }
     }
 
@@ -384,6 +389,7 @@ impl Session {
             other => (base, other),
         };
         self.take_log();
+        self.kafka.take();
         self.mode = mode;
         let result = self.dispatch(stmt);
         self.last = self.take_log();
@@ -392,9 +398,22 @@ impl Session {
             Mode::Explain => {
                 result?;
                 let reqs: Vec<Request> = self.last.iter().map(|e| e.request.clone()).collect();
+                let reads = self.kafka.take().0;
+                let mut text = if reqs.is_empty() && !reads.is_empty() {
+                    String::new()
+                } else {
+                    self.explain_requests(&reqs)
+                };
+                for read in reads {
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    text.push_str("Kafka: ");
+                    text.push_str(&read);
+                }
                 Ok(Output::new("explain").with(crate::output::Block::Text {
                     name: "requests".into(),
-                    text: self.explain_requests(&reqs),
+                    text,
                 }))
             }
             Mode::DryRun => {
@@ -496,6 +515,18 @@ impl Session {
     }
 
     // ---- shared helpers for the statement modules ----
+
+    /// The session's Kafka client, connected on first use (bounded: unreachable brokers fail
+    /// within about 10 s, exit 3); without a bootstrap, a usage error saying how to give one.
+    /// `statement` names what needs Kafka (`PRINT`, `SHOW TOPICS`).
+    pub fn kafka(&self, statement: &str) -> Result<Arc<crate::kafka::Client>, Error> {
+        self.kafka.client(statement, self.mode == Mode::Offline)
+    }
+
+    /// Notes a Kafka read of the running statement, for EXPLAIN ("Kafka: <what>").
+    pub fn note_kafka_read(&self, what: impl Into<String>) {
+        self.kafka.note(what.into());
+    }
 
     fn name(&self, name: &Name) -> Result<String, Error> {
         build::name_text(name, self.opts.ksql_compat)

@@ -233,6 +233,11 @@ pub fn prepare(cli: &mut Cli) -> Result<Prepared, Error> {
     if args.embedded || args.worker_config.is_some() {
         let cluster = Cluster::start(args, progress)?;
         cli.connection.url = Some(cluster.url().to_string());
+        // The cluster knows its broker: --embedded always reads that one; --worker-config
+        // (the user's Kafka) unless a bootstrap was given (another listener, say).
+        if args.embedded || cli.connection.kafka.bootstrap.is_none() {
+            cli.connection.kafka.bootstrap = Some(cluster.bootstrap().to_string());
+        }
         return Ok(Prepared::Continue(Some(cluster)));
     }
     Ok(Prepared::Continue(None))

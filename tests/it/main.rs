@@ -18,6 +18,7 @@ mod exec_lifecycle;
 mod exec_trust;
 mod faults;
 mod fuzz_corpus;
+mod kafka_client;
 mod plugins;
 mod real_connectors;
 mod secrets;
