@@ -11,6 +11,7 @@ use super::lag::{DLQ_TOPIC_KEY, TopicReads};
 use super::{Mode, Session, s};
 use crate::connect::model::ConnectorInfo;
 use crate::error::Error;
+use crate::kafka::Record;
 use crate::lang::ast::{ConnectorType, Name};
 use crate::output::{Block, Column, Output};
 
@@ -21,29 +22,15 @@ pub const MAX_LIMIT: u64 = 10_000;
 /// The most key, value and header bytes one statement holds; past it, fewer records are shown.
 pub const BYTE_BUDGET: usize = 64 << 20;
 
-/// A record as read from Kafka (the Kafka client's records convert into it).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RawRecord {
-    pub partition: i32,
-    pub offset: i64,
-    /// Milliseconds since the epoch.
-    pub timestamp: i64,
-    pub key: Option<Vec<u8>>,
-    pub value: Option<Vec<u8>>,
-    pub headers: Vec<(String, Option<Vec<u8>>)>,
-}
-
-impl RawRecord {
-    fn size(&self) -> usize {
-        let bytes = |b: &Option<Vec<u8>>| b.as_ref().map_or(0, Vec::len);
-        bytes(&self.key)
-            + bytes(&self.value)
-            + self
-                .headers
-                .iter()
-                .map(|(k, v)| k.len() + bytes(v))
-                .sum::<usize>()
-    }
+/// Key, value and header bytes of a record: what it costs to hold.
+fn size(r: &Record) -> usize {
+    let bytes = |b: &Option<Vec<u8>>| b.as_ref().map_or(0, Vec::len);
+    bytes(&r.key)
+        + bytes(&r.value)
+        + r.headers
+            .iter()
+            .map(|(k, v)| k.len() + v.len())
+            .sum::<usize>()
 }
 
 /// The prefix of the context headers Connect adds when
@@ -87,7 +74,7 @@ pub fn bytes_text(bytes: &[u8]) -> String {
 /// The decoded context headers of one dead letter, in [`ERROR_HEADERS`] order: the last
 /// occurrence of each (a record that went through two dead letter queues carries both), null
 /// when absent; `partition`, `offset` and `task.id` as numbers when they are.
-pub fn decode_headers(headers: &[(String, Option<Vec<u8>>)]) -> Vec<Value> {
+pub fn decode_headers(headers: &[(String, Vec<u8>)]) -> Vec<Value> {
     ERROR_HEADERS
         .iter()
         .map(|(suffix, _, key)| {
@@ -98,8 +85,7 @@ pub fn decode_headers(headers: &[(String, Option<Vec<u8>>)]) -> Vec<Value> {
                     k.strip_prefix(ERROR_HEADER_PREFIX)
                         .is_some_and(|rest| rest == *suffix)
                 })
-                .and_then(|(_, v)| v.as_deref())
-                .map(bytes_text);
+                .map(|(_, v)| bytes_text(v));
             match found {
                 None => Value::Null,
                 Some(text) if matches!(*key, "partition" | "offset" | "task_id") => text
@@ -113,7 +99,7 @@ pub fn decode_headers(headers: &[(String, Option<Vec<u8>>)]) -> Vec<Value> {
 }
 
 /// Records newest first (timestamp, then offset), at most `limit`.
-pub fn newest_first(mut records: Vec<RawRecord>, limit: usize) -> Vec<RawRecord> {
+pub fn newest_first(mut records: Vec<Record>, limit: usize) -> Vec<Record> {
     records.sort_by(|a, b| {
         (b.timestamp, b.offset, b.partition).cmp(&(a.timestamp, a.offset, a.partition))
     });
@@ -161,7 +147,7 @@ fn columns() -> Vec<Column> {
     cols
 }
 
-fn row(r: &RawRecord) -> Vec<Value> {
+fn row(r: &Record) -> Vec<Value> {
     let mut row = vec![
         s(rowtime(r.timestamp)),
         Value::from(r.partition),
@@ -180,7 +166,7 @@ fn read_newest(
     kafka: &dyn TopicReads,
     topic: &str,
     limit: u64,
-) -> Result<(Vec<RawRecord>, bool), Error> {
+) -> Result<(Vec<Record>, bool), Error> {
     let mut records = Vec::new();
     let mut held = 0usize;
     let limit_i = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -195,7 +181,7 @@ fn read_newest(
                 .into_iter()
                 .filter(|r| r.offset >= next && r.offset < w.end)
             {
-                held += r.size();
+                held += size(&r);
                 records.push(r);
                 if held > BYTE_BUDGET {
                     let n = records.len();
@@ -245,11 +231,15 @@ impl Session {
                  'errors.deadletterqueue.context.headers.enable' = 'true');"
             )));
         };
-        let kafka = self.topic_reads()?;
+        let kafka = self.kafka("SHOW CONNECTOR ERRORS")?;
+        self.note_kafka_read(format!("start and end offsets of topic {topic}"));
+        self.note_kafka_read(format!(
+            "the last {limit} record(s) of each partition of topic {topic}"
+        ));
         if self.mode == Mode::Explain {
             return Ok(Output::new("dead_letters"));
         }
-        let (records, cut) = read_newest(kafka, topic, limit)?;
+        let (records, cut) = read_newest(&*kafka, topic, limit)?;
         let mut out = Output::new("dead_letters").with(Block::Records {
             name: "dead_letters".into(),
             columns: columns(),
@@ -266,9 +256,9 @@ impl Session {
         }
         if cut {
             out = out.with(Block::Warning(format!(
-                "showing the newest {} record(s) only: more would hold over {} MiB",
-                records.len(),
-                BYTE_BUDGET >> 20
+                "stopped reading at {} MiB: {} record(s) shown, not necessarily the newest; a smaller LIMIT shows the newest",
+                BYTE_BUDGET >> 20,
+                records.len()
             )));
         }
         Ok(out)
@@ -280,8 +270,19 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn header(k: &str, v: &str) -> (String, Option<Vec<u8>>) {
-        (k.to_string(), Some(v.as_bytes().to_vec()))
+    fn header(k: &str, v: &str) -> (String, Vec<u8>) {
+        (k.to_string(), v.as_bytes().to_vec())
+    }
+
+    fn record(partition: i32, offset: i64, timestamp: i64) -> Record {
+        Record {
+            partition,
+            offset,
+            timestamp,
+            key: None,
+            value: None,
+            headers: Vec::new(),
+        }
     }
 
     #[test]
@@ -298,9 +299,8 @@ mod tests {
                 "__connect.errors.exception.class.name",
                 "org.apache.kafka.connect.errors.DataException",
             ),
-            ("__connect.errors.exception.message".into(), None),
             header("user-header", "kept out"),
-            ("__connect.errors.class.name".into(), Some(vec![0xff, 0x00])),
+            ("__connect.errors.class.name".into(), vec![0xff, 0x00]),
         ];
         assert_eq!(
             decode_headers(&headers),
@@ -332,19 +332,14 @@ mod tests {
 
     #[test]
     fn newest_first_orders_by_time_then_offset() {
-        let r = |partition, offset, timestamp| RawRecord {
-            partition,
-            offset,
-            timestamp,
-            ..Default::default()
-        };
+        let r = record;
         let got = newest_first(vec![r(0, 1, 10), r(1, 5, 30), r(0, 2, 30), r(1, 6, 5)], 3);
         let got: Vec<(i32, i64)> = got.iter().map(|r| (r.partition, r.offset)).collect();
         assert_eq!(got, [(1, 5), (0, 2), (0, 1)]);
     }
 
     /// A topic in memory: partitions of records, fetches return at most two records.
-    struct Topic(Vec<Vec<RawRecord>>);
+    struct Topic(Vec<Vec<Record>>);
 
     impl TopicReads for Topic {
         fn watermarks(&self, _: &str) -> Result<Vec<super::super::lag::Watermark>, Error> {
@@ -359,7 +354,7 @@ mod tests {
                 })
                 .collect())
         }
-        fn records(&self, _: &str, partition: i32, from: i64) -> Result<Vec<RawRecord>, Error> {
+        fn records(&self, _: &str, partition: i32, from: i64) -> Result<Vec<Record>, Error> {
             Ok(self.0[partition as usize]
                 .iter()
                 .filter(|r| r.offset >= from)
@@ -373,12 +368,9 @@ mod tests {
     fn reads_only_the_newest_of_each_partition() {
         let part = |p: i32, n: i64| {
             (0..n)
-                .map(|o| RawRecord {
-                    partition: p,
-                    offset: o,
-                    timestamp: o * 10 + i64::from(p),
+                .map(|o| Record {
                     value: Some(vec![b'x'; 10]),
-                    ..Default::default()
+                    ..record(p, o, o * 10 + i64::from(p))
                 })
                 .collect::<Vec<_>>()
         };
@@ -393,10 +385,9 @@ mod tests {
 
     #[test]
     fn big_records_stop_at_the_byte_budget() {
-        let big = |o| RawRecord {
-            offset: o,
+        let big = |o| Record {
             value: Some(vec![0; BYTE_BUDGET / 3]),
-            ..Default::default()
+            ..record(0, o, 0)
         };
         let topic = Topic(vec![(0..10).map(big).collect()]);
         let (got, cut) = read_newest(&topic, "t", 10).unwrap();
@@ -406,7 +397,7 @@ mod tests {
 
     #[test]
     fn rendered_dead_letters() {
-        let record = RawRecord {
+        let record = Record {
             partition: 0,
             offset: 3,
             timestamp: 1_796_119_200_000,

@@ -6,6 +6,7 @@
 //! from Kafka through [`TopicReads`]. Reads only; never changes a connector or a group.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -14,6 +15,7 @@ use super::http::{Request, connector_path};
 use super::{Mode, Session, s};
 use crate::connect::model::{ConnectorInfo, ConnectorOffsets, ConnectorState};
 use crate::error::Error;
+use crate::kafka::Record;
 use crate::lang::ast::ConnectorType;
 use crate::output::{Block, Column, Output};
 
@@ -29,17 +31,38 @@ pub struct Watermark {
 }
 
 /// What lag and dead letters read from Kafka: one small interface, so the arithmetic and the
-/// session code are tested without a broker. The Kafka client implements it.
+/// reading are tested without a broker. The Kafka client implements it.
 pub trait TopicReads {
     /// Every partition of `topic` with its start and end offsets.
     fn watermarks(&self, topic: &str) -> Result<Vec<Watermark>, Error>;
     /// Some records of one partition from offset `from` on (one bounded fetch; empty at the end).
-    fn records(
-        &self,
-        topic: &str,
-        partition: i32,
-        from: i64,
-    ) -> Result<Vec<super::dead_letters::RawRecord>, Error>;
+    fn records(&self, topic: &str, partition: i32, from: i64) -> Result<Vec<Record>, Error>;
+}
+
+/// Bytes one fetch asks for (the broker returns at least one record, however large).
+const FETCH_BYTES: i32 = 1 << 20;
+/// How long one fetch waits for records: never long, the records asked for exist already.
+const FETCH_WAIT: Duration = Duration::from_millis(100);
+
+impl TopicReads for crate::kafka::Client {
+    fn watermarks(&self, topic: &str) -> Result<Vec<Watermark>, Error> {
+        let starts: BTreeMap<i32, i64> = self.start_offsets(topic)?.into_iter().collect();
+        Ok(self
+            .end_offsets(topic)?
+            .into_iter()
+            .map(|(partition, end)| Watermark {
+                partition,
+                start: starts.get(&partition).copied().unwrap_or(0).min(end),
+                end,
+            })
+            .collect())
+    }
+
+    fn records(&self, topic: &str, partition: i32, from: i64) -> Result<Vec<Record>, Error> {
+        Ok(self
+            .fetch(topic, partition, from, FETCH_BYTES, FETCH_WAIT)?
+            .0)
+    }
 }
 
 /// A sink's committed offsets, by (topic, partition): the offset of the next record to read.
@@ -154,10 +177,6 @@ pub enum DataView {
         topics: Vec<(String, Result<Vec<Watermark>, String>)>,
     },
 }
-
-/// The line DESCRIBE shows instead of lag when kcsh has no Kafka connection.
-pub const NEEDS_BOOTSTRAP: &str =
-    "needs a Kafka connection: --bootstrap HOST:PORT, KCSH_BOOTSTRAP or a context's bootstrap";
 
 /// The blocks DESCRIBE adds for `view`: a `lag` field block (the total, the dead letter queue,
 /// or why nothing is shown) and a per-partition table.
@@ -278,6 +297,11 @@ pub fn blocks(view: &DataView) -> Vec<Block> {
     }
 }
 
+/// An error as DESCRIBE's one line: its message's first line, without the hint.
+fn gist(e: &Error) -> String {
+    crate::output::first_line(&e.message, 300).0
+}
+
 /// Records left per partition, for WAIT's messages: `lines/0: 40, lines/1: 2` (at most a few).
 fn left_text(rows: &[PartitionLag]) -> String {
     const SHOWN: usize = 5;
@@ -341,25 +365,23 @@ impl Session {
             kind: ConnectorType::Sink,
             why,
         };
-        let kafka = match self.topic_reads() {
+        let kafka = match self.topic_reads("DESCRIBE CONNECTOR") {
             Ok(k) => k,
-            Err(e) => return unavailable(e.to_string()),
+            Err(why) => return unavailable(why),
         };
         let (committed, committed_unknown) = match self.sink_offsets(name) {
             Ok(Ok(c)) => (c, None),
             Ok(Err(why)) => (Committed::new(), Some(why)),
-            Err(e) => (Committed::new(), Some(e.to_string())),
+            Err(e) => (Committed::new(), Some(gist(&e))),
         };
-        if self.mode == Mode::Explain {
-            return unavailable("not read under EXPLAIN".into());
-        }
         let mut ends = BTreeMap::new();
         for topic in sink_topics(config, related, &committed) {
+            self.note_kafka_read(format!("start and end offsets of topic {topic}"));
             match kafka.watermarks(&topic) {
                 Ok(marks) => {
                     ends.insert(topic, marks);
                 }
-                Err(e) => return unavailable(format!("{topic}: {e}")),
+                Err(e) => return unavailable(format!("{topic}: {}", gist(&e))),
             }
         }
         let dlq = config
@@ -367,10 +389,11 @@ impl Session {
             .map(|t| t.trim())
             .filter(|t| !t.is_empty())
             .map(|topic| {
+                self.note_kafka_read(format!("start and end offsets of topic {topic}"));
                 let count = kafka
                     .watermarks(topic)
                     .map(|m| records(&m))
-                    .map_err(|e| e.to_string());
+                    .map_err(|e| gist(&e));
                 (topic.to_string(), count)
             });
         DataView::Sink {
@@ -381,21 +404,21 @@ impl Session {
     }
 
     fn source_view(&self, related: &[String]) -> DataView {
-        let kafka = match self.topic_reads() {
+        let kafka = match self.topic_reads("DESCRIBE CONNECTOR") {
             Ok(k) => k,
-            Err(e) => {
+            Err(why) => {
                 return DataView::Unavailable {
                     kind: ConnectorType::Source,
-                    why: e.to_string(),
+                    why,
                 };
             }
         };
-        if self.mode == Mode::Explain {
-            return DataView::Source { topics: Vec::new() };
-        }
         let topics = related
             .iter()
-            .map(|t| (t.clone(), kafka.watermarks(t).map_err(|e| e.to_string())))
+            .map(|t| {
+                self.note_kafka_read(format!("start and end offsets of topic {t}"));
+                (t.clone(), kafka.watermarks(t).map_err(|e| gist(&e)))
+            })
             .collect();
         DataView::Source { topics }
     }
@@ -429,15 +452,16 @@ impl Session {
             Ok(c) => c,
             Err(why) => return Err(Error::statement(why)),
         };
-        let kafka = self.topic_reads()?;
-        if self.mode == Mode::Explain {
-            // EXPLAIN shows one poll; it does not wait.
-            return Ok(Output::new("message"));
-        }
+        let kafka = self.kafka("WAIT FOR CONNECTOR ... CAUGHT UP")?;
         let related = self.active_topics(name);
         let mut targets = BTreeMap::new();
         for topic in sink_topics(&info.config, &related, &committed) {
+            self.note_kafka_read(format!("start and end offsets of topic {topic}"));
             targets.insert(topic.clone(), kafka.watermarks(&topic)?);
+        }
+        if self.mode == Mode::Explain {
+            // EXPLAIN shows one poll; it does not wait.
+            return Ok(Output::new("message"));
         }
         let start = Instant::now();
         let mut progress = super::lifecycle::Progress::new(self.opts.progress);
@@ -511,9 +535,13 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// The Kafka side, or why there is none (no bootstrap given, brokers unreachable).
-    pub(super) fn topic_reads(&self) -> Result<&dyn TopicReads, Error> {
-        Err(Error::usage(NEEDS_BOOTSTRAP))
+    /// The Kafka side for DESCRIBE, or the one line saying why there is none: how to give a
+    /// bootstrap, or what connecting said (unreachable brokers, bounded by the client).
+    fn topic_reads(&self, statement: &str) -> Result<Arc<crate::kafka::Client>, String> {
+        if !self.kafka.configured() && self.mode != Mode::Offline {
+            return Err(crate::hints::LAG_NEEDS_BOOTSTRAP.to_string());
+        }
+        self.kafka(statement).map_err(|e| gist(&e))
     }
 }
 
@@ -648,10 +676,13 @@ mod tests {
             kind: "connector_description".into(),
             blocks: blocks(&DataView::Unavailable {
                 kind: ConnectorType::Sink,
-                why: NEEDS_BOOTSTRAP.into(),
+                why: crate::hints::LAG_NEEDS_BOOTSTRAP.into(),
             }),
         });
-        assert_eq!(doc["lag"], json!({"unavailable": NEEDS_BOOTSTRAP}));
+        assert_eq!(
+            doc["lag"],
+            json!({"unavailable": crate::hints::LAG_NEEDS_BOOTSTRAP})
+        );
     }
 
     fn plain(blocks: Vec<Block>) -> String {
@@ -682,7 +713,7 @@ mod tests {
             "sink_lag_without_bootstrap",
             plain(blocks(&DataView::Unavailable {
                 kind: ConnectorType::Sink,
-                why: NEEDS_BOOTSTRAP.into(),
+                why: crate::hints::LAG_NEEDS_BOOTSTRAP.into(),
             }))
         );
     }

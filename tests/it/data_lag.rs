@@ -136,7 +136,8 @@ fn a_stopped_sink_shows_its_lag_and_catches_up_when_resumed() {
         &format!("WAIT FOR CONNECTOR {sink} CAUGHT UP TIMEOUT 1 SECONDS"),
     );
     assert!(
-        e.to_string().starts_with("Timed out after 1 s") && e.to_string().contains(&format!("{topic}/0: {N}")),
+        e.to_string().starts_with("Timed out after 1 s")
+            && e.to_string().contains(&format!("{topic}/0: {N}")),
         "{e}"
     );
 
@@ -228,7 +229,12 @@ fn dead_letters_show_their_decoded_error_headers() {
         "{first}"
     );
     assert!(
-        first["exception_stacktrace"].as_str().unwrap().lines().count() > 3,
+        first["exception_stacktrace"]
+            .as_str()
+            .unwrap()
+            .lines()
+            .count()
+            > 3,
         "{first}"
     );
     assert_eq!(first["value"], Value::from("line 3"));
