@@ -29,9 +29,11 @@ mod cluster;
 mod config;
 mod connectors;
 mod dead_letters;
+mod guard;
 mod kafka_link;
 mod lag;
 mod lifecycle;
+mod moving;
 mod preview;
 mod transport;
 
@@ -46,6 +48,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use catalog::{Catalog, CatalogCache};
+pub use preview::{Basis, Change, Effect};
 pub use transport::{Exchange, Fate, Mode, NEEDS_CLUSTER};
 
 use crate::cli::ConnectionArgs;
@@ -96,6 +99,8 @@ pub struct Session {
     last: Vec<Exchange>,
     /// Set by the REPL's Ctrl-C: long waits (WAIT FOR) stop early instead of running on unseen.
     cancel: Arc<AtomicBool>,
+    /// Connectors a plan read, whose next live write must find them unchanged (guard.rs).
+    guard: Mutex<std::collections::BTreeMap<String, Basis>>,
     /// The Kafka connection, made on first use ([`Session::kafka`]).
     kafka: kafka_link::KafkaLink,
 }
@@ -192,6 +197,7 @@ impl Session {
             log: Mutex::new(Vec::new()),
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
+            guard: Mutex::default(),
             kafka: kafka_link::KafkaLink::new(settings.kafka.clone()),
         })
     }
@@ -211,6 +217,7 @@ impl Session {
             log: Mutex::new(Vec::new()),
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
+            guard: Mutex::default(),
             kafka: self.kafka.unconnected(),
         }
     }
@@ -283,6 +290,13 @@ impl Session {
         {
             return Ok(names.clone());
         }
+        let mut names: Vec<String> = self.send_json(&Request::get("/connectors"))?;
+        names.sort();
+        Ok(names)
+    }
+
+    /// Every connector's name, read now (never the cache), sorted: what `--prune` compares.
+    pub fn connector_names_now(&self) -> Result<Vec<String>, Error> {
         let mut names: Vec<String> = self.send_json(&Request::get("/connectors"))?;
         names.sort();
         Ok(names)
@@ -388,11 +402,7 @@ impl Session {
             Statement::Explain(Explain(inner)) => (base, &**inner),
             other => (base, other),
         };
-        self.take_log();
-        self.kafka.take();
-        self.mode = mode;
-        let result = self.dispatch(stmt);
-        self.last = self.take_log();
+        let result = self.run_in(mode, stmt);
         self.mode = base;
         match mode {
             Mode::Explain => {
@@ -418,12 +428,7 @@ impl Session {
             }
             Mode::DryRun => {
                 let out = result?;
-                let writes: Vec<Request> = self
-                    .last
-                    .iter()
-                    .filter(|e| e.fate == Fate::Recorded)
-                    .map(|e| e.request.clone())
-                    .collect();
+                let writes = self.recorded_writes();
                 if writes.is_empty() {
                     Ok(out)
                 } else {
@@ -432,6 +437,45 @@ impl Session {
             }
             Mode::Live | Mode::Offline => result,
         }
+    }
+
+    /// Runs `stmt` over the `mode` transport, keeping its exchanges as the last statement's.
+    fn run_in(&mut self, mode: Mode, stmt: &Statement) -> Result<Output, Error> {
+        self.take_log();
+        self.kafka.take();
+        self.mode = mode;
+        let result = self.dispatch(stmt);
+        self.last = self.take_log();
+        result
+    }
+
+    /// The writes the last statement recorded instead of sending.
+    fn recorded_writes(&self) -> Vec<Request> {
+        self.last
+            .iter()
+            .filter(|e| e.fate == Fate::Recorded)
+            .map(|e| e.request.clone())
+            .collect()
+    }
+
+    /// A fleet plan's step: runs `stmt` as `--dry-run` does (reads sent, writes checked and
+    /// recorded) and describes each recorded write. Nothing changes state, whatever the
+    /// session's options; EXPLAIN plans nothing. Variables must already be resolved.
+    pub fn plan(&mut self, stmt: &Statement) -> Result<Vec<Effect>, Error> {
+        if self.offline || matches!(stmt, Statement::Explain(_)) {
+            return Ok(Vec::new());
+        }
+        let base = self.mode;
+        let result = self.run_in(Mode::DryRun, stmt);
+        self.mode = base;
+        result?;
+        let mut effects = Vec::new();
+        for req in self.recorded_writes() {
+            let mut effect = self.effect(&req)?;
+            effect.read = effect.basis.as_ref().map(|b| self.shown_basis(b));
+            effects.push(effect);
+        }
+        Ok(effects)
     }
 
     fn dispatch(&self, stmt: &Statement) -> Result<Output, Error> {
@@ -448,7 +492,13 @@ impl Session {
             Statement::AlterConnectorUnset(AlterConnectorUnset { name, keys }) => {
                 self.alter_unset(name, keys)
             }
-            Statement::ShowCreateConnector(ShowCreateConnector { name }) => self.show_create(name),
+            Statement::ShowCreateConnector(ShowCreateConnector { name, with_offsets }) => {
+                if *with_offsets {
+                    self.show_create_with_offsets(name)
+                } else {
+                    self.show_create(name)
+                }
+            }
             Statement::DropConnector(DropConnector { if_exists, name }) => {
                 self.drop_connector(name, *if_exists)
             }
@@ -460,7 +510,9 @@ impl Session {
             }
             Statement::ShowConnectorPlugins(ShowConnectorPlugins) => self.show_plugins(true),
             Statement::ShowPlugins(ShowPlugins) => self.show_plugins(false),
-            Statement::DescribePlugin(DescribePlugin { plugin }) => self.describe_plugin(plugin),
+            Statement::DescribePlugin(DescribePlugin { plugin, version }) => {
+                self.describe_plugin(plugin, version.as_deref())
+            }
             Statement::Lifecycle(LifecycleConnector { action, target }) => {
                 self.lifecycle(*action, target)
             }
@@ -868,6 +920,67 @@ mod tests {
         assert_eq!(seen.len(), 5, "GET / is cached: {seen:?}");
     }
 
+    /// Applying a plan: a connector whose config is not what the plan read is not written
+    /// (the guard re-reads it before the first write and refuses, sending nothing); one that
+    /// is what the plan read is written, and only its first write is checked.
+    #[test]
+    fn the_guard_refuses_a_write_over_a_connector_changed_since_the_plan() {
+        let fake = Fake::start(vec![
+            ("GET /", 200, r#"{"version":"4.1.0"}"#),
+            (
+                "GET /connectors/a/config",
+                200,
+                r#"{"connector.class":"FileStreamSink","name":"a","tasks.max":"3"}"#,
+            ),
+            (
+                "PATCH /connectors/a/config",
+                200,
+                r#"{"name":"a","config":{},"tasks":[]}"#,
+            ),
+        ]);
+        let mut s = fake.session();
+        let read = |tasks: &str| {
+            Basis::Config(
+                [
+                    ("connector.class", "FileStreamSink"),
+                    ("name", "a"),
+                    ("tasks.max", tasks),
+                ]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            )
+        };
+        s.guard([("a".to_string(), read("1"))].into());
+        let e = s
+            .execute(&parse("ALTER CONNECTOR a SET ('tasks.max' = '2')"))
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("changed after the plan read it (keys changed: tasks.max)"),
+            "{text}"
+        );
+        assert!(!text.contains('3'), "a value in the message: {text}");
+        assert!(!s.changed_state());
+        assert!(
+            !fake.seen().iter().any(|r| r.starts_with("PATCH")),
+            "{:?}",
+            fake.seen()
+        );
+        s.guard([("a".to_string(), read("3"))].into());
+        s.execute(&parse("ALTER CONNECTOR a SET ('tasks.max' = '2')"))
+            .unwrap();
+        s.execute(&parse("ALTER CONNECTOR a SET ('tasks.max' = '4')"))
+            .unwrap();
+        let seen = fake.seen();
+        let patches = seen.iter().filter(|r| r.starts_with("PATCH")).count();
+        let reads = seen
+            .iter()
+            .filter(|r| r.starts_with("GET /connectors/a/config"))
+            .count();
+        assert_eq!((patches, reads), (2, 2), "{seen:?}");
+    }
+
     #[test]
     fn alter_uses_patch_from_3_8() {
         let fake = Fake::start(vec![
@@ -1122,6 +1235,10 @@ mod tests {
             "CREATE SOURCE CONNECTOR a WITH ('connector.class' = 'FileStreamSource', 'topic' = 't')",
             "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource', 'topic' = 't')",
             "CREATE CONNECTOR IF NOT EXISTS b WITH ('connector.class' = 'FileStreamSource')",
+            "CREATE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED",
+            "CREATE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY PAUSED WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 1))",
+            "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED",
+            "SHOW CREATE CONNECTOR a WITH OFFSETS",
             "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource', 'db.password' = '[hidden]')",
             "VALIDATE CONNECTOR WITH ('connector.class' = 'FileStreamSource')",
             "ALTER CONNECTOR a SET ('topic' = 'u')",
@@ -1206,6 +1323,162 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn initially_and_offsets_are_sent_as_connect_takes_them_and_refused_on_old_workers() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let mut s = fake.session();
+        let out = s
+            .execute(&parse(
+                "CREATE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED",
+            ))
+            .unwrap();
+        assert_eq!(out, Output::message("Created connector a (STOPPED)"));
+        let sent = fake.take();
+        assert!(
+            sent.iter().any(|r| r.starts_with("POST /connectors ")
+                && r.contains(r#""initial_state":"STOPPED""#)),
+            "{sent:?}"
+        );
+        // With offsets: created STOPPED, offsets set in one PATCH, then its state.
+        let out = s
+            .execute(&parse(
+                "CREATE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 1), PARTITION ('f' = 'y') TO ('p' = 2))",
+            ))
+            .unwrap();
+        assert_eq!(
+            out,
+            Output::message("Created connector a with the offsets of 2 partitions (RUNNING)")
+        );
+        let writes: Vec<String> = fake
+            .take()
+            .into_iter()
+            .filter(|r| !r.starts_with("GET ") && !r.contains("/validate"))
+            .collect();
+        assert_eq!(writes.len(), 3, "{writes:?}");
+        assert!(
+            writes[0].contains(r#""initial_state":"STOPPED""#),
+            "{writes:?}"
+        );
+        assert_eq!(
+            writes[1],
+            r#"PATCH /connectors/a/offsets {"offsets":[{"partition":{"f":"x"},"offset":{"p":1}},{"partition":{"f":"y"},"offset":{"p":2}}]}"#
+        );
+        assert_eq!(writes[2], "PUT /connectors/a/resume");
+        // An existing connector is left alone under IF NOT EXISTS: no write at all.
+        let out = s
+            .execute(&parse(
+                "CREATE CONNECTOR IF NOT EXISTS a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 1))",
+            ))
+            .unwrap();
+        assert_eq!(
+            out,
+            Output::warning(
+                "Connector a already exists: its config, state and offsets are left as they are"
+            )
+        );
+        assert!(fake.take().iter().all(|r| r.starts_with("GET ")));
+        // OR REPLACE of an existing connector: its config is replaced, its state left.
+        let out = s
+            .execute(&parse(
+                "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED",
+            ))
+            .unwrap();
+        assert_eq!(
+            out,
+            Output::message(
+                "Updated connector a (INITIALLY STOPPED applies to a new connector only: its state is left as it was)"
+            )
+        );
+        assert!(
+            !fake
+                .take()
+                .iter()
+                .any(|r| r.contains("initial_state") || r.contains("/stop"))
+        );
+        // A worker that does not know the field: refused before anything is sent.
+        for (version, text, needs) in [
+            (
+                r#"{"version":"3.6.2"}"#,
+                "CREATE CONNECTOR n WITH ('connector.class' = 'FileStreamSource') INITIALLY PAUSED",
+                "CREATE ... INITIALLY / WITH OFFSETS needs Kafka Connect 3.7 or later; this worker runs 3.6.2",
+            ),
+            (
+                r#"{"version":"3.6.2"}"#,
+                "SHOW CREATE CONNECTOR a WITH OFFSETS",
+                "needs Kafka Connect 3.7 or later",
+            ),
+            (
+                r#"{"version":"4.0.1"}"#,
+                "DESCRIBE PLUGIN FileStreamSource VERSION '4.0.1'",
+                "DESCRIBE PLUGIN ... VERSION needs Kafka Connect 4.1 or later; this worker runs 4.0.1",
+            ),
+        ] {
+            let old = worker(version);
+            let e = old.session().execute(&parse(text)).unwrap_err();
+            assert!(e.to_string().contains(needs), "{text}: {e}");
+            assert!(
+                old.seen().iter().all(|r| r.starts_with("GET ")),
+                "{text}: {:?}",
+                old.seen()
+            );
+        }
+    }
+
+    #[test]
+    fn a_dry_run_of_create_with_offsets_previews_every_step() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let mut s = fake.session_with(Options {
+            dry_run: true,
+            ..Default::default()
+        });
+        let out = s
+            .execute(&parse(
+                "CREATE CONNECTOR nope WITH ('connector.class' = 'FileStreamSource') INITIALLY PAUSED WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 1))",
+            ))
+            .unwrap();
+        let messages: Vec<&String> = out
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                crate::output::Block::Message(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "Would create connector nope",
+                "Would change the offsets of connector nope",
+                "Would pause connector nope"
+            ]
+        );
+        assert!(
+            fake.seen()
+                .iter()
+                .all(|r| r.starts_with("GET ") || r.contains("/config/validate")),
+            "{:?}",
+            fake.seen()
+        );
+    }
+
+    #[test]
+    fn describe_plugin_of_a_version_asks_for_it_and_is_not_cached_as_the_plugin() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let mut s = fake.session();
+        let out = s
+            .execute(&parse("DESCRIBE PLUGIN FileStreamSource VERSION '4.1.0'"))
+            .unwrap();
+        let crate::output::Block::Table { title, .. } = &out.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(title.as_deref(), Some("FileStreamSource (version 4.1.0)"));
+        assert!(
+            fake.seen()
+                .contains(&"GET /connector-plugins/FileStreamSource/config?version=4.1.0".into())
+        );
+        assert!(s.catalog().snapshot().plugin_keys.is_empty());
     }
 
     #[test]
