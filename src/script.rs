@@ -119,6 +119,9 @@ enum Status {
     Unchanged,
     /// A write whose answer was lost: it may have reached the worker.
     MaybeApplied,
+    /// It failed after Connect had confirmed some of its writes (a bulk statement, the steps
+    /// of CREATE ... WITH OFFSETS).
+    PartlyApplied,
     Failed,
     NotRun,
 }
@@ -130,6 +133,7 @@ impl Status {
             Status::Ran => "ran",
             Status::Unchanged => "unchanged",
             Status::MaybeApplied => "may have been applied",
+            Status::PartlyApplied => "FAILED, partly applied",
             Status::Failed => "FAILED",
             Status::NotRun => "not run",
         }
@@ -218,6 +222,8 @@ impl<'a> Run<'a> {
             self.record(place, text, Status::Unchanged);
             return Ok(());
         }
+        // Whether the session ran it (then its log says what Connect confirmed).
+        let mut executed = false;
         let result = match self.shell.resolve(&located.statement) {
             Ok(Statement::Client(ClientStatement::RunScript { path })) => {
                 match self.script(&path, depth + 1)? {
@@ -225,7 +231,10 @@ impl<'a> Run<'a> {
                     Err(e) => Err(e),
                 }
             }
-            Ok(resolved) => self.shell.run_resolved(&resolved, self.out)?,
+            Ok(resolved) => {
+                executed = !matches!(resolved, Statement::Client(_));
+                self.shell.run_resolved(&resolved, self.out)?
+            }
             Err(e) => Err(e),
         };
         let status = match result {
@@ -243,6 +252,8 @@ impl<'a> Run<'a> {
                 self.fail(&place, &text, &e)?;
                 if e.is(ErrorKind::MaybeApplied) {
                     Status::MaybeApplied
+                } else if executed && self.shell.changed_state() {
+                    Status::PartlyApplied
                 } else {
                     Status::Failed
                 }
@@ -316,10 +327,12 @@ impl<'a> Run<'a> {
     /// applied, since 2 and 3 promise that nothing was; else the highest code of the failures.
     pub fn finish(self) -> io::Result<u8> {
         let signal = self.signal();
-        let applied = self
-            .records
-            .iter()
-            .any(|r| matches!(r.status, Status::Applied | Status::MaybeApplied));
+        let applied = self.records.iter().any(|r| {
+            matches!(
+                r.status,
+                Status::Applied | Status::MaybeApplied | Status::PartlyApplied
+            )
+        });
         let code = match signal {
             Some(n) => 128u8.saturating_add(u8::try_from(n).unwrap_or(0)),
             None if self.code != 0 && applied => 1,
@@ -440,6 +453,12 @@ fn summary(err: &mut dyn Write, records: &[Record]) -> io::Result<()> {
         parts.push(format!(
             "{} may have been applied",
             count(Status::MaybeApplied)
+        ));
+    }
+    if count(Status::PartlyApplied) > 0 {
+        parts.push(format!(
+            "{} failed after part of it was applied",
+            count(Status::PartlyApplied)
         ));
     }
     if count(Status::Ran) > 0 {
