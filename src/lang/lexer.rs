@@ -78,6 +78,7 @@ pub const KEYWORDS: &[&str] = &[
     "DESCRIBE",
     "DROP",
     "ERRORS",
+    "EVERY",
     "EXISTS",
     "EXIT",
     "EXPLAIN",
@@ -135,6 +136,7 @@ pub const KEYWORDS: &[&str] = &[
     "VALIDATE",
     "VARIABLES",
     "WAIT",
+    "WATCH",
     "WITH",
 ];
 
