@@ -31,6 +31,7 @@ mod connectors;
 mod dead_letters;
 mod guard;
 mod health;
+mod install;
 mod kafka_link;
 mod lag;
 mod lifecycle;
@@ -101,6 +102,9 @@ pub struct Session {
     last: Vec<Exchange>,
     /// Set by the REPL's Ctrl-C: long waits (WAIT FOR) stop early instead of running on unseen.
     cancel: Arc<AtomicBool>,
+    /// What the statement running now would do outside the REST API (INSTALL PLUGIN's fetch
+    /// and restart), recorded instead of done under EXPLAIN, dry run and `--check`.
+    effects: Mutex<Vec<String>>,
     /// Connectors a plan read, whose next live write must find them unchanged (guard.rs).
     guard: Mutex<std::collections::BTreeMap<String, Basis>>,
     /// The Kafka connection, made on first use ([`Session::kafka`]).
@@ -202,6 +206,7 @@ impl Session {
             log: Mutex::new(Vec::new()),
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
+            effects: Mutex::new(Vec::new()),
             guard: Mutex::default(),
             kafka: kafka_link::KafkaLink::new(settings.kafka.clone()),
         })
@@ -222,6 +227,7 @@ impl Session {
             log: Mutex::new(Vec::new()),
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
+            effects: Mutex::new(Vec::new()),
             guard: Mutex::default(),
             kafka: self.kafka.unconnected(),
         }
@@ -426,6 +432,7 @@ impl Session {
                     text.push_str("Kafka: ");
                     text.push_str(&read);
                 }
+                install::append_effects(&mut text, &self.effects.lock().unwrap());
                 Ok(Output::new("explain").with(crate::output::Block::Text {
                     name: "requests".into(),
                     text,
@@ -448,6 +455,7 @@ impl Session {
     fn run_in(&mut self, mode: Mode, stmt: &Statement) -> Result<Output, Error> {
         self.take_log();
         self.kafka.take();
+        self.effects.lock().unwrap().clear();
         self.mode = mode;
         let result = self.dispatch(stmt);
         self.last = self.take_log();
@@ -564,6 +572,9 @@ impl Session {
                 level,
                 cluster,
             }) => self.set_logger(logger, level, *cluster),
+            Statement::InstallPlugin(InstallPlugin { coordinates }) => {
+                self.install_plugin(coordinates)
+            }
             // The shell runs the loop (shell/watch.rs); run here (EXPLAIN, `--check`), a WATCH
             // is one tick: its statement. Its restarts are RESTART CONNECTOR statements.
             Statement::Watch(Watch { statement, .. }) => self.dispatch(statement),

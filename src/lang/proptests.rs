@@ -207,6 +207,7 @@ fn connector_statement() -> BoxedStrategy<Statement> {
             Statement::ShowConnectorErrors(ShowConnectorErrors { name, limit })
         }),
         Just(Statement::ShowCluster(ShowCluster)),
+        any_text().prop_map(|coordinates| Statement::InstallPlugin(InstallPlugin { coordinates })),
         like().prop_map(|like| Statement::ShowLoggers(ShowLoggers { like })),
         (any_text(), any_text(), any::<bool>()).prop_map(|(logger, level, cluster)| {
             Statement::SetLogger(SetLogger {
