@@ -100,7 +100,9 @@ impl From<crate::kafka::Error> for Error {
 }
 
 /// How to say where the brokers are.
-const KAFKA_WHERE: &str = "give the brokers with --bootstrap HOST:PORT[,...] (or KCSH_BOOTSTRAP,      or a context's bootstrap key; --kafka-tls, --kafka-user for TLS and SASL), or start a local      cluster with `kcsh --embedded`";
+const KAFKA_WHERE: &str = "give the brokers with --bootstrap HOST:PORT[,...] (or KCSH_BOOTSTRAP, \
+     or a context's bootstrap key; --kafka-tls, --kafka-user for TLS and SASL), or start a local \
+     cluster with `kcsh --embedded`";
 
 /// The one line DESCRIBE shows instead of lag in a session without a bootstrap.
 pub const LAG_NEEDS_BOOTSTRAP: &str =

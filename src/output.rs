@@ -155,6 +155,9 @@ pub enum Block {
         columns: Vec<Column>,
         rows: Vec<Vec<Value>>,
     },
+    /// One Kafka record of PRINT (streamed one per output): a ksqlDB `rowtime: ...` line in
+    /// tables, one compact JSON line (`"type": "record"`) in JSON (`render/record.rs`).
+    Record(Box<crate::kafka::format::Printed>),
 }
 
 impl Output {

@@ -107,30 +107,6 @@ pub fn newest_first(mut records: Vec<Record>, limit: usize) -> Vec<Record> {
     records
 }
 
-/// `2026/12/01 10:00:00.000 Z` (UTC) for milliseconds since the epoch.
-pub fn rowtime(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let millis = ms.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let tod = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}/{month:02}/{day:02} {:02}:{:02}:{:02}.{millis:03} Z",
-        tod / 3600,
-        tod % 3600 / 60,
-        tod % 60
-    )
-}
-
 /// The columns of a dead letter: where it sits in the DLQ, the decoded headers, key and value.
 fn columns() -> Vec<Column> {
     let mut cols = Column::list(&[
@@ -149,14 +125,15 @@ fn columns() -> Vec<Column> {
 
 fn row(r: &Record) -> Vec<Value> {
     let mut row = vec![
-        s(rowtime(r.timestamp)),
+        s(crate::render::record::rowtime(r.timestamp)),
         Value::from(r.partition),
         Value::from(r.offset),
     ];
     row.extend(decode_headers(&r.headers));
-    let text = |b: &Option<Vec<u8>>| b.as_deref().map_or(Value::Null, |b| s(bytes_text(b)));
-    row.push(text(&r.key));
-    row.push(text(&r.value));
+    // As PRINT's JSON shows them: JSON decoded, text, numbers, `0x` hex, null.
+    let shown = |b: &Option<Vec<u8>>| crate::kafka::format::decode(b.as_deref()).json;
+    row.push(shown(&r.key));
+    row.push(shown(&r.value));
     row
 }
 
@@ -317,17 +294,6 @@ mod tests {
                 Value::Null,
             ]
         );
-    }
-
-    #[test]
-    fn rowtime_is_ksqldbs_utc_format() {
-        assert_eq!(rowtime(0), "1970/01/01 00:00:00.000 Z");
-        assert_eq!(rowtime(1_796_119_200_123), "2026/12/01 10:00:00.123 Z");
-        assert_eq!(rowtime(951_782_400_000), "2000/02/29 00:00:00.000 Z");
-        assert_eq!(rowtime(-1), "1969/12/31 23:59:59.999 Z");
-        // Any i64 formats without a panic.
-        rowtime(i64::MIN);
-        rowtime(i64::MAX);
     }
 
     #[test]

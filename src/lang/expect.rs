@@ -22,6 +22,8 @@ pub enum Slot {
     SessionProperty,
     /// A HELP topic.
     HelpTopic,
+    /// A Kafka topic (PRINT, SHOW TOPICS LIKE).
+    TopicName,
 }
 
 /// The expected set at the end of the input, with what the statement said before it.

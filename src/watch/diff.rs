@@ -108,7 +108,7 @@ fn block_id(block: &Block) -> Option<(&str, u8)> {
         Block::Table { name, .. } => Some((name, 1)),
         Block::Text { name, .. } => Some((name, 2)),
         Block::Records { name, .. } => Some((name, 3)),
-        Block::Message(_) | Block::Warning(_) => None,
+        Block::Message(_) | Block::Warning(_) | Block::Record(_) => None,
     }
 }
 
@@ -156,7 +156,7 @@ fn diff_block(
                 });
             }
         }
-        Some(Block::Message(_) | Block::Warning(_)) | None => {}
+        Some(Block::Message(_) | Block::Warning(_) | Block::Record(_)) | None => {}
     }
 }
 

@@ -21,6 +21,7 @@ mod exec_trust;
 mod faults;
 mod fuzz_corpus;
 mod kafka_client;
+mod kafka_print;
 mod plan;
 mod plugins;
 mod real_connectors;
