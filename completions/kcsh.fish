@@ -1,5 +1,6 @@
 complete -c kcsh -s e -l execute -d 'Run STATEMENT and exit (repeatable; the final `;` may be left out)' -r
 complete -c kcsh -s f -l file -d 'Run the statements in FILE and exit (`-` reads standard input)' -r -F
+complete -c kcsh -l concurrency -d 'Requests a bulk statement (PAUSE CONNECTORS ..., DROP CONNECTORS ...) keeps in flight, 1 to 64 (default 8; in the shell: SET \'bulk.concurrency\')' -r
 complete -c kcsh -l on-error -d 'What to do when a statement of a script fails' -r -f -a "stop\t'Stop at the first failing statement'
 continue\t'Report the failure and go on with the next statement'"
 complete -c kcsh -s o -l output -d 'Output format for results' -r -f -a "tabular\t''

@@ -111,6 +111,8 @@ enum Status {
     Ran,
     /// A write whose answer was lost: it may have reached the worker.
     MaybeApplied,
+    /// It failed after some of its writes were confirmed (a bulk statement, partly done).
+    PartlyApplied,
     Failed,
     NotRun,
 }
@@ -121,6 +123,7 @@ impl Status {
             Status::Applied => "applied",
             Status::Ran => "ran",
             Status::MaybeApplied => "may have been applied",
+            Status::PartlyApplied => "FAILED, partly applied",
             Status::Failed => "FAILED",
             Status::NotRun => "not run",
         }
@@ -178,6 +181,8 @@ impl<'a> Run<'a> {
                 self.record(place, text, Status::NotRun);
                 continue;
             }
+            // A failed statement that still changed state (a bulk statement, partly done).
+            let mut partly = false;
             let result = match self.shell.resolve(&located.statement) {
                 Ok(Statement::Client(ClientStatement::RunScript { path })) => {
                     match self.script(&path, depth + 1)? {
@@ -185,7 +190,13 @@ impl<'a> Run<'a> {
                         Err(e) => Err(e),
                     }
                 }
-                Ok(resolved) => self.shell.run_resolved(&resolved, self.out)?,
+                Ok(resolved) => {
+                    let result = self.shell.run_resolved(&resolved, self.out)?;
+                    partly = result.is_err()
+                        && !matches!(resolved, Statement::Client(_))
+                        && self.shell.changed_state();
+                    result
+                }
                 Err(e) => Err(e),
             };
             let status = match result {
@@ -203,6 +214,8 @@ impl<'a> Run<'a> {
                     self.fail(&place, &text, &e)?;
                     if e.is(ErrorKind::MaybeApplied) {
                         Status::MaybeApplied
+                    } else if partly {
+                        Status::PartlyApplied
                     } else {
                         Status::Failed
                     }
@@ -277,10 +290,12 @@ impl<'a> Run<'a> {
     /// applied, since 2 and 3 promise that nothing was; else the highest code of the failures.
     pub fn finish(self) -> io::Result<u8> {
         let signal = self.signal();
-        let applied = self
-            .records
-            .iter()
-            .any(|r| matches!(r.status, Status::Applied | Status::MaybeApplied));
+        let applied = self.records.iter().any(|r| {
+            matches!(
+                r.status,
+                Status::Applied | Status::MaybeApplied | Status::PartlyApplied
+            )
+        });
         let code = match signal {
             Some(n) => 128u8.saturating_add(u8::try_from(n).unwrap_or(0)),
             None if self.code != 0 && applied => 1,
@@ -370,6 +385,12 @@ fn summary(err: &mut dyn Write, records: &[Record]) -> io::Result<()> {
         parts.push(format!(
             "{} may have been applied",
             count(Status::MaybeApplied)
+        ));
+    }
+    if count(Status::PartlyApplied) > 0 {
+        parts.push(format!(
+            "{} failed but partly applied",
+            count(Status::PartlyApplied)
         ));
     }
     if count(Status::Ran) > 0 {

@@ -22,6 +22,8 @@ pub enum Slot {
     SessionProperty,
     /// A HELP topic.
     HelpTopic,
+    /// One of these words, as they are offered (WHERE attributes, operators, 'STATES').
+    Choice(Vec<String>),
 }
 
 /// The expected set at the end of the input, with what the statement said before it.

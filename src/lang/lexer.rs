@@ -68,6 +68,7 @@ impl Token {
 /// Keywords are not reserved: where a name is expected, any word is a name.
 pub const KEYWORDS: &[&str] = &[
     "ALTER",
+    "AND",
     "CLEAR",
     "CLUSTER",
     "CONNECTOR",
@@ -83,9 +84,11 @@ pub const KEYWORDS: &[&str] = &[
     "FAILED",
     "FALSE",
     "FOR",
+    "FORCE",
     "HELP",
     "HISTORY",
     "IF",
+    "IN",
     "INCLUDE",
     "JSON",
     "LIKE",
@@ -131,6 +134,7 @@ pub const KEYWORDS: &[&str] = &[
     "VALIDATE",
     "VARIABLES",
     "WAIT",
+    "WHERE",
     "WITH",
 ];
 

@@ -165,6 +165,7 @@ impl KcshHelper {
                 }
                 Slot::Value(_) => Vec::new(),
                 Slot::PluginClass => self.quoted_plugin_classes(&[]),
+                Slot::Choice(words) => words.clone(),
                 Slot::SessionProperty => Property::all()
                     .iter()
                     .map(|p| quote_string(&p.to_string()))

@@ -17,6 +17,7 @@ mod exec_connectors;
 mod exec_lifecycle;
 mod exec_trust;
 mod faults;
+mod fleet_filters;
 mod fuzz_corpus;
 mod secrets;
 mod shell_pty;
