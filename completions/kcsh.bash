@@ -23,7 +23,7 @@ _kcsh() {
 
     case "${cmd}" in
         kcsh)
-            opts="-e -f -o -d -u -H -h -V --execute --file --check --dry-run --concurrency --on-error --output --color --define --ksql-compat --show-secrets --url --context --config --user --password-file --token --header --ca-cert --client-cert --client-key --insecure --timeout --retry-timeout --embedded --worker-config --kafka-home --kafka-version --detach --stop --generate --help --version"
+            opts="-e -f -o -d -u -H -h -V --execute --file --check --dry-run --concurrency --on-error --output --color --define --ksql-compat --show-secrets --url --context --config --user --password-file --token --header --ca-cert --client-cert --client-key --insecure --timeout --retry-timeout --bootstrap --kafka-tls --kafka-ca-cert --kafka-client-cert --kafka-client-key --kafka-sasl-mechanism --kafka-user --kafka-password-file --embedded --worker-config --kafka-home --kafka-version --detach --plugin-path --worker-property --stop --generate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -129,6 +129,34 @@ _kcsh() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bootstrap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kafka-ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kafka-client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kafka-client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kafka-sasl-mechanism)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kafka-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kafka-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --worker-config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -138,6 +166,14 @@ _kcsh() {
                     return 0
                     ;;
                 --kafka-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plugin-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --worker-property)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

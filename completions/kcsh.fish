@@ -21,9 +21,18 @@ complete -c kcsh -l client-cert -d 'Client certificate (PEM) for mutual TLS' -r 
 complete -c kcsh -l client-key -d 'Private key (PEM) of the client certificate' -r -F
 complete -c kcsh -l timeout -d 'HTTP timeout per request, above Connect\'s own 90 s' -r
 complete -c kcsh -l retry-timeout -d 'How long to retry requests refused during a rebalance (409)' -r
+complete -c kcsh -l bootstrap -d 'Kafka bootstrap servers, for the statements that read Kafka (`--embedded` sets it)' -r
+complete -c kcsh -l kafka-ca-cert -d 'Trust this CA certificate (PEM) for Kafka TLS [default: the system\'s roots]' -r -F
+complete -c kcsh -l kafka-client-cert -d 'Client certificate (PEM) for Kafka mutual TLS' -r -F
+complete -c kcsh -l kafka-client-key -d 'Private key (PEM) of the Kafka client certificate' -r -F
+complete -c kcsh -l kafka-sasl-mechanism -d 'SASL mechanism for Kafka: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 [default: PLAIN]' -r
+complete -c kcsh -l kafka-user -d 'SASL user for Kafka; the password comes from KCSH_KAFKA_PASSWORD or --kafka-password-file' -r
+complete -c kcsh -l kafka-password-file -d 'Read the Kafka SASL password from FILE (first line)' -r -F
 complete -c kcsh -l worker-config -d 'Start a Connect worker from these worker properties (your Kafka) and talk to it' -r -F
 complete -c kcsh -l kafka-home -d 'Apache Kafka installation to take the jars from (`libs/*.jar`)' -r -F
 complete -c kcsh -l kafka-version -d 'Kafka version to fetch when no Kafka home is given' -r
+complete -c kcsh -l plugin-path -d 'Add plugin directories (each plugin one subdirectory or jar of DIR) to the worker kcsh starts; with --worker-config only when its file names no plugin.path. Repeatable' -r -F
+complete -c kcsh -l worker-property -d 'Set a property of the worker kcsh starts, e.g. value.converter.schemas.enable=true (repeatable; overrides kcsh\'s own values)' -r
 complete -c kcsh -l stop -d 'Stop a detached cluster started with --embedded --detach' -r -F
 complete -c kcsh -l generate -d 'Print a shell completion script to standard output and exit' -r -f -a "complete-bash\t''
 complete-zsh\t''
@@ -33,6 +42,7 @@ complete -c kcsh -l dry-run -d 'Send no request that changes state; show what ea
 complete -c kcsh -l ksql-compat -d 'Upper-case unquoted names and keys as ksqlDB does'
 complete -c kcsh -l show-secrets -d 'Show secret config values instead of `[hidden]`'
 complete -c kcsh -l insecure -d 'Do not verify the server\'s TLS certificate'
+complete -c kcsh -l kafka-tls -d 'Connect to Kafka over TLS (implied by --kafka-ca-cert and --kafka-client-cert)'
 complete -c kcsh -l embedded -d 'Start a throwaway local Kafka and Connect worker and open the shell on it'
 complete -c kcsh -l detach -d 'With --embedded: start the cluster in the background, print its URL and run dir, and exit'
 complete -c kcsh -s h -l help -d 'Print help (see more with \'--help\')'

@@ -144,6 +144,50 @@ pub struct ConnectionArgs {
     /// How long to retry requests refused during a rebalance (409).
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub retry_timeout: u64,
+
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+}
+
+/// Where and how to reach the Kafka brokers (SHOW TOPICS, PRINT); resolved in `kafka::config`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct KafkaArgs {
+    /// Kafka bootstrap servers, for the statements that read Kafka (`--embedded` sets it).
+    #[arg(long, value_name = "HOST:PORT[,...]", env = "KCSH_BOOTSTRAP")]
+    pub bootstrap: Option<String>,
+
+    /// Connect to Kafka over TLS (implied by --kafka-ca-cert and --kafka-client-cert).
+    #[arg(long)]
+    pub kafka_tls: bool,
+
+    /// Trust this CA certificate (PEM) for Kafka TLS [default: the system's roots].
+    #[arg(long, value_name = "FILE")]
+    pub kafka_ca_cert: Option<PathBuf>,
+
+    /// Client certificate (PEM) for Kafka mutual TLS.
+    #[arg(long, value_name = "FILE", requires = "kafka_client_key")]
+    pub kafka_client_cert: Option<PathBuf>,
+
+    /// Private key (PEM) of the Kafka client certificate.
+    #[arg(long, value_name = "FILE", requires = "kafka_client_cert")]
+    pub kafka_client_key: Option<PathBuf>,
+
+    /// SASL mechanism for Kafka: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 [default: PLAIN].
+    #[arg(long, value_name = "MECHANISM", value_parser = mechanism_parser)]
+    pub kafka_sasl_mechanism: Option<crate::kafka::Mechanism>,
+
+    /// SASL user for Kafka; the password comes from KCSH_KAFKA_PASSWORD or --kafka-password-file.
+    #[arg(long, value_name = "USER", env = "KCSH_KAFKA_USER")]
+    pub kafka_user: Option<String>,
+
+    /// Read the Kafka SASL password from FILE (first line).
+    #[arg(long, value_name = "FILE")]
+    pub kafka_password_file: Option<PathBuf>,
+}
+
+/// `--kafka-sasl-mechanism`: the mechanism's own `FromStr` (the context key uses it too).
+fn mechanism_parser(s: &str) -> Result<crate::kafka::Mechanism, String> {
+    s.parse()
 }
 
 /// Running a Connect worker (and Kafka) from kcsh itself.
@@ -168,6 +212,16 @@ pub struct EmbeddedArgs {
     /// With --embedded: start the cluster in the background, print its URL and run dir, and exit.
     #[arg(long, requires = "embedded")]
     pub detach: bool,
+
+    /// Add plugin directories (each plugin one subdirectory or jar of DIR) to the worker kcsh
+    /// starts; with --worker-config only when its file names no plugin.path. Repeatable.
+    #[arg(long, value_name = "DIR[,DIR...]", value_delimiter = ',')]
+    pub plugin_path: Vec<PathBuf>,
+
+    /// Set a property of the worker kcsh starts, e.g. value.converter.schemas.enable=true
+    /// (repeatable; overrides kcsh's own values).
+    #[arg(long = "worker-property", value_name = "KEY=VALUE", value_parser = crate::embedded::WorkerPropertyParser)]
+    pub worker_properties: Vec<crate::embedded::WorkerProperty>,
 
     /// Stop a detached cluster started with --embedded --detach.
     #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["embedded", "worker_config"])]

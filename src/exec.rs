@@ -29,6 +29,7 @@ mod catalog;
 mod cluster;
 mod config;
 mod connectors;
+mod kafka_link;
 mod lifecycle;
 mod preview;
 mod transport;
@@ -99,6 +100,8 @@ pub struct Session {
     cancel: Arc<AtomicBool>,
     /// Requests a bulk statement keeps in flight (`bulk.concurrency`).
     concurrency: usize,
+    /// The Kafka connection, made on first use ([`Session::kafka`]).
+    kafka: kafka_link::KafkaLink,
 }
 
 /// The session settings exec owns (`SET 'name' = 'value'`), with their descriptions.
@@ -146,7 +149,7 @@ pub fn check(stmt: &Statement) -> Result<(), Error> {
         let session = slot.as_mut().expect("set above");
         match session.execute(stmt) {
             Ok(_) => Ok(()),
-            Err(_) if Session::went_offline(&session.last) => Ok(()),
+            Err(_) if Session::went_offline(&session.last) || session.kafka.take().1 => Ok(()),
             Err(e) => Err(e),
         }
     })
@@ -197,6 +200,7 @@ impl Session {
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
             concurrency: default_concurrency(opts),
+            kafka: kafka_link::KafkaLink::new(settings.kafka.clone()),
         })
     }
 
@@ -216,6 +220,7 @@ impl Session {
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
             concurrency: self.concurrency,
+            kafka: self.kafka.unconnected(),
         }
     }
 
@@ -399,6 +404,7 @@ impl Session {
             other => (base, other),
         };
         self.take_log();
+        self.kafka.take();
         self.mode = mode;
         let result = self.dispatch(stmt);
         self.last = self.take_log();
@@ -407,9 +413,22 @@ impl Session {
             Mode::Explain => {
                 result?;
                 let reqs: Vec<Request> = self.last.iter().map(|e| e.request.clone()).collect();
+                let reads = self.kafka.take().0;
+                let mut text = if reqs.is_empty() && !reads.is_empty() {
+                    String::new()
+                } else {
+                    self.explain_requests(&reqs)
+                };
+                for read in reads {
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    text.push_str("Kafka: ");
+                    text.push_str(&read);
+                }
                 Ok(Output::new("explain").with(crate::output::Block::Text {
                     name: "requests".into(),
-                    text: self.explain_requests(&reqs),
+                    text,
                 }))
             }
             Mode::DryRun => {
@@ -503,6 +522,18 @@ impl Session {
     }
 
     // ---- shared helpers for the statement modules ----
+
+    /// The session's Kafka client, connected on first use (bounded: unreachable brokers fail
+    /// within about 10 s, exit 3); without a bootstrap, a usage error saying how to give one.
+    /// `statement` names what needs Kafka (`PRINT`, `SHOW TOPICS`).
+    pub fn kafka(&self, statement: &str) -> Result<Arc<crate::kafka::Client>, Error> {
+        self.kafka.client(statement, self.mode == Mode::Offline)
+    }
+
+    /// Notes a Kafka read of the running statement, for EXPLAIN ("Kafka: <what>").
+    pub fn note_kafka_read(&self, what: impl Into<String>) {
+        self.kafka.note(what.into());
+    }
 
     fn name(&self, name: &Name) -> Result<String, Error> {
         build::name_text(name, self.opts.ksql_compat)

@@ -71,6 +71,45 @@ pub fn hint(e: &ApiError) -> Option<String> {
     })
 }
 
+/// A Kafka failure (facts from `kafka::Error`) with its kind and advice: unreachable brokers
+/// exit with 3 and name the flags that say where they are; bad local files are usage errors.
+impl From<crate::kafka::Error> for Error {
+    fn from(e: crate::kafka::Error) -> Error {
+        use crate::kafka::Error as K;
+        let kind = match &e {
+            K::Unreachable { .. } | K::TimedOut { .. } => ErrorKind::Unreachable,
+            K::Config(_) => ErrorKind::Usage,
+            K::UnknownTopic { .. } | K::Unsupported(_) | K::Broker(_) => ErrorKind::Statement,
+        };
+        let hint = match &e {
+            K::Unreachable { tls: true, .. } => Some(
+                "trust the brokers' CA with --kafka-ca-cert FILE, or present a client                  certificate with --kafka-client-cert/--kafka-client-key"
+                    .to_string(),
+            ),
+            K::Unreachable { auth: true, .. } => Some(
+                "check the SASL login: --kafka-user USER, --kafka-sasl-mechanism, and the                  password in KCSH_KAFKA_PASSWORD or --kafka-password-file"
+                    .to_string(),
+            ),
+            K::Unreachable { .. } => Some(KAFKA_WHERE.to_string()),
+            _ => None,
+        };
+        let mut error = Error::new(kind, cut_for_display(&e.to_string()));
+        error.hint = hint;
+        error
+    }
+}
+
+/// How to say where the brokers are.
+const KAFKA_WHERE: &str = "give the brokers with --bootstrap HOST:PORT[,...] (or KCSH_BOOTSTRAP,      or a context's bootstrap key; --kafka-tls, --kafka-user for TLS and SASL), or start a local      cluster with `kcsh --embedded`";
+
+/// A statement that reads Kafka, in a session without a bootstrap (exit 2).
+pub fn no_bootstrap(statement: &str) -> Error {
+    Error::usage(format!(
+        "{statement} reads Kafka, and no Kafka bootstrap servers are configured"
+    ))
+    .with_hint(KAFKA_WHERE)
+}
+
 /// At most `MAX_LINES` lines and `MAX_CHARS` characters, with a note saying how much was cut.
 pub fn cut_for_display(text: &str) -> String {
     let total_chars = text.chars().count();
@@ -158,6 +197,24 @@ mod tests {
                 .unwrap()
                 .starts_with("point --url at https://h ")
         );
+    }
+
+    #[test]
+    fn kafka_facts_become_errors_with_kind_and_hint() {
+        let e = Error::from(crate::kafka::Error::Unreachable {
+            bootstrap: vec!["127.0.0.1:9".into()],
+            cause: "Connection refused (os error 111)".into(),
+            tls: false,
+            auth: false,
+        });
+        assert_eq!(e.exit_code(), 3);
+        assert!(e.message.contains("127.0.0.1:9"), "{e}");
+        assert!(e.hint.as_deref().unwrap().contains("--bootstrap"));
+        let e = no_bootstrap("PRINT");
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("KCSH_BOOTSTRAP"), "{e}");
+        let e = Error::from(crate::kafka::Error::Config("bad file".into()));
+        assert_eq!(e.exit_code(), 2);
     }
 
     #[test]

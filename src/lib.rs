@@ -11,6 +11,7 @@ pub mod error;
 pub mod exec;
 pub mod help;
 pub mod hints;
+pub mod kafka;
 pub mod lang;
 pub mod output;
 pub mod render;

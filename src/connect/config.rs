@@ -46,6 +46,16 @@ pub struct Context {
     pub insecure: bool,
     #[serde(default)]
     pub headers: Vec<String>,
+    /// Kafka: bootstrap servers, TLS and SASL (see `kafka::config`).
+    pub bootstrap: Option<String>,
+    #[serde(default)]
+    pub kafka_tls: bool,
+    pub kafka_ca_cert: Option<PathBuf>,
+    pub kafka_client_cert: Option<PathBuf>,
+    pub kafka_client_key: Option<PathBuf>,
+    pub kafka_sasl_mechanism: Option<String>,
+    pub kafka_user: Option<String>,
+    pub kafka_password_file: Option<PathBuf>,
 }
 
 impl Context {
@@ -79,6 +89,8 @@ pub struct Settings {
     pub retry_timeout: Duration,
     /// Largest answer read, in bytes; a longer one is an error ([`DEFAULT_MAX_BODY`]).
     pub max_body: usize,
+    /// The Kafka brokers, when a bootstrap is given (`kafka::config::resolve`).
+    pub kafka: Option<crate::kafka::KafkaConfig>,
 }
 
 /// 64 MiB: `GET /connectors?expand=status&expand=info` of 10,000 connectors with 5 KiB configs
@@ -99,6 +111,7 @@ impl Default for Settings {
             timeout: Duration::from_secs(120),
             retry_timeout: Duration::from_secs(30),
             max_body: DEFAULT_MAX_BODY,
+            kafka: None,
         }
     }
 }
@@ -161,7 +174,10 @@ pub fn resolve(args: &ConnectionArgs, prompt: bool) -> Result<Settings, Error> {
         None => Context::default(),
     };
     let password_from_env = std::env::var("KCSH_PASSWORD").ok();
-    resolve_with(args, &context, password_from_env, prompt)
+    let mut settings = resolve_with(args, &context, password_from_env, prompt)?;
+    let kafka_password = std::env::var("KCSH_KAFKA_PASSWORD").ok();
+    settings.kafka = crate::kafka::config::resolve(&args.kafka, &context, kafka_password)?;
+    Ok(settings)
 }
 
 /// `resolve` without the environment and files of the contexts lookup (testable).
@@ -225,6 +241,7 @@ pub fn resolve_with(
         timeout: Duration::from_secs(args.timeout.max(1)),
         retry_timeout: Duration::from_secs(args.retry_timeout),
         max_body: DEFAULT_MAX_BODY,
+        kafka: None,
     })
 }
 

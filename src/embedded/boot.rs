@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::diagnosis::{Mode, keep_logs_for, start_failure};
 use super::guard::{Guard, Role, install_signal_handlers};
 use super::process::{self, Jvm, JvmSpec, Lifetime};
-use super::{KafkaJars, StartOptions, config, jars, java, ports, run_dir};
+use super::{KafkaJars, StartOptions, config, jars, java, plugins, ports, run_dir};
 use crate::cli::EmbeddedArgs;
 use crate::error::Error;
 
@@ -39,6 +39,17 @@ pub(super) fn start(args: &EmbeddedArgs, opts: &StartOptions) -> Result<Booted, 
         Some(file) => Some(check_worker_file(file)?),
         None => None,
     };
+    let user_plugins = plugins::user_dirs(&args.plugin_path)?;
+    if let Some(checked) = &worker_file
+        && !user_plugins.is_empty()
+        && config::get(&checked.props, "plugin.path").is_some()
+    {
+        return Err(Error::usage(format!(
+            "--plugin-path: {} names its own plugin.path, which kcsh does not change; add the \
+             directories there",
+            checked.file.display()
+        )));
+    }
     let java = java::find()?;
     let jars = jars::resolve(args, &say)?;
     run_dir::remove_stale();
@@ -54,6 +65,8 @@ pub(super) fn start(args: &EmbeddedArgs, opts: &StartOptions) -> Result<Booted, 
         lifetime: opts.lifetime,
         extra_jvm_options: &opts.jvm_options,
         say: &say,
+        user_plugins: &user_plugins,
+        overrides: &args.worker_properties,
     };
     let booted = match worker_file {
         Some(checked) => ctx.worker_only(checked),
@@ -89,6 +102,10 @@ struct Boot<'a> {
     lifetime: Lifetime,
     extra_jvm_options: &'a [String],
     say: &'a dyn Fn(&str),
+    /// `--plugin-path`, checked and absolute.
+    user_plugins: &'a [PathBuf],
+    /// `--worker-property`.
+    overrides: &'a [super::WorkerProperty],
 }
 
 /// A `--worker-config` file that passed the checks that need no Java and no jars.
@@ -169,9 +186,32 @@ impl Boot<'_> {
             &server_props,
             &config::broker_properties(&run.join("kraft"), broker_port, controller_port),
         )?;
+        let plugin_path = self.plugin_path();
+        let scan = plugins::Scan::of(&plugin_path);
+        let discovery = match self.override_of("plugin.discovery") {
+            Some(mode) => {
+                if let Some(warning) = plugins::warn_if_invisible(&scan, mode) {
+                    super::note(&warning);
+                }
+                mode.to_string()
+            }
+            None => {
+                let (mode, why) = plugins::choose_discovery(&scan);
+                if let Some(why) = why {
+                    super::note(&why);
+                }
+                mode.to_string()
+            }
+        };
         run_dir::write(
             &worker_props,
-            &config::worker_properties(&bootstrap, rest_port, self.jars.plugin_path().as_deref()),
+            &config::worker_properties(
+                &bootstrap,
+                rest_port,
+                &plugin_path,
+                &discovery,
+                self.overrides,
+            ),
         )?;
         (self.say)(&format!(
             "starting Apache Kafka {} and a Connect worker (logs in {})",
@@ -216,13 +256,41 @@ impl Boot<'_> {
         // names no plugin.path; the worker runs in the current directory so that relative
         // paths in the file keep their meaning.
         let mut effective = text.clone();
-        if config::get(&props, "plugin.path").is_none()
-            && let Some(plugins) = self.jars.plugin_path()
+        let plugin_path = match config::get(&props, "plugin.path") {
+            Some(own) => own
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+                .collect(),
+            None => {
+                let entries = self.plugin_path();
+                if !entries.is_empty() {
+                    effective.push_str(&format!(
+                        "\n# added by kcsh: Kafka's file connectors, kcsh's plugin cache, \
+                         --plugin-path\nplugin.path={}\n",
+                        plugins::plugin_path_value(&entries).replace('\\', "\\\\")
+                    ));
+                }
+                entries
+            }
+        };
+        if !self.overrides.is_empty() {
+            effective.push_str("\n# added by kcsh: --worker-property\n");
+            for o in self.overrides {
+                effective.push_str(&o.line());
+                effective.push('\n');
+            }
+        }
+        // Connect's own default when the file names no mode.
+        let discovery = self
+            .override_of("plugin.discovery")
+            .or(config::get(&props, "plugin.discovery"))
+            .unwrap_or(plugins::SCANNING_DISCOVERY);
+        if let Some(warning) =
+            plugins::warn_if_invisible(&plugins::Scan::of(&plugin_path), discovery)
         {
-            effective.push_str(&format!(
-                "\n# added by kcsh: Kafka's file connectors\nplugin.path={}\n",
-                plugins.display()
-            ));
+            super::note(&warning);
         }
         let copy = self.run_dir.join("worker.properties");
         run_dir::write(&copy, &effective)?;
@@ -250,6 +318,36 @@ impl Boot<'_> {
             },
         )?;
         Ok((listener.url, bootstrap))
+    }
+
+    /// The worker's plugin path when kcsh sets it: Kafka's file connectors (when the jars keep
+    /// them off the class path), kcsh's plugin cache (so installed plugins are always loaded),
+    /// then `--plugin-path`.
+    fn plugin_path(&self) -> Vec<PathBuf> {
+        let mut entries: Vec<PathBuf> = self.jars.plugin_path().into_iter().collect();
+        match plugins::cache_dir() {
+            Ok(cache) if std::fs::create_dir_all(&cache).is_ok() => entries.push(cache),
+            Ok(cache) => super::note(&format!(
+                "cannot create the plugin cache {}: plugins installed there are not loaded",
+                cache.display()
+            )),
+            Err(_) => {}
+        }
+        for dir in self.user_plugins {
+            if !entries.contains(dir) {
+                entries.push(dir.clone());
+            }
+        }
+        entries
+    }
+
+    /// The last `--worker-property` value of `key`.
+    fn override_of(&self, key: &str) -> Option<&str> {
+        self.overrides
+            .iter()
+            .rev()
+            .find(|o| o.key == key)
+            .map(|o| o.value.as_str())
     }
 
     fn jvm_options(&self, (min_heap, max_heap): (&str, &str)) -> Vec<String> {

@@ -2,7 +2,9 @@
 //! `server.properties`, the Connect worker's properties; plus reading a user's worker
 //! properties (`--worker-config`). Pure text in, text out: writes no files itself.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use super::overrides::WorkerProperty;
 
 /// log4j2 configuration (properties format, so no YAML jar is needed): everything to stdout,
 /// which kcsh redirects to one log file per process.
@@ -53,35 +55,59 @@ group.initial.rebalance.delay.ms=0
 }
 
 /// A distributed worker on the embedded broker: JSON without schemas, one-partition internal
-/// topics, fast offset flushes and no delayed rebalance (tests start and stop connectors fast).
-pub fn worker_properties(bootstrap: &str, rest_port: u16, plugin_path: Option<&Path>) -> String {
-    let plugin_path = plugin_path
-        .map(|p| format!("plugin.path={}\n", p.display()))
-        .unwrap_or_default();
-    format!(
-        "# Written by kcsh --embedded: one distributed Connect worker.
-bootstrap.servers={bootstrap}
-group.id=kcsh
-key.converter=org.apache.kafka.connect.json.JsonConverter
-value.converter=org.apache.kafka.connect.json.JsonConverter
-key.converter.schemas.enable=false
-value.converter.schemas.enable=false
-config.storage.topic=kcsh-configs
-offset.storage.topic=kcsh-offsets
-status.storage.topic=kcsh-status
-config.storage.replication.factor=1
-offset.storage.replication.factor=1
-status.storage.replication.factor=1
-offset.storage.partitions=1
-status.storage.partitions=1
-offset.flush.interval.ms=1000
-listeners=http://127.0.0.1:{rest_port}
-rest.advertised.host.name=127.0.0.1
-rest.advertised.port={rest_port}
-{plugin_path}plugin.discovery=service_load
-scheduled.rebalance.max.delay.ms=0
-"
-    )
+/// topics, fast offset flushes and no delayed rebalance (tests start and stop connectors fast);
+/// `plugin_path` entries (none: no `plugin.path`), the `discovery` mode, then the user's
+/// `--worker-property` overrides applied in place.
+pub fn worker_properties(
+    bootstrap: &str,
+    rest_port: u16,
+    plugin_path: &[PathBuf],
+    discovery: &str,
+    overrides: &[WorkerProperty],
+) -> String {
+    let mut props: Vec<(String, String)> = [
+        ("bootstrap.servers", bootstrap.to_string()),
+        ("group.id", "kcsh".into()),
+        (
+            "key.converter",
+            "org.apache.kafka.connect.json.JsonConverter".into(),
+        ),
+        (
+            "value.converter",
+            "org.apache.kafka.connect.json.JsonConverter".into(),
+        ),
+        ("key.converter.schemas.enable", "false".into()),
+        ("value.converter.schemas.enable", "false".into()),
+        ("config.storage.topic", "kcsh-configs".into()),
+        ("offset.storage.topic", "kcsh-offsets".into()),
+        ("status.storage.topic", "kcsh-status".into()),
+        ("config.storage.replication.factor", "1".into()),
+        ("offset.storage.replication.factor", "1".into()),
+        ("status.storage.replication.factor", "1".into()),
+        ("offset.storage.partitions", "1".into()),
+        ("status.storage.partitions", "1".into()),
+        ("offset.flush.interval.ms", "1000".into()),
+        ("listeners", format!("http://127.0.0.1:{rest_port}")),
+        ("rest.advertised.host.name", "127.0.0.1".into()),
+        ("rest.advertised.port", rest_port.to_string()),
+        (
+            "plugin.path",
+            super::plugins::plugin_path_value(plugin_path),
+        ),
+        ("plugin.discovery", discovery.to_string()),
+        ("scheduled.rebalance.max.delay.ms", "0".into()),
+    ]
+    .into_iter()
+    .filter(|(k, v)| *k != "plugin.path" || !v.is_empty())
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    super::overrides::apply(&mut props, overrides);
+    let mut text = String::from("# Written by kcsh --embedded: one distributed Connect worker.\n");
+    for (key, value) in props {
+        text.push_str(&WorkerProperty { key, value }.line());
+        text.push('\n');
+    }
+    text
 }
 
 /// Parse Java properties text: `key=value`, `key: value` or `key value`; `#` and `!` comments;
@@ -300,9 +326,38 @@ mod tests {
         let b = broker_properties(Path::new("/r/kraft"), 1, 2);
         assert!(b.contains("listeners=PLAINTEXT://127.0.0.1:1,CONTROLLER://127.0.0.1:2"));
         assert!(b.contains("log.dirs=/r/kraft"));
-        let w = worker_properties("127.0.0.1:1", 3, Some(Path::new("/p")));
+        let w = worker_properties(
+            "127.0.0.1:1",
+            3,
+            &[PathBuf::from("/p"), PathBuf::from("/q")],
+            "service_load",
+            &[],
+        );
         assert!(w.contains("listeners=http://127.0.0.1:3\n"));
-        assert!(w.contains("plugin.path=/p\n"));
-        assert!(!worker_properties("x", 3, None).contains("plugin.path"));
+        assert!(w.contains("plugin.path=/p,/q\n"));
+        assert!(w.contains("plugin.discovery=service_load\n"));
+        assert!(!worker_properties("x", 3, &[], "service_load", &[]).contains("plugin.path"));
+    }
+
+    #[test]
+    fn worker_property_overrides_replace_kcshs_values_in_place() {
+        let overrides: Vec<WorkerProperty> = [
+            "value.converter.schemas.enable=true",
+            "plugin.discovery=hybrid_warn",
+            "x.y=C:\\dir",
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+        let w = worker_properties("b:1", 3, &[], "service_load", &overrides);
+        let p = parse_properties(&w);
+        assert_eq!(get(&p, "value.converter.schemas.enable"), Some("true"));
+        assert_eq!(get(&p, "plugin.discovery"), Some("hybrid_warn"));
+        assert_eq!(
+            p.iter().filter(|(k, _)| k == "plugin.discovery").count(),
+            1,
+            "replaced in place"
+        );
+        assert_eq!(get(&p, "x.y"), Some("C:\\\\dir"), "escaped for Java");
     }
 }

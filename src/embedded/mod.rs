@@ -14,8 +14,11 @@ mod boot;
 mod config;
 mod diagnosis;
 mod guard;
+pub mod jar;
 mod jars;
 mod java;
+mod overrides;
+pub mod plugins;
 mod ports;
 mod process;
 mod run_dir;
@@ -26,6 +29,7 @@ use std::sync::Arc;
 
 pub use guard::{defer_signals, set_sigint_stops};
 pub use jars::{DEFAULT_KAFKA_VERSION, KafkaJars};
+pub use overrides::{ClapParser as WorkerPropertyParser, WorkerProperty};
 pub use process::Lifetime;
 pub use run_dir::STATE_FILE;
 
@@ -204,6 +208,13 @@ pub fn prepare(cli: &mut Cli) -> Result<Prepared, Error> {
         stop_detached(dir)?;
         return Ok(Prepared::Stopped);
     }
+    let starts_worker = args.embedded || args.worker_config.is_some();
+    if !starts_worker && (!args.plugin_path.is_empty() || !args.worker_properties.is_empty()) {
+        return Err(Error::usage(
+            "--plugin-path and --worker-property apply to the worker kcsh starts: add \
+             --embedded or --worker-config FILE",
+        ));
+    }
     let progress = std::io::stderr().is_terminal();
     if args.detach {
         let opts = StartOptions {
@@ -222,6 +233,11 @@ pub fn prepare(cli: &mut Cli) -> Result<Prepared, Error> {
     if args.embedded || args.worker_config.is_some() {
         let cluster = Cluster::start(args, progress)?;
         cli.connection.url = Some(cluster.url().to_string());
+        // The cluster knows its broker: --embedded always reads that one; --worker-config
+        // (the user's Kafka) unless a bootstrap was given (another listener, say).
+        if args.embedded || cli.connection.kafka.bootstrap.is_none() {
+            cli.connection.kafka.bootstrap = Some(cluster.bootstrap().to_string());
+        }
         return Ok(Prepared::Continue(Some(cluster)));
     }
     Ok(Prepared::Continue(None))

@@ -54,7 +54,7 @@ fn where_selects_by_state_class_and_failed_tasks() {
         let names = names_of(&ok(&mut s, &failing), "connectors");
         (!names.is_empty()).then_some(names)
     });
-    assert_eq!(shown, [bad.clone()]);
+    assert_eq!(shown, vec![bad.clone()]);
 
     let show = |s: &mut kcsh::exec::Session, cond: &str| {
         names_of(
@@ -62,11 +62,11 @@ fn where_selects_by_state_class_and_failed_tasks() {
             "connectors",
         )
     };
-    assert_eq!(show(&mut s, "class LIKE '%Source%'"), [src.clone()]);
-    assert_eq!(show(&mut s, "state = 'stopped'"), [stopped.clone()]);
+    assert_eq!(show(&mut s, "class LIKE '%Source%'"), vec![src.clone()]);
+    assert_eq!(show(&mut s, "state = 'stopped'"), vec![stopped.clone()]);
     assert_eq!(
         show(&mut s, "type = 'SINK' AND NOT state IN ('STOPPED')"),
-        [bad.clone()]
+        vec![bad.clone()]
     );
     assert_eq!(
         show(&mut s, "tasks = 0 OR running_tasks >= 1"),
@@ -81,7 +81,7 @@ fn where_selects_by_state_class_and_failed_tasks() {
              INCLUDE TASKS ONLY FAILED"
         ),
     );
-    assert_eq!(names_of(&out, "results"), [bad.clone()]);
+    assert_eq!(names_of(&out, "results"), vec![bad.clone()]);
     let out = ok(
         &mut s,
         &format!("PAUSE CONNECTORS LIKE '{p}-%' WHERE type = 'SOURCE'"),
@@ -139,10 +139,7 @@ fn bulk_drop_in_a_script_needs_force() {
             if !l.is_empty() && l.chars().all(|c| c == '-') {
                 "---".to_owned()
             } else {
-                l.split("  ")
-                    .filter(|w| !w.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                l.split_whitespace().collect::<Vec<_>>().join(" ")
             }
         })
         .collect::<Vec<_>>()
