@@ -31,6 +31,7 @@ mod config;
 mod connectors;
 mod kafka_link;
 mod lifecycle;
+mod moving;
 mod preview;
 mod transport;
 
@@ -463,7 +464,13 @@ impl Session {
             Statement::AlterConnectorUnset(AlterConnectorUnset { name, keys }) => {
                 self.alter_unset(name, keys)
             }
-            Statement::ShowCreateConnector(ShowCreateConnector { name }) => self.show_create(name),
+            Statement::ShowCreateConnector(ShowCreateConnector { name, with_offsets }) => {
+                if *with_offsets {
+                    self.show_create_with_offsets(name)
+                } else {
+                    self.show_create(name)
+                }
+            }
             Statement::DropConnector(DropConnector { if_exists, name }) => {
                 self.drop_connector(name, *if_exists)
             }
@@ -480,7 +487,9 @@ impl Session {
             }) => self.drop_connectors(like.as_deref(), filter.as_ref(), *force),
             Statement::ShowConnectorPlugins(ShowConnectorPlugins) => self.show_plugins(true),
             Statement::ShowPlugins(ShowPlugins) => self.show_plugins(false),
-            Statement::DescribePlugin(DescribePlugin { plugin }) => self.describe_plugin(plugin),
+            Statement::DescribePlugin(DescribePlugin { plugin, version }) => {
+                self.describe_plugin(plugin, version.as_deref())
+            }
             Statement::Lifecycle(LifecycleConnector { action, target }) => {
                 self.lifecycle(*action, target)
             }
@@ -1141,6 +1150,10 @@ mod tests {
             "CREATE SOURCE CONNECTOR a WITH ('connector.class' = 'FileStreamSource', 'topic' = 't')",
             "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource', 'topic' = 't')",
             "CREATE CONNECTOR IF NOT EXISTS b WITH ('connector.class' = 'FileStreamSource')",
+            "CREATE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED",
+            "CREATE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY PAUSED WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 1))",
+            "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED",
+            "SHOW CREATE CONNECTOR a WITH OFFSETS",
             "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource', 'db.password' = '[hidden]')",
             "VALIDATE CONNECTOR WITH ('connector.class' = 'FileStreamSource')",
             "ALTER CONNECTOR a SET ('topic' = 'u')",
@@ -1225,6 +1238,162 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn initially_and_offsets_are_sent_as_connect_takes_them_and_refused_on_old_workers() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let mut s = fake.session();
+        let out = s
+            .execute(&parse(
+                "CREATE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED",
+            ))
+            .unwrap();
+        assert_eq!(out, Output::message("Created connector a (STOPPED)"));
+        let sent = fake.take();
+        assert!(
+            sent.iter().any(|r| r.starts_with("POST /connectors ")
+                && r.contains(r#""initial_state":"STOPPED""#)),
+            "{sent:?}"
+        );
+        // With offsets: created STOPPED, offsets set in one PATCH, then its state.
+        let out = s
+            .execute(&parse(
+                "CREATE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 1), PARTITION ('f' = 'y') TO ('p' = 2))",
+            ))
+            .unwrap();
+        assert_eq!(
+            out,
+            Output::message("Created connector a with the offsets of 2 partitions (RUNNING)")
+        );
+        let writes: Vec<String> = fake
+            .take()
+            .into_iter()
+            .filter(|r| !r.starts_with("GET ") && !r.contains("/validate"))
+            .collect();
+        assert_eq!(writes.len(), 3, "{writes:?}");
+        assert!(
+            writes[0].contains(r#""initial_state":"STOPPED""#),
+            "{writes:?}"
+        );
+        assert_eq!(
+            writes[1],
+            r#"PATCH /connectors/a/offsets {"offsets":[{"partition":{"f":"x"},"offset":{"p":1}},{"partition":{"f":"y"},"offset":{"p":2}}]}"#
+        );
+        assert_eq!(writes[2], "PUT /connectors/a/resume");
+        // An existing connector is left alone under IF NOT EXISTS: no write at all.
+        let out = s
+            .execute(&parse(
+                "CREATE CONNECTOR IF NOT EXISTS a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 1))",
+            ))
+            .unwrap();
+        assert_eq!(
+            out,
+            Output::warning(
+                "Connector a already exists: its config, state and offsets are left as they are"
+            )
+        );
+        assert!(fake.take().iter().all(|r| r.starts_with("GET ")));
+        // OR REPLACE of an existing connector: its config is replaced, its state left.
+        let out = s
+            .execute(&parse(
+                "CREATE OR REPLACE CONNECTOR a WITH ('connector.class' = 'FileStreamSource') INITIALLY STOPPED",
+            ))
+            .unwrap();
+        assert_eq!(
+            out,
+            Output::message(
+                "Updated connector a (INITIALLY STOPPED applies to a new connector only: its state is left as it was)"
+            )
+        );
+        assert!(
+            !fake
+                .take()
+                .iter()
+                .any(|r| r.contains("initial_state") || r.contains("/stop"))
+        );
+        // A worker that does not know the field: refused before anything is sent.
+        for (version, text, needs) in [
+            (
+                r#"{"version":"3.6.2"}"#,
+                "CREATE CONNECTOR n WITH ('connector.class' = 'FileStreamSource') INITIALLY PAUSED",
+                "CREATE ... INITIALLY / WITH OFFSETS needs Kafka Connect 3.7 or later; this worker runs 3.6.2",
+            ),
+            (
+                r#"{"version":"3.6.2"}"#,
+                "SHOW CREATE CONNECTOR a WITH OFFSETS",
+                "needs Kafka Connect 3.7 or later",
+            ),
+            (
+                r#"{"version":"4.0.1"}"#,
+                "DESCRIBE PLUGIN FileStreamSource VERSION '4.0.1'",
+                "DESCRIBE PLUGIN ... VERSION needs Kafka Connect 4.1 or later; this worker runs 4.0.1",
+            ),
+        ] {
+            let old = worker(version);
+            let e = old.session().execute(&parse(text)).unwrap_err();
+            assert!(e.to_string().contains(needs), "{text}: {e}");
+            assert!(
+                old.seen().iter().all(|r| r.starts_with("GET ")),
+                "{text}: {:?}",
+                old.seen()
+            );
+        }
+    }
+
+    #[test]
+    fn a_dry_run_of_create_with_offsets_previews_every_step() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let mut s = fake.session_with(Options {
+            dry_run: true,
+            ..Default::default()
+        });
+        let out = s
+            .execute(&parse(
+                "CREATE CONNECTOR nope WITH ('connector.class' = 'FileStreamSource') INITIALLY PAUSED WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 1))",
+            ))
+            .unwrap();
+        let messages: Vec<&String> = out
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                crate::output::Block::Message(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "Would create connector nope",
+                "Would change the offsets of connector nope",
+                "Would pause connector nope"
+            ]
+        );
+        assert!(
+            fake.seen()
+                .iter()
+                .all(|r| r.starts_with("GET ") || r.contains("/config/validate")),
+            "{:?}",
+            fake.seen()
+        );
+    }
+
+    #[test]
+    fn describe_plugin_of_a_version_asks_for_it_and_is_not_cached_as_the_plugin() {
+        let fake = worker(r#"{"version":"4.1.0"}"#);
+        let mut s = fake.session();
+        let out = s
+            .execute(&parse("DESCRIBE PLUGIN FileStreamSource VERSION '4.1.0'"))
+            .unwrap();
+        let crate::output::Block::Table { title, .. } = &out.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(title.as_deref(), Some("FileStreamSource (version 4.1.0)"));
+        assert!(
+            fake.seen()
+                .contains(&"GET /connector-plugins/FileStreamSource/config?version=4.1.0".into())
+        );
+        assert!(s.catalog().snapshot().plugin_keys.is_empty());
     }
 
     #[test]

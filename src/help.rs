@@ -57,8 +57,8 @@ pub const TOPICS: &[Topic] = &[
     topic(
         "CREATE CONNECTOR",
         Group::Connectors,
-        "CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name\n  WITH ('key' = value, ...)",
-        "create a connector; OR REPLACE updates it in place (keeping offsets); the type comes from the class when SOURCE/SINK is left out",
+        "CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name\n  WITH ('key' = value, ...)\n  [INITIALLY RUNNING|PAUSED|STOPPED]\n  [WITH OFFSETS (PARTITION (...) TO (...), ...)]",
+        "create a connector; OR REPLACE updates it in place (keeping offsets and state); the type comes from the class when SOURCE/SINK is left out; INITIALLY and WITH OFFSETS (Connect 3.7+) set the state and offsets a new connector starts with",
         "CREATE SOURCE CONNECTOR fs-src WITH (\n  'connector.class' = 'FileStreamSource',\n  'file' = '/tmp/in.txt',\n  'topic' = 'lines');",
     ),
     topic(
@@ -117,8 +117,8 @@ pub const TOPICS: &[Topic] = &[
     topic(
         "SHOW CREATE CONNECTOR",
         Group::Connectors,
-        "SHOW CREATE CONNECTOR name",
-        "print a CREATE OR REPLACE statement that recreates the live connector (secrets masked)",
+        "SHOW CREATE CONNECTOR name [WITH OFFSETS]",
+        "print a CREATE OR REPLACE statement that recreates the live connector (secrets masked); WITH OFFSETS prints a CREATE ... IF NOT EXISTS with its state and offsets, to clone or move it",
         "SHOW CREATE CONNECTOR fs-src;",
     ),
     topic(
@@ -208,8 +208,8 @@ pub const TOPICS: &[Topic] = &[
     topic(
         "DESCRIBE PLUGIN",
         Group::Cluster,
-        "DESCRIBE PLUGIN 'class-or-alias'",
-        "the config definitions of a plugin: name, type, default, importance, documentation",
+        "DESCRIBE PLUGIN 'class-or-alias' [VERSION 'version']",
+        "the config definitions of a plugin: name, type, default, importance, documentation; VERSION (Connect 4.1+) picks one of its installed versions",
         "DESCRIBE PLUGIN 'FileStreamSource';",
     ),
     topic(

@@ -150,6 +150,55 @@ impl std::fmt::Display for ConnectorState {
     }
 }
 
+/// The state a connector is created in: `INITIALLY RUNNING|PAUSED|STOPPED` in statements, the
+/// `initial_state` of `POST /connectors` (KIP-980, Connect 3.7+), spelt alike in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InitialState {
+    Running,
+    Paused,
+    Stopped,
+}
+
+impl InitialState {
+    pub const ALL: [InitialState; 3] = [
+        InitialState::Running,
+        InitialState::Paused,
+        InitialState::Stopped,
+    ];
+
+    /// The keyword, which is also Connect's `initial_state` value: `RUNNING`, `PAUSED`, `STOPPED`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            InitialState::Running => "RUNNING",
+            InitialState::Paused => "PAUSED",
+            InitialState::Stopped => "STOPPED",
+        }
+    }
+
+    /// The keyword in any case.
+    pub fn from_keyword(word: &str) -> Option<InitialState> {
+        InitialState::ALL
+            .into_iter()
+            .find(|s| s.keyword().eq_ignore_ascii_case(word))
+    }
+
+    /// The state to create a connector in so that it comes back as it is now: a RUNNING, FAILED,
+    /// RESTARTING or UNASSIGNED connector's target state is RUNNING; PAUSED and STOPPED are kept.
+    pub fn of(state: &ConnectorState) -> InitialState {
+        match state {
+            ConnectorState::Paused => InitialState::Paused,
+            ConnectorState::Stopped => InitialState::Stopped,
+            _ => InitialState::Running,
+        }
+    }
+}
+
+impl std::fmt::Display for InitialState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.keyword())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +228,23 @@ mod tests {
             r#""source""#
         );
         assert_eq!(ConnectorType::Sink.to_string(), "SINK");
+    }
+
+    #[test]
+    fn initial_states_are_keywords_and_follow_the_live_state() {
+        assert_eq!(
+            InitialState::from_keyword("stopped"),
+            Some(InitialState::Stopped)
+        );
+        assert_eq!(InitialState::from_keyword("FAILED"), None);
+        assert_eq!(
+            InitialState::of(&ConnectorState::Failed),
+            InitialState::Running
+        );
+        assert_eq!(
+            InitialState::of(&ConnectorState::Paused),
+            InitialState::Paused
+        );
+        assert_eq!(InitialState::Stopped.to_string(), "STOPPED");
     }
 }

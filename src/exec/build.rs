@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::http::{Method, Request, connector_path, logger_path};
 use crate::error::Error;
-use crate::lang::ast::{Lifecycle, Literal, Name, Property};
+use crate::lang::ast::{Lifecycle, Literal, Name, PartitionOffset, Property};
 
 /// The text of a name (`ksql_compat` upper-cases plain ones). Variables must be resolved.
 pub fn name_text(name: &Name, ksql_compat: bool) -> Result<String, Error> {
@@ -156,13 +156,30 @@ pub fn offsets_body(
     offset: Option<&[Property]>,
     ksql_compat: bool,
 ) -> Result<Value, Error> {
+    Ok(json!({"offsets": [offset_entry(partition, offset, ksql_compat)?]}))
+}
+
+/// The body of `WITH OFFSETS (...)`: every entry in one `PATCH .../offsets`, as
+/// [`offsets_body`] writes one.
+pub fn offsets_list_body(list: &[PartitionOffset], ksql_compat: bool) -> Result<Value, Error> {
+    let entries = list
+        .iter()
+        .map(|po| offset_entry(&po.partition, po.offset.as_deref(), ksql_compat))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(json!({ "offsets": entries }))
+}
+
+/// `{"partition": {...}, "offset": {...} | null}`
+fn offset_entry(
+    partition: &[Property],
+    offset: Option<&[Property]>,
+    ksql_compat: bool,
+) -> Result<Value, Error> {
     let offset = match offset {
         Some(o) => properties_json(o, ksql_compat)?,
         None => Value::Null,
     };
-    Ok(
-        json!({"offsets": [{"partition": properties_json(partition, ksql_compat)?, "offset": offset}]}),
-    )
+    Ok(json!({"partition": properties_json(partition, ksql_compat)?, "offset": offset}))
 }
 
 /// `PUT /admin/loggers/{logger}` with `scope=cluster` when asked.

@@ -14,7 +14,9 @@ use super::s;
 use crate::connect::ApiError;
 use crate::connect::model::{ConfigInfos, ConnectorInfo};
 use crate::error::Error;
-use crate::lang::ast::{ConnectorType, CreateConnector, Literal, Name, Property, Span, Statement};
+use crate::lang::ast::{
+    ConnectorType, CreateConnector, InitialState, Literal, Name, Property, Span, Statement,
+};
 use crate::output::{Block, Output};
 use crate::secrets::{self, Masker, Unmask};
 
@@ -25,7 +27,10 @@ fn is_invalid_config(e: &ApiError) -> bool {
 }
 
 impl Session {
-    /// `CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name WITH (...)`
+    /// `CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name WITH (...)
+    /// [INITIALLY state] [WITH OFFSETS (...)]`. INITIALLY and WITH OFFSETS shape only a
+    /// connector this statement creates: OR REPLACE of an existing one replaces its config and
+    /// leaves its state as it is (Connect's `PUT .../config` has no `initial_state`).
     pub(super) fn create(&self, stmt: &Statement) -> Result<Output, Error> {
         let Statement::CreateConnector(CreateConnector {
             or_replace,
@@ -33,6 +38,8 @@ impl Session {
             kind,
             name,
             properties,
+            initially,
+            offsets,
         }) = stmt
         else {
             unreachable!("create() is only called for CREATE CONNECTOR")
@@ -53,14 +60,32 @@ impl Session {
                  address in a URL (its web server rejects them); choose another name"
             )));
         }
+        if *or_replace && !offsets.is_empty() {
+            return Err(Error::statement(
+                "WITH OFFSETS sets the offsets of a new connector; CREATE OR REPLACE may update \
+                 an existing one instead",
+            ));
+        }
+        if initially.is_some() || !offsets.is_empty() {
+            // Connect before 3.7 refuses the unknown `initial_state` field (500 "Unrecognized
+            // field"): said here, before anything is sent.
+            self.require(3, 7, "CREATE ... INITIALLY / WITH OFFSETS")?;
+        }
         let masked = carries_mask(&config);
-        let live = if *if_not_exists || masked {
+        let live = if *if_not_exists || masked || (*or_replace && initially.is_some()) {
             self.live_connector(&name)?
         } else {
             None
         };
         if let (Some(_), false) = (&live, or_replace) {
-            let text = format!("Connector {name} already exists");
+            let text = if initially.is_some() || !offsets.is_empty() {
+                format!(
+                    "Connector {name} already exists: its config, state and offsets are left as \
+                     they are"
+                )
+            } else {
+                format!("Connector {name} already exists")
+            };
             return if *if_not_exists {
                 Ok(Output::warning(text))
             } else {
@@ -76,7 +101,8 @@ impl Session {
         self.check_valid(&class, &config, true)?;
 
         let config_body = build::config_json(&config);
-        if *or_replace {
+        // OR REPLACE of a connector that exists, or without INITIALLY: PUT .../config.
+        if *or_replace && (live.is_some() || initially.is_none()) {
             let resp =
                 self.send(&Request::put(connector_path(&name, "/config")?).body(config_body))?;
             let verb = if resp.status == 201 {
@@ -84,11 +110,36 @@ impl Session {
             } else {
                 "Updated"
             };
-            Ok(Output::message(format!("{verb} connector {name}")))
+            let mut text = format!("{verb} connector {name}");
+            if let Some(state) = initially {
+                text.push_str(&format!(
+                    " (INITIALLY {state} applies to a new connector only: its state is left as \
+                     it was)"
+                ));
+            }
+            Ok(Output::message(text))
         } else {
-            let body = json!({"name": name, "config": config_body});
+            let mut body = json!({"name": name, "config": config_body});
+            // With offsets to set, it starts STOPPED (Connect changes only a stopped
+            // connector's offsets) and reaches its state afterwards.
+            let start = if offsets.is_empty() {
+                *initially
+            } else {
+                Some(InitialState::Stopped)
+            };
+            if let Some(state) = start {
+                body["initial_state"] = json!(state.keyword());
+            }
             match self.send(&Request::post("/connectors", body)) {
-                Ok(_) => Ok(Output::message(format!("Created connector {name}"))),
+                Ok(_) if !offsets.is_empty() => Ok(Output::message(self.start_from_offsets(
+                    &name,
+                    offsets,
+                    initially.unwrap_or(InitialState::Running),
+                )?)),
+                Ok(_) => Ok(Output::message(match initially {
+                    Some(state) => format!("Created connector {name} ({state})"),
+                    None => format!("Created connector {name}"),
+                })),
                 // Created by someone else between our check and our POST.
                 Err(ApiError::Status {
                     status: 409,
@@ -338,7 +389,43 @@ impl Session {
             {
                 Err(self.unknown_class(class))
             }
+            // Connect 4.1+ answers a pinned version it does not have with a 500 (a
+            // NullPointerException about `VersionedPluginLoadingException`, seen on 4.3.0).
+            Err(e @ ApiError::Status { status: 500, .. })
+                if e.to_string().contains("VersionedPluginLoadingException") =>
+            {
+                Err(self.unknown_version(class, config, e))
+            }
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The error for a config pinning a plugin version (`*.plugin.version`, KIP-891) that the
+    /// worker failed to load: which keys pin what, Connect's own words, the installed versions.
+    fn unknown_version(&self, class: &str, config: &[(String, String)], e: ApiError) -> Error {
+        let pins: Vec<String> = config
+            .iter()
+            .filter(|(k, _)| k.ends_with(".plugin.version"))
+            .map(|(k, v)| format!("'{k}' = '{v}'"))
+            .collect();
+        let installed: Vec<String> = self
+            .plugins()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| p.matches(class))
+            .filter_map(|p| p.version)
+            .collect();
+        let error = Error::statement(format!(
+            "Kafka Connect could not load the plugin version this config pins ({}); it answered: {e}",
+            pins.join(", ")
+        ));
+        if installed.is_empty() {
+            error.with_hint("SHOW PLUGINS lists the installed plugins and their versions")
+        } else {
+            error.with_hint(format!(
+                "installed versions of {class}: {}; DESCRIBE PLUGIN '{class}' VERSION 'v' checks one",
+                installed.join(", ")
+            ))
         }
     }
 
@@ -466,6 +553,8 @@ pub(super) fn create_statement(
         kind,
         name: ident(name),
         properties,
+        initially: None,
+        offsets: Vec::new(),
     })
 }
 

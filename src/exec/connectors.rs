@@ -183,6 +183,15 @@ impl Session {
                 s(class.clone()),
             ),
             (crate::output::Column::new("Type", "type"), s(kind)),
+        ];
+        // The plugin version the connector runs (KIP-891: in the status from Connect 4.1 on).
+        if let Some(version) = status.connector.version.as_ref().filter(|v| !v.is_empty()) {
+            fields.push((
+                crate::output::Column::new("Version", "version"),
+                s(version.clone()),
+            ));
+        }
+        fields.extend([
             (
                 crate::output::Column::new("State", "state"),
                 s(status.connector.state.to_string()),
@@ -191,7 +200,7 @@ impl Session {
                 crate::output::Column::new("WorkerId", "worker_id"),
                 s(status.connector.worker_id.clone().unwrap_or_default()),
             ),
-        ];
+        ]);
         if let Some(trace) = status.connector.trace.as_ref().filter(|t| !t.is_empty()) {
             fields.push((
                 crate::output::Column::new("Trace", "trace"),
@@ -202,26 +211,30 @@ impl Session {
             name: "connector".into(),
             fields,
         });
+        // Each task's plugin version, when the worker reports them (4.1+).
+        let versions = status.tasks.iter().any(|t| t.version.is_some());
         let mut task_rows: Vec<Vec<Value>> = status
             .tasks
             .iter()
             .map(|t| {
-                vec![
-                    Value::from(t.id),
-                    s(t.state.to_string()),
-                    s(t.trace.clone().unwrap_or_default()),
-                ]
+                let mut row = vec![Value::from(t.id), s(t.state.to_string())];
+                if versions {
+                    row.push(s(t.version.clone().unwrap_or_default()));
+                }
+                row.push(s(t.trace.clone().unwrap_or_default()));
+                row
             })
             .collect();
         task_rows.sort_by_key(|r| r[0].as_u64());
+        let mut columns = vec![("Task ID", "task_id"), ("State", "state")];
+        if versions {
+            columns.push(("Version", "version"));
+        }
+        columns.push(("Error Trace", "error_trace"));
         out = out.with(Block::Table {
             name: "tasks".into(),
             title: None,
-            columns: crate::output::Column::list(&[
-                ("Task ID", "task_id"),
-                ("State", "state"),
-                ("Error Trace", "error_trace"),
-            ]),
+            columns: crate::output::Column::list(&columns),
             rows: task_rows,
         });
         let topic_rows = match topics {
@@ -332,12 +345,21 @@ impl Session {
         }))
     }
 
-    /// `DESCRIBE PLUGIN 'class-or-alias'`: the plugin's config definitions.
-    pub(super) fn describe_plugin(&self, plugin: &str) -> Result<Output, Error> {
+    /// `DESCRIBE PLUGIN 'class-or-alias' [VERSION 'v']`: the plugin's config definitions, of
+    /// one of its versions when asked (KIP-891); a version the worker lacks is Connect's error.
+    pub(super) fn describe_plugin(
+        &self,
+        plugin: &str,
+        version: Option<&str>,
+    ) -> Result<Output, Error> {
         self.require(3, 2, "DESCRIBE PLUGIN")?;
-        let keys: Vec<ConfigKeyInfo> = self
-            .send_json(&Request::get(plugin_path(plugin, "/config")?))
-            .map_err(|e| plugin_error(plugin, e))?;
+        let mut req = Request::get(plugin_path(plugin, "/config")?);
+        if let Some(v) = version {
+            // A worker before 4.1 ignores `version` and would answer for the one it has.
+            self.require(4, 1, "DESCRIBE PLUGIN ... VERSION")?;
+            req = req.query("version", v);
+        }
+        let keys: Vec<ConfigKeyInfo> = self.send_json(&req).map_err(|e| plugin_error(plugin, e))?;
         let rows = keys
             .into_iter()
             .map(|k| {
@@ -352,7 +374,10 @@ impl Session {
             .collect();
         Ok(Output::new("plugin_description").with(Block::Table {
             name: "config_definitions".into(),
-            title: Some(plugin.to_string()),
+            title: Some(match version {
+                Some(v) => format!("{plugin} (version {v})"),
+                None => plugin.to_string(),
+            }),
             columns: crate::output::Column::list(&[
                 ("Name", "name"),
                 ("Type", "type"),

@@ -181,7 +181,12 @@ impl Session {
         self.change_offsets(&name, req, "ALTER CONNECTOR ... RESET OFFSETS")
     }
 
-    fn change_offsets(&self, name: &str, req: Request, what: &str) -> Result<Output, Error> {
+    pub(super) fn change_offsets(
+        &self,
+        name: &str,
+        req: Request,
+        what: &str,
+    ) -> Result<Output, Error> {
         self.require(3, 6, what)?;
         match self.send(&req) {
             Ok(resp) => {

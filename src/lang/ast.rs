@@ -105,6 +105,9 @@ impl Property {
 /// `SOURCE` / `SINK`: Connect's vocabulary, shared with the model and the renderer.
 pub use crate::vocab::ConnectorType;
 
+/// `INITIALLY RUNNING|PAUSED|STOPPED`: Connect's vocabulary, shared with the request body.
+pub use crate::vocab::InitialState;
+
 /// Which connectors a lifecycle statement touches.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {

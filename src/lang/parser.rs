@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use crate::commands::ClientCommand;
 
 use super::ast::{
-    ClientStatement, ConnectorType, Lifecycle, Literal, Located, Name, OutputFormat, Property,
-    Span, Statement, Target,
+    ClientStatement, ConnectorType, InitialState, Lifecycle, Literal, Located, Name, OutputFormat,
+    Property, Span, Statement, Target,
 };
 use super::error::ParseError;
 use super::expect::{Expected, Slot};
@@ -809,7 +809,8 @@ impl<'a> Parser<'a> {
     }
 
     /// create_connector := CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name
-    ///                     WITH property_list
+    ///                     WITH property_list [INITIALLY state] [WITH OFFSETS offsets]
+    ///                     (the last two in either order)
     fn create_connector(&mut self) -> PResult<Statement> {
         self.bump();
         let mut after = String::from("CREATE");
@@ -853,13 +854,93 @@ impl<'a> Parser<'a> {
         after = format!("{after} {name}");
         self.expect("WITH", &after)?;
         let properties = self.property_list(&format!("{after} WITH"))?;
+        let after = format!("{after} WITH (...)");
+        let (mut initially, mut offsets) = (None, Vec::new());
+        loop {
+            if initially.is_none() && self.eat("INITIALLY") {
+                initially = Some(self.initial_state(&format!("{after} INITIALLY"))?);
+            } else if offsets.is_empty() && self.at2("WITH", "OFFSETS") {
+                let start = self.peek().map_or(0, |t| t.span.start);
+                self.bump();
+                self.bump();
+                offsets = self.offsets(&format!("{after} WITH OFFSETS"))?;
+                if or_replace {
+                    return Err(ParseError::at(
+                        self.src,
+                        Span::new(start, self.last_end),
+                        "WITH OFFSETS sets the offsets of a new connector; CREATE OR REPLACE \
+                         may update an existing one instead",
+                    )
+                    .with_hint("write CREATE ... CONNECTOR IF NOT EXISTS name WITH (...) WITH OFFSETS (...)"));
+                }
+            } else {
+                break;
+            }
+        }
         Ok(Statement::CreateConnector(CreateConnector {
             or_replace,
             if_not_exists,
             kind,
             name,
             properties,
+            initially,
+            offsets,
         }))
+    }
+
+    /// state := RUNNING | PAUSED | STOPPED (the words `InitialState` knows)
+    fn initial_state(&mut self, after: &str) -> PResult<InitialState> {
+        if self.at_end() {
+            let mut e = self.expected.borrow_mut();
+            InitialState::ALL
+                .iter()
+                .for_each(|s| e.keyword(s.keyword()));
+        }
+        let state = self
+            .peek()
+            .filter(|t| t.is_word())
+            .and_then(|t| InitialState::from_keyword(self.text(t)));
+        match state {
+            Some(state) => {
+                self.bump();
+                Ok(state)
+            }
+            None => {
+                let words: Vec<&str> = InitialState::ALL.iter().map(|s| s.keyword()).collect();
+                Err(self.expected_keywords(&words, after))
+            }
+        }
+    }
+
+    /// offsets := '(' partition_offset (',' partition_offset)* ')'
+    fn offsets(&mut self, after: &str) -> PResult<Vec<PartitionOffset>> {
+        self.expect_punct("(", after)?;
+        let mut list = Vec::new();
+        loop {
+            list.push(self.partition_offset(&format!("{after} ("))?);
+            if self.punct_is(self.peek(), ",") {
+                self.bump();
+            } else if self.punct_is(self.peek(), ")") {
+                self.bump();
+                return Ok(list);
+            } else {
+                return Err(self.expected("',' or ')'", "PARTITION (...) TO (...)"));
+            }
+        }
+    }
+
+    /// partition_offset := PARTITION property_list TO (property_list | NULL)
+    fn partition_offset(&mut self, after: &str) -> PResult<PartitionOffset> {
+        self.expect("PARTITION", after)?;
+        let a = format!("{after} PARTITION");
+        let partition = self.property_list(&a)?;
+        self.expect("TO", &format!("{a} (...)"))?;
+        let offset = if self.eat("NULL") {
+            None
+        } else {
+            Some(self.property_list(&format!("{a} (...) TO"))?)
+        };
+        Ok(PartitionOffset { partition, offset })
     }
 
     /// connector_type := SOURCE | SINK
@@ -918,7 +999,18 @@ impl<'a> Parser<'a> {
         } else if self.eat("PLUGIN") {
             self.offer(Slot::PluginClass);
             let plugin = self.text_value("a plugin class or alias", "DESCRIBE PLUGIN")?;
-            Ok(Statement::DescribePlugin(DescribePlugin { plugin }))
+            let version = if self.eat("VERSION") {
+                Some(self.text_value(
+                    "a 'version' (or version range)",
+                    &format!("DESCRIBE PLUGIN {} VERSION", quote_string(&plugin)),
+                )?)
+            } else {
+                None
+            };
+            Ok(Statement::DescribePlugin(DescribePlugin {
+                plugin,
+                version,
+            }))
         } else {
             Err(self.expected_keywords(&["CONNECTOR", "PLUGIN"], "DESCRIBE"))
         }
@@ -981,7 +1073,15 @@ impl<'a> Parser<'a> {
             let after = format!("{verb} CREATE");
             self.expect("CONNECTOR", &after)?;
             let name = self.name("a connector name", &format!("{after} CONNECTOR"))?;
-            return Ok(Statement::ShowCreateConnector(ShowCreateConnector { name }));
+            let with_offsets = self.at2("WITH", "OFFSETS");
+            if with_offsets {
+                self.bump();
+                self.bump();
+            }
+            return Ok(Statement::ShowCreateConnector(ShowCreateConnector {
+                name,
+                with_offsets,
+            }));
         }
         if self.eat("PLUGINS") {
             return Ok(Statement::ShowPlugins(ShowPlugins));
@@ -1124,15 +1224,8 @@ impl<'a> Parser<'a> {
         let after = format!("ALTER CONNECTOR {name}");
         if self.eat("SET") {
             if self.eat("OFFSET") {
-                let a = format!("{after} SET OFFSET");
-                self.expect("PARTITION", &a)?;
-                let partition = self.property_list(&format!("{a} PARTITION"))?;
-                self.expect("TO", &format!("{a} PARTITION (...)"))?;
-                let offset = if self.eat("NULL") {
-                    None
-                } else {
-                    Some(self.property_list(&format!("{a} PARTITION (...) TO"))?)
-                };
+                let PartitionOffset { partition, offset } =
+                    self.partition_offset(&format!("{after} SET OFFSET"))?;
                 return Ok(Statement::AlterConnectorOffset(AlterConnectorOffset {
                     name,
                     partition,

@@ -81,6 +81,19 @@ fn kind() -> impl Strategy<Value = Option<ConnectorType>> {
     ]
 }
 
+fn initially() -> impl Strategy<Value = Option<InitialState>> {
+    prop::option::of(prop::sample::select(InitialState::ALL.to_vec()))
+}
+
+/// 0..3 `PARTITION (...) TO (...)` entries.
+fn offsets() -> impl Strategy<Value = Vec<PartitionOffset>> {
+    prop::collection::vec(
+        (properties(), prop::option::of(properties()))
+            .prop_map(|(partition, offset)| PartitionOffset { partition, offset }),
+        0..3,
+    )
+}
+
 fn like() -> impl Strategy<Value = Option<String>> {
     prop::option::of(any_text())
 }
@@ -163,24 +176,32 @@ fn target() -> impl Strategy<Value = Target> {
 /// Connector and REST statements (what EXPLAIN accepts).
 fn connector_statement() -> BoxedStrategy<Statement> {
     let a = prop_oneof![
-        (any::<bool>(), kind(), name(), properties()).prop_map(|(orr, kind, name, properties)| {
-            Statement::CreateConnector(CreateConnector {
-                or_replace: orr,
-                if_not_exists: false,
-                kind,
-                name,
-                properties,
-            })
-        }),
-        (kind(), name(), properties()).prop_map(|(kind, name, properties)| {
-            Statement::CreateConnector(CreateConnector {
-                or_replace: false,
-                if_not_exists: true,
-                kind,
-                name,
-                properties,
-            })
-        }),
+        (any::<bool>(), kind(), name(), properties(), initially()).prop_map(
+            |(orr, kind, name, properties, initially)| {
+                Statement::CreateConnector(CreateConnector {
+                    or_replace: orr,
+                    if_not_exists: false,
+                    kind,
+                    name,
+                    properties,
+                    initially,
+                    offsets: Vec::new(),
+                })
+            }
+        ),
+        (kind(), name(), properties(), initially(), offsets()).prop_map(
+            |(kind, name, properties, initially, offsets)| {
+                Statement::CreateConnector(CreateConnector {
+                    or_replace: false,
+                    if_not_exists: true,
+                    kind,
+                    name,
+                    properties,
+                    initially,
+                    offsets,
+                })
+            }
+        ),
         (any::<bool>(), name()).prop_map(|(if_exists, name)| Statement::DropConnector(
             DropConnector { if_exists, name }
         )),
@@ -206,7 +227,9 @@ fn connector_statement() -> BoxedStrategy<Statement> {
         ),
         Just(Statement::ShowConnectorPlugins(ShowConnectorPlugins)),
         Just(Statement::ShowPlugins(ShowPlugins)),
-        any_text().prop_map(|plugin| Statement::DescribePlugin(DescribePlugin { plugin })),
+        (any_text(), prop::option::of(any_text())).prop_map(|(plugin, version)| {
+            Statement::DescribePlugin(DescribePlugin { plugin, version })
+        }),
         (kind(), prop::option::of(name()), properties()).prop_map(|(kind, name, properties)| {
             Statement::ValidateConnector(ValidateConnector {
                 kind,
@@ -241,7 +264,9 @@ fn connector_statement() -> BoxedStrategy<Statement> {
         (name(), prop::collection::vec(name(), 1..4)).prop_map(|(name, keys)| {
             Statement::AlterConnectorUnset(AlterConnectorUnset { name, keys })
         }),
-        name().prop_map(|name| Statement::ShowCreateConnector(ShowCreateConnector { name })),
+        (name(), any::<bool>()).prop_map(|(name, with_offsets)| Statement::ShowCreateConnector(
+            ShowCreateConnector { name, with_offsets }
+        )),
         name().prop_map(|name| Statement::ShowConnectorOffsets(ShowConnectorOffsets { name })),
         (name(), properties(), prop::option::of(properties())).prop_map(
             |(name, partition, offset)| Statement::AlterConnectorOffset(AlterConnectorOffset {

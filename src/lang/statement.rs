@@ -6,8 +6,8 @@
 use std::fmt;
 
 use super::ast::{
-    ClientStatement, ConnectorType, Filter, Key, Lifecycle, Name, Property, PropertyList, Target,
-    write_like, write_where,
+    ClientStatement, ConnectorType, Filter, InitialState, Key, Lifecycle, Name, Property,
+    PropertyList, Target, write_like, write_where,
 };
 use super::ident::quote_string;
 use super::visit::{Node, VisitMut, visit_properties};
@@ -41,7 +41,8 @@ macro_rules! statements {
 
 statements! {
     // ---- ksqlDB connector statements (and their kcsh extensions) ----
-    /// `CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name WITH (...)`
+    /// `CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name WITH (...)
+    /// [INITIALLY state] [WITH OFFSETS (...)]`
     CreateConnector(CreateConnector),
     /// `DROP CONNECTOR [IF EXISTS] name`
     DropConnector(DropConnector),
@@ -56,7 +57,7 @@ statements! {
     // ---- kcsh extensions over the REST API ----
     /// `SHOW PLUGINS`: every plugin type.
     ShowPlugins(ShowPlugins),
-    /// `DESCRIBE PLUGIN 'class-or-alias'`
+    /// `DESCRIBE PLUGIN 'class-or-alias' [VERSION 'v']`
     DescribePlugin(DescribePlugin),
     /// `VALIDATE [SOURCE|SINK] CONNECTOR [name] WITH (...)`
     ValidateConnector(ValidateConnector),
@@ -70,7 +71,7 @@ statements! {
     AlterConnectorSet(AlterConnectorSet),
     /// `ALTER CONNECTOR name UNSET ('k', ...)`
     AlterConnectorUnset(AlterConnectorUnset),
-    /// `SHOW CREATE CONNECTOR name`
+    /// `SHOW CREATE CONNECTOR name [WITH OFFSETS]`
     ShowCreateConnector(ShowCreateConnector),
     /// `SHOW CONNECTOR OFFSETS name`
     ShowConnectorOffsets(ShowConnectorOffsets),
@@ -172,6 +173,15 @@ impl Visitable for String {
     }
 }
 
+impl Visitable for Vec<PartitionOffset> {
+    fn visit(&mut self, v: &mut dyn VisitMut) {
+        for po in self.iter_mut() {
+            visit_properties(&mut po.partition, v);
+            po.offset.visit(v);
+        }
+    }
+}
+
 impl Visitable for Target {
     fn visit(&mut self, v: &mut dyn VisitMut) {
         match self {
@@ -211,7 +221,8 @@ fn write_list(f: &mut fmt::Formatter<'_>, props: &[Property]) -> fmt::Result {
 
 // ---- the statements ----
 
-/// `CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name WITH (...)`
+/// `CREATE [OR REPLACE] [SOURCE|SINK] CONNECTOR [IF NOT EXISTS] name WITH (...)
+/// [INITIALLY RUNNING|PAUSED|STOPPED] [WITH OFFSETS (PARTITION (...) TO (...), ...)]`
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConnector {
     pub or_replace: bool,
@@ -219,8 +230,12 @@ pub struct CreateConnector {
     pub kind: Option<ConnectorType>,
     pub name: Name,
     pub properties: Vec<Property>,
+    /// The state a new connector starts in (`INITIALLY ...`); `None`: Connect's default, RUNNING.
+    pub initially: Option<InitialState>,
+    /// The offsets a new connector starts from (`WITH OFFSETS (...)`); empty when not given.
+    pub offsets: Vec<PartitionOffset>,
 }
-visits!(CreateConnector, name, properties);
+visits!(CreateConnector, name, properties, offsets);
 
 impl fmt::Display for CreateConnector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -234,7 +249,47 @@ impl fmt::Display for CreateConnector {
             f.write_str("IF NOT EXISTS ")?;
         }
         write!(f, "{} WITH ", self.name)?;
-        write_list(f, &self.properties)
+        write_list(f, &self.properties)?;
+        if let Some(state) = self.initially {
+            write!(f, " INITIALLY {state}")?;
+        }
+        if !self.offsets.is_empty() {
+            f.write_str(" WITH OFFSETS (")?;
+            for (i, po) in self.offsets.iter().enumerate() {
+                match (f.alternate(), i) {
+                    (true, _) => f.write_str("\n  ")?,
+                    (false, 0) => {}
+                    (false, _) => f.write_str(", ")?,
+                }
+                write!(f, "{po}")?;
+                if f.alternate() && i + 1 < self.offsets.len() {
+                    f.write_str(",")?;
+                }
+            }
+            if f.alternate() {
+                f.write_str("\n")?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+/// `PARTITION (k = v, ...) TO (k = v, ...)`, or `TO NULL` (reset): one entry of `WITH OFFSETS`
+/// and what `ALTER CONNECTOR ... SET OFFSET` takes. Property lists print on one line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartitionOffset {
+    pub partition: Vec<Property>,
+    pub offset: Option<Vec<Property>>,
+}
+
+impl fmt::Display for PartitionOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PARTITION {} TO ", PropertyList(&self.partition))?;
+        match &self.offset {
+            Some(props) => write!(f, "{}", PropertyList(props)),
+            None => f.write_str("NULL"),
+        }
     }
 }
 
@@ -331,16 +386,22 @@ impl fmt::Display for ShowPlugins {
     }
 }
 
-/// `DESCRIBE PLUGIN 'class-or-alias'`
+/// `DESCRIBE PLUGIN 'class-or-alias' [VERSION 'v']`
 #[derive(Debug, Clone, PartialEq)]
 pub struct DescribePlugin {
     pub plugin: String,
+    /// A version (or Maven version range) of the plugin (KIP-891, Connect 4.1+).
+    pub version: Option<String>,
 }
-visits!(DescribePlugin, plugin);
+visits!(DescribePlugin, plugin, version);
 
 impl fmt::Display for DescribePlugin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "DESCRIBE PLUGIN {}", quote_string(&self.plugin))
+        write!(f, "DESCRIBE PLUGIN {}", quote_string(&self.plugin))?;
+        match &self.version {
+            Some(v) => write!(f, " VERSION {}", quote_string(v)),
+            None => Ok(()),
+        }
     }
 }
 
@@ -452,16 +513,22 @@ impl fmt::Display for AlterConnectorUnset {
     }
 }
 
-/// `SHOW CREATE CONNECTOR name`
+/// `SHOW CREATE CONNECTOR name [WITH OFFSETS]`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowCreateConnector {
     pub name: Name,
+    /// `WITH OFFSETS`: a statement that recreates the connector with its state and offsets.
+    pub with_offsets: bool,
 }
 visits!(ShowCreateConnector, name);
 
 impl fmt::Display for ShowCreateConnector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SHOW CREATE CONNECTOR {}", self.name)
+        write!(f, "SHOW CREATE CONNECTOR {}", self.name)?;
+        if self.with_offsets {
+            f.write_str(" WITH OFFSETS")?;
+        }
+        Ok(())
     }
 }
 

@@ -98,6 +98,8 @@ fn create_connector() {
                 prop(plain("v"), Literal::Var("val".into())),
                 prop(plain("neg"), Literal::Number("-1.5e3".into())),
             ],
+            initially: None,
+            offsets: Vec::new(),
         })
     );
     accepts(
@@ -124,6 +126,87 @@ fn create_connector() {
     accepts(
         "CREATE CONNECTOR if WITH (with = 1)",
         "CREATE CONNECTOR if WITH (with = 1)",
+    );
+}
+
+#[test]
+fn create_connector_initially_and_with_offsets() {
+    accepts(
+        "create connector c with ('a' = 'b') initially stopped",
+        "CREATE CONNECTOR c WITH ('a' = 'b') INITIALLY STOPPED",
+    );
+    accepts(
+        "CREATE OR REPLACE SINK CONNECTOR c WITH ('a' = 'b') INITIALLY PAUSED",
+        "CREATE OR REPLACE SINK CONNECTOR c WITH ('a' = 'b') INITIALLY PAUSED",
+    );
+    // Either order; one canonical text.
+    accepts(
+        "CREATE CONNECTOR IF NOT EXISTS c WITH ('a' = 'b') WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 3), PARTITION (q = 1) TO NULL) INITIALLY RUNNING",
+        "CREATE CONNECTOR IF NOT EXISTS c WITH ('a' = 'b') INITIALLY RUNNING WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 3), PARTITION (q = 1) TO NULL)",
+    );
+    let Statement::CreateConnector(c) = parse(
+        "CREATE CONNECTOR c WITH ('a' = 'b') WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 3))",
+    ) else {
+        panic!()
+    };
+    assert_eq!(c.initially, None);
+    assert_eq!(c.offsets.len(), 1);
+    assert_eq!(
+        format!("{}", Statement::CreateConnector(c.clone())),
+        "CREATE CONNECTOR c WITH ('a' = 'b') WITH OFFSETS (PARTITION ('f' = 'x') TO ('p' = 3))"
+    );
+    assert_parse_error!(
+        "CREATE CONNECTOR c WITH ('a' = 'b') INITIALLY FAILED",
+        1,
+        47,
+        "expected RUNNING, PAUSED or STOPPED after CREATE CONNECTOR c WITH (...) INITIALLY, found 'FAILED'"
+    );
+    assert_parse_error!(
+        "CREATE CONNECTOR c WITH ('a' = 'b') INITIALLY",
+        1,
+        46,
+        "expected RUNNING, PAUSED or STOPPED"
+    );
+    assert_parse_error!(
+        "CREATE OR REPLACE CONNECTOR c WITH ('a' = 'b') WITH OFFSETS (PARTITION ('f' = 'x') TO NULL)",
+        1,
+        48,
+        "WITH OFFSETS sets the offsets of a new connector"
+    );
+    assert_parse_error!(
+        "CREATE CONNECTOR c WITH ('a' = 'b') WITH OFFSETS ('f' = 'x')",
+        1,
+        51,
+        "expected PARTITION after CREATE CONNECTOR c WITH (...) WITH OFFSETS ("
+    );
+    assert_parse_error!(
+        "CREATE CONNECTOR c WITH ('a' = 'b') INITIALLY RUNNING INITIALLY PAUSED",
+        1,
+        55,
+        "expected ';'"
+    );
+}
+
+#[test]
+fn show_create_with_offsets_and_describe_plugin_version() {
+    accepts(
+        "show create connector c with offsets",
+        "SHOW CREATE CONNECTOR c WITH OFFSETS",
+    );
+    accepts("SHOW CREATE CONNECTOR with", "SHOW CREATE CONNECTOR with");
+    accepts(
+        "DESCRIBE PLUGIN FileStreamSource VERSION '4.1.0'",
+        "DESCRIBE PLUGIN 'FileStreamSource' VERSION '4.1.0'",
+    );
+    accepts(
+        "DESCRIBE PLUGIN 'x' VERSION '[1.0,2.0)'",
+        "DESCRIBE PLUGIN 'x' VERSION '[1.0,2.0)'",
+    );
+    assert_parse_error!(
+        "DESCRIBE PLUGIN 'x' VERSION",
+        1,
+        28,
+        "expected a 'version' (or version range) after DESCRIBE PLUGIN 'x' VERSION"
     );
 }
 
@@ -789,6 +872,8 @@ fn display_quotes_plain_names_that_need_it() {
             prop(Name::Quoted("a".into()), Literal::String("1".into())),
             prop(plain("b c"), Literal::Boolean(false)),
         ],
+        initially: None,
+        offsets: Vec::new(),
     });
     assert_eq!(
         format!("{s:#}"),

@@ -66,7 +66,9 @@ fn create_show_describe_drop_file_source() {
     assert_eq!(field(&out, "State"), "RUNNING");
     assert!(!field(&out, "WorkerId").is_empty());
     let (columns, task_rows) = table(&out, "tasks");
-    assert_eq!(columns, vec!["Task ID", "State", "Error Trace"]);
+    // A 4.1+ worker reports the plugin version each task runs (KIP-891): shown before the trace.
+    assert_eq!(columns, vec!["Task ID", "State", "Version", "Error Trace"]);
+    assert!(!field(&out, "Version").is_empty());
     assert_eq!(task_rows.len(), 1);
     assert_eq!(
         rows(&out, "tasks")[0][..2],

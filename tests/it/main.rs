@@ -15,6 +15,7 @@ mod exec_binary;
 mod exec_cluster;
 mod exec_connectors;
 mod exec_lifecycle;
+mod exec_moving;
 mod exec_trust;
 mod faults;
 mod fleet_filters;
