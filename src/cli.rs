@@ -15,7 +15,8 @@ Exit codes:
   1  a statement failed (Connect's message is printed)
   2  usage or syntax error
   3  the cluster is unreachable (before any statement was applied), or the
-     embedded cluster could not be started";
+     embedded cluster could not be started
+  4  --dry-run of -f: the plan has changes pending (0 when it has none)";
 
 /// kcsh, the Kafka Connect shell: manage Kafka Connect clusters with ksqlDB-style statements.
 #[derive(Debug, Parser)]
@@ -30,9 +31,20 @@ pub struct Cli {
     )]
     pub execute: Vec<String>,
 
-    /// Run the statements in FILE and exit (`-` reads standard input).
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
-    pub file: Option<PathBuf>,
+    /// Run the statements in FILE and exit (`-` reads standard input). Takes several files and
+    /// directories (a directory's `*.sql` files, in name order); all are parsed before any runs.
+    #[arg(short = 'f', long = "file", value_name = "FILE", num_args = 1..)]
+    pub file: Vec<PathBuf>,
+
+    /// With -f: plan and apply the scripts as a whole, and drop the connectors on the cluster
+    /// whose names match PATTERN (LIKE: `%`, `_`) that the scripts do not declare.
+    #[arg(long, value_name = "PATTERN", requires = "file")]
+    pub prune: Option<String>,
+
+    /// With -f --dry-run: save the plan in FILE; with -f (apply): apply only if planning again
+    /// gives exactly that plan, against a cluster that has not changed since.
+    #[arg(long, value_name = "FILE", requires = "file")]
+    pub plan_file: Option<PathBuf>,
 
     /// Parse and plan the statements without contacting any cluster; print `OK: N statements`
     /// or the first error (exit 0 or 2).

@@ -3,11 +3,17 @@
 //! program meets the user), and optional output worth showing before the message. The one place
 //! that maps an error to a process exit code is [`ErrorKind::exit_code`].
 //! Exit codes (documented in `--help` and the README): 0 all ok, 1 a statement failed (or may
-//! have been applied), 2 usage or syntax error, 3 cluster unreachable or could not be started.
+//! have been applied), 2 usage or syntax error, 3 cluster unreachable or could not be started,
+//! 4 a plan (`-f ... --dry-run`) with changes pending ([`EXIT_CHANGES_PENDING`]).
 
 use std::fmt;
 
 use crate::output::Output;
+
+/// The exit code of a plan (`-f ... --dry-run`) that would change the cluster: not a failure,
+/// so CI can tell "changes pending" (4) from "in sync" (0) and from every error (1, 2, 3,
+/// 128+n).
+pub const EXIT_CHANGES_PENDING: u8 = 4;
 
 /// What kind of failure an [`Error`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

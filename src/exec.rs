@@ -29,6 +29,7 @@ mod catalog;
 mod cluster;
 mod config;
 mod connectors;
+mod guard;
 mod kafka_link;
 mod lifecycle;
 mod moving;
@@ -46,6 +47,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use catalog::{Catalog, CatalogCache};
+pub use preview::{Basis, Change, Effect};
 pub use transport::{Exchange, Fate, Mode, NEEDS_CLUSTER};
 
 use crate::cli::ConnectionArgs;
@@ -101,6 +103,8 @@ pub struct Session {
     cancel: Arc<AtomicBool>,
     /// Requests a bulk statement keeps in flight (`bulk.concurrency`).
     concurrency: usize,
+    /// Connectors a plan read, whose next live write must find them unchanged (guard.rs).
+    guard: Mutex<std::collections::BTreeMap<String, Basis>>,
     /// The Kafka connection, made on first use ([`Session::kafka`]).
     kafka: kafka_link::KafkaLink,
 }
@@ -201,6 +205,7 @@ impl Session {
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
             concurrency: default_concurrency(opts),
+            guard: Mutex::default(),
             kafka: kafka_link::KafkaLink::new(settings.kafka.clone()),
         })
     }
@@ -221,6 +226,7 @@ impl Session {
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
             concurrency: self.concurrency,
+            guard: Mutex::default(),
             kafka: self.kafka.unconnected(),
         }
     }
@@ -293,6 +299,13 @@ impl Session {
         {
             return Ok(names.clone());
         }
+        let mut names: Vec<String> = self.send_json(&Request::get("/connectors"))?;
+        names.sort();
+        Ok(names)
+    }
+
+    /// Every connector's name, read now (never the cache), sorted: what `--prune` compares.
+    pub fn connector_names_now(&self) -> Result<Vec<String>, Error> {
         let mut names: Vec<String> = self.send_json(&Request::get("/connectors"))?;
         names.sort();
         Ok(names)
@@ -404,11 +417,7 @@ impl Session {
             Statement::Explain(Explain(inner)) => (base, &**inner),
             other => (base, other),
         };
-        self.take_log();
-        self.kafka.take();
-        self.mode = mode;
-        let result = self.dispatch(stmt);
-        self.last = self.take_log();
+        let result = self.run_in(mode, stmt);
         self.mode = base;
         match mode {
             Mode::Explain => {
@@ -434,12 +443,7 @@ impl Session {
             }
             Mode::DryRun => {
                 let out = result?;
-                let writes: Vec<Request> = self
-                    .last
-                    .iter()
-                    .filter(|e| e.fate == Fate::Recorded)
-                    .map(|e| e.request.clone())
-                    .collect();
+                let writes = self.recorded_writes();
                 if writes.is_empty() {
                     Ok(out)
                 } else {
@@ -448,6 +452,45 @@ impl Session {
             }
             Mode::Live | Mode::Offline => result,
         }
+    }
+
+    /// Runs `stmt` over the `mode` transport, keeping its exchanges as the last statement's.
+    fn run_in(&mut self, mode: Mode, stmt: &Statement) -> Result<Output, Error> {
+        self.take_log();
+        self.kafka.take();
+        self.mode = mode;
+        let result = self.dispatch(stmt);
+        self.last = self.take_log();
+        result
+    }
+
+    /// The writes the last statement recorded instead of sending.
+    fn recorded_writes(&self) -> Vec<Request> {
+        self.last
+            .iter()
+            .filter(|e| e.fate == Fate::Recorded)
+            .map(|e| e.request.clone())
+            .collect()
+    }
+
+    /// A fleet plan's step: runs `stmt` as `--dry-run` does (reads sent, writes checked and
+    /// recorded) and describes each recorded write. Nothing changes state, whatever the
+    /// session's options; EXPLAIN plans nothing. Variables must already be resolved.
+    pub fn plan(&mut self, stmt: &Statement) -> Result<Vec<Effect>, Error> {
+        if self.offline || matches!(stmt, Statement::Explain(_)) {
+            return Ok(Vec::new());
+        }
+        let base = self.mode;
+        let result = self.run_in(Mode::DryRun, stmt);
+        self.mode = base;
+        result?;
+        let mut effects = Vec::new();
+        for req in self.recorded_writes() {
+            let mut effect = self.effect(&req)?;
+            effect.read = effect.basis.as_ref().map(|b| self.shown_basis(b));
+            effects.push(effect);
+        }
+        Ok(effects)
     }
 
     fn dispatch(&self, stmt: &Statement) -> Result<Output, Error> {
@@ -893,6 +936,67 @@ mod tests {
             r#"PUT /connectors/a/config {"connector.class":"FileStreamSink","name":"a","topics":"t"}"#
         );
         assert_eq!(seen.len(), 5, "GET / is cached: {seen:?}");
+    }
+
+    /// Applying a plan: a connector whose config is not what the plan read is not written
+    /// (the guard re-reads it before the first write and refuses, sending nothing); one that
+    /// is what the plan read is written, and only its first write is checked.
+    #[test]
+    fn the_guard_refuses_a_write_over_a_connector_changed_since_the_plan() {
+        let fake = Fake::start(vec![
+            ("GET /", 200, r#"{"version":"4.1.0"}"#),
+            (
+                "GET /connectors/a/config",
+                200,
+                r#"{"connector.class":"FileStreamSink","name":"a","tasks.max":"3"}"#,
+            ),
+            (
+                "PATCH /connectors/a/config",
+                200,
+                r#"{"name":"a","config":{},"tasks":[]}"#,
+            ),
+        ]);
+        let mut s = fake.session();
+        let read = |tasks: &str| {
+            Basis::Config(
+                [
+                    ("connector.class", "FileStreamSink"),
+                    ("name", "a"),
+                    ("tasks.max", tasks),
+                ]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            )
+        };
+        s.guard([("a".to_string(), read("1"))].into());
+        let e = s
+            .execute(&parse("ALTER CONNECTOR a SET ('tasks.max' = '2')"))
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("changed after the plan read it (keys changed: tasks.max)"),
+            "{text}"
+        );
+        assert!(!text.contains('3'), "a value in the message: {text}");
+        assert!(!s.changed_state());
+        assert!(
+            !fake.seen().iter().any(|r| r.starts_with("PATCH")),
+            "{:?}",
+            fake.seen()
+        );
+        s.guard([("a".to_string(), read("3"))].into());
+        s.execute(&parse("ALTER CONNECTOR a SET ('tasks.max' = '2')"))
+            .unwrap();
+        s.execute(&parse("ALTER CONNECTOR a SET ('tasks.max' = '4')"))
+            .unwrap();
+        let seen = fake.seen();
+        let patches = seen.iter().filter(|r| r.starts_with("PATCH")).count();
+        let reads = seen
+            .iter()
+            .filter(|r| r.starts_with("GET /connectors/a/config"))
+            .count();
+        assert_eq!((patches, reads), (2, 2), "{seen:?}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod hints;
 pub mod kafka;
 pub mod lang;
 pub mod output;
+pub mod plan;
 pub mod render;
 pub mod repl;
 pub mod script;
@@ -65,6 +66,7 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
         return Ok(ExitCode::from(code));
     }
 
+    let planned = plan::Options::of(&cli)?;
     // --stop / --detach end here; --embedded / --worker-config start a cluster, point the URL
     // at it, and stop it when `_cluster` drops at the end of this function (or on a signal).
     let _cluster = match embedded::prepare(&mut cli)? {
@@ -112,12 +114,12 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
                 // stops the JVMs); the guard steps in only if the process has not ended by then.
                 embedded::defer_signals(SCRIPT_SIGNAL_BOUND);
             }
-            let code = exit_quietly_on_broken_pipe(script::run_sources(
-                &mut shell,
-                &sources,
-                &mut std::io::stdout().lock(),
-                &mut std::io::stderr().lock(),
-            ))?;
+            let (out, err) = (&mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+            let code = exit_quietly_on_broken_pipe(match planned {
+                // -f with --dry-run, --prune or --plan-file: the scripts as one plan.
+                Some(opts) => plan::run(&mut shell, &sources, &opts, out, err),
+                None => script::run_sources(&mut shell, &sources, out, err),
+            })?;
             Ok(ExitCode::from(code))
         }
         None => {

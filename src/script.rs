@@ -73,7 +73,8 @@ impl Source {
     }
 }
 
-/// The script the command line asks for: `-e`s, `-f FILE`, or stdin when it is not a terminal.
+/// The script the command line asks for: `-e`s, `-f` files and directories (their `*.sql`
+/// files in name order, see `plan::files`), or stdin when it is not a terminal.
 /// `None` means interactive.
 pub fn sources(cli: &Cli) -> Result<Option<Vec<Source>>, Error> {
     if !cli.execute.is_empty() {
@@ -86,8 +87,13 @@ pub fn sources(cli: &Cli) -> Result<Option<Vec<Source>>, Error> {
                 .collect(),
         ));
     }
-    if let Some(file) = &cli.file {
-        return Source::file(file).map(|s| Some(vec![s]));
+    if !cli.file.is_empty() {
+        let files = crate::plan::files::expand(&cli.file)?;
+        return files
+            .iter()
+            .map(Source::file)
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some);
     }
     if !io::stdin().is_terminal() {
         return Source::stdin().map(|s| Some(vec![s]));
@@ -109,6 +115,8 @@ enum Status {
     Applied,
     /// It succeeded and changed nothing (a read, a client statement, a dry run).
     Ran,
+    /// Not sent: applying a plan that found nothing for it to change.
+    Unchanged,
     /// A write whose answer was lost: it may have reached the worker.
     MaybeApplied,
     /// It failed after some of its writes were confirmed (a bulk statement, partly done).
@@ -122,6 +130,7 @@ impl Status {
         match self {
             Status::Applied => "applied",
             Status::Ran => "ran",
+            Status::Unchanged => "unchanged",
             Status::MaybeApplied => "may have been applied",
             Status::PartlyApplied => "FAILED, partly applied",
             Status::Failed => "FAILED",
@@ -174,57 +183,87 @@ impl<'a> Run<'a> {
         depth: usize,
     ) -> io::Result<()> {
         for located in statements {
-            let place = place(source, located);
-            let masked = crate::secrets::MaskedText::within(&located.text, &source.text);
-            let text = first_line(&masked.text);
-            if self.stopped {
-                self.record(place, text, Status::NotRun);
-                continue;
+            self.statement(source, located, depth, true)?;
+        }
+        Ok(())
+    }
+
+    /// Applying a plan: the statements of `source` in order, sending only those `pending`
+    /// says the plan found changes for (the others are reported as unchanged).
+    pub fn planned(
+        &mut self,
+        source: &Source,
+        statements: &[Located],
+        pending: &[bool],
+    ) -> io::Result<()> {
+        for (located, pending) in statements.iter().zip(pending) {
+            self.statement(source, located, 0, *pending)?;
+        }
+        Ok(())
+    }
+
+    /// One statement of `source`: run (unless `send` is false: reported as unchanged).
+    fn statement(
+        &mut self,
+        source: &Source,
+        located: &Located,
+        depth: usize,
+        send: bool,
+    ) -> io::Result<()> {
+        let place = place(source, located);
+        let masked = crate::secrets::MaskedText::within(&located.text, &source.text);
+        let text = first_line(&masked.text);
+        if self.stopped {
+            self.record(place, text, Status::NotRun);
+            return Ok(());
+        }
+        if !send {
+            self.record(place, text, Status::Unchanged);
+            return Ok(());
+        }
+        // A failed statement that still changed state (a bulk statement, partly done).
+        let mut partly = false;
+        let result = match self.shell.resolve(&located.statement) {
+            Ok(Statement::Client(ClientStatement::RunScript { path })) => {
+                match self.script(&path, depth + 1)? {
+                    Ok(()) => return Ok(()), // its statements are in the report themselves
+                    Err(e) => Err(e),
+                }
             }
-            // A failed statement that still changed state (a bulk statement, partly done).
-            let mut partly = false;
-            let result = match self.shell.resolve(&located.statement) {
-                Ok(Statement::Client(ClientStatement::RunScript { path })) => {
-                    match self.script(&path, depth + 1)? {
-                        Ok(()) => continue, // its statements are in the report themselves
-                        Err(e) => Err(e),
-                    }
-                }
-                Ok(resolved) => {
-                    let result = self.shell.run_resolved(&resolved, self.out)?;
-                    partly = result.is_err()
-                        && !matches!(resolved, Statement::Client(_))
-                        && self.shell.changed_state();
-                    result
-                }
-                Err(e) => Err(e),
-            };
-            let status = match result {
-                Ok(done) => {
-                    if done.flow == Flow::Exit {
-                        self.stopped = true;
-                    }
-                    if done.changed {
-                        Status::Applied
-                    } else {
-                        Status::Ran
-                    }
-                }
-                Err(e) => {
-                    self.fail(&place, &text, &e)?;
-                    if e.is(ErrorKind::MaybeApplied) {
-                        Status::MaybeApplied
-                    } else if partly {
-                        Status::PartlyApplied
-                    } else {
-                        Status::Failed
-                    }
-                }
-            };
-            self.record(place, text, status);
-            if self.signal().is_some() {
-                self.stopped = true;
+            Ok(resolved) => {
+                let result = self.shell.run_resolved(&resolved, self.out)?;
+                partly = result.is_err()
+                    && !matches!(resolved, Statement::Client(_))
+                    && self.shell.changed_state();
+                result
             }
+            Err(e) => Err(e),
+        };
+        let status = match result {
+            Ok(done) => {
+                if done.flow == Flow::Exit {
+                    self.stopped = true;
+                }
+                if done.changed {
+                    Status::Applied
+                } else {
+                    Status::Ran
+                }
+            }
+            Err(e) => {
+                self.fail(&place, &text, &e)?;
+                if e.is(ErrorKind::MaybeApplied) {
+                    Status::MaybeApplied
+                } else if partly {
+                    Status::PartlyApplied
+                } else {
+                    Status::Failed
+                }
+            }
+        };
+        self.record(place, text, status);
+        if self.signal().is_some() {
+            self.stopped = true;
         }
         Ok(())
     }
@@ -327,18 +366,10 @@ pub fn run_sources(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<u8> {
-    let mut parsed: Vec<(&Source, Vec<Located>)> = Vec::new();
-    for source in sources {
-        let opts = shell.parse_options(source.allow_missing_semicolon);
-        match lang::parse_script(&source.text, &opts) {
-            Ok(statements) => parsed.push((source, statements)),
-            Err(e) => {
-                let report = e.render(&source.text, source.origin.as_deref());
-                style::print_error(err, &report, shell.err_color)?;
-                return Ok(Error::syntax(String::new()).exit_code());
-            }
-        }
-    }
+    let parsed = match parse_sources(shell, sources, err)? {
+        Ok(parsed) => parsed,
+        Err(code) => return Ok(code),
+    };
     let total: usize = parsed.iter().map(|(_, s)| s.len()).sum();
     let named = total > 1 || sources.iter().any(|s| s.origin.is_some());
     let mut run = Run::new(shell, out, err);
@@ -347,6 +378,38 @@ pub fn run_sources(
         run.statements(source, statements, 0)?;
     }
     run.finish()
+}
+
+/// Sources with their parsed statements, in order.
+pub type Parsed<'s> = Vec<(&'s Source, Vec<Located>)>;
+
+/// Parses every source; on syntax errors prints each source's first one (caret and place)
+/// on `err` and returns the exit code instead.
+pub fn parse_sources<'s>(
+    shell: &mut Shell,
+    sources: &'s [Source],
+    err: &mut dyn Write,
+) -> io::Result<Result<Parsed<'s>, u8>> {
+    let mut parsed = Vec::new();
+    let mut failed = false;
+    for source in sources {
+        let opts = shell.parse_options(source.allow_missing_semicolon);
+        match lang::parse_script(&source.text, &opts) {
+            Ok(statements) => parsed.push((source, statements)),
+            Err(e) => {
+                if failed {
+                    writeln!(err)?;
+                }
+                let report = e.render(&source.text, source.origin.as_deref());
+                style::print_error(err, &report, shell.err_color)?;
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return Ok(Err(Error::syntax(String::new()).exit_code()));
+    }
+    Ok(Ok(parsed))
 }
 
 /// `RUN SCRIPT 'path'` typed in the REPL: the script's statements run in this session, its
@@ -366,7 +429,7 @@ pub fn run_file(
 }
 
 /// `-e` as one statement: `line 1`; in files: `conns.sql line 5`.
-fn place(source: &Source, located: &Located) -> String {
+pub(crate) fn place(source: &Source, located: &Located) -> String {
     match &source.origin {
         Some(origin) => format!("{origin}, line {}", located.line),
         None => format!("line {}", located.line),
@@ -374,7 +437,7 @@ fn place(source: &Source, located: &Located) -> String {
 }
 
 /// A statement's text as the report echoes it: its first line, at most 70 characters.
-fn first_line(text: &str) -> String {
+pub(crate) fn first_line(text: &str) -> String {
     crate::output::first_line(text, 70).0
 }
 
@@ -395,6 +458,9 @@ fn summary(err: &mut dyn Write, records: &[Record]) -> io::Result<()> {
     }
     if count(Status::Ran) > 0 {
         parts.push(format!("{} ran without changes", count(Status::Ran)));
+    }
+    if count(Status::Unchanged) > 0 {
+        parts.push(format!("{} unchanged", count(Status::Unchanged)));
     }
     parts.push(format!("{} failed", count(Status::Failed)));
     parts.push(format!("{} not run", count(Status::NotRun)));

@@ -275,6 +275,27 @@ impl Shell {
         !dry_run && crate::exec::may_write(stmt)
     }
 
+    /// A fleet plan's step (`crate::plan`): [`Session::plan`] of a resolved statement,
+    /// abandoned on a signal like any statement (it writes nothing).
+    pub fn plan(&mut self, stmt: &Statement) -> Result<Vec<exec::Effect>, Error> {
+        let owned = stmt.clone();
+        self.on_session(move |s| s.plan(&owned), false)
+    }
+
+    /// Every connector's name, read now (`--prune`).
+    pub fn connector_names_now(&mut self) -> Result<Vec<String>, Error> {
+        self.on_session(|s| s.connector_names_now(), false)
+    }
+
+    /// Applying a plan: the configs it read, which the next writes must find (`Session::guard`).
+    pub fn guard(
+        &mut self,
+        bases: std::collections::BTreeMap<String, exec::Basis>,
+    ) -> Result<(), Error> {
+        self.session()?.guard(bases);
+        Ok(())
+    }
+
     /// Variables substituted (DEFINE, UNDEFINE and HELP stay as written), then ksqlDB's
     /// upper-casing when it is on (resolved names come back unquoted). Variables the statement
     /// uses as secret values are remembered as secrets (SHOW VARIABLES hides them).

@@ -4,6 +4,9 @@
 //! (create with its config table, per-key diff of a config update against the live config,
 //! drop, pause/resume/stop, restart, offsets, topics, loggers), keyed by the request alone.
 //! Secret values are masked here for display only (the request log itself is never changed).
+//! [`Session::effect`] adds what a write changes (create / update / unchanged / drop / other)
+//! and the connector config its description was computed against: a fleet plan
+//! (`crate::plan`) counts and guards by those, and prints the same words.
 
 use std::collections::BTreeMap;
 
@@ -17,16 +20,91 @@ use crate::error::Error;
 use crate::output::{Block, Output};
 use crate::secrets::Masker;
 
+/// What one recorded write would change, as a plan counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Create,
+    Update,
+    /// A config write that leaves the config as it is.
+    Unchanged,
+    Drop,
+    /// Any other write (pause, restart, offsets, loggers, ...).
+    Other,
+}
+
+/// What the description of a write read about its connector: the state a later write must
+/// still find for the description to hold (see `guard.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Basis {
+    Missing,
+    Config(BTreeMap<String, String>),
+}
+
+/// One recorded write, described.
+#[derive(Debug, Clone)]
+pub struct Effect {
+    /// The connector the write is about, if any.
+    pub connector: Option<String>,
+    pub change: Change,
+    /// What the description was computed against (config writes and drops), else `None`.
+    pub basis: Option<Basis>,
+    /// The dry run's words (and tables) for it, secrets masked.
+    pub blocks: Vec<Block>,
+    /// The basis as a saved plan may keep it ([`Session::plan`] fills it in): `"missing"`, or
+    /// the config with every secret value masked, whatever `show.secrets` says.
+    pub read: Option<Value>,
+}
+
 impl Session {
     /// The dry-run result of a statement whose run recorded `writes`.
     pub(super) fn preview(&self, writes: &[Request]) -> Result<Output, Error> {
         let mut out = Output::new("dry_run");
         for req in writes {
-            for block in self.describe_write(req)? {
+            for block in self.effect(req)?.blocks {
                 out = out.with(block);
             }
         }
         Ok(out)
+    }
+
+    /// One recorded write described: creates, config writes and drops here, every other
+    /// write by [`Session::describe_write`]'s words.
+    pub(super) fn effect(&self, req: &Request) -> Result<Effect, Error> {
+        let effect = |connector: String, change, basis, blocks| Effect {
+            connector: Some(connector),
+            change,
+            basis,
+            blocks,
+            read: None,
+        };
+        if req.method == Method::Post && req.path == "/connectors" {
+            let body = req.body.clone().unwrap_or(Value::Null);
+            let name = body["name"].as_str().unwrap_or_default().to_string();
+            let blocks = self.create_preview(&name, &flat_config(&body["config"]));
+            // The transport's dry-run probe found no connector of that name.
+            return Ok(effect(name, Change::Create, Some(Basis::Missing), blocks));
+        }
+        let connector = connector_segment(&req.path).map(|(segment, rest)| (decode(segment), rest));
+        match (req.method, &connector) {
+            (Method::Delete, Some((name, ""))) => {
+                let basis = match self.live_config(name)? {
+                    Some(config) => Basis::Config(config),
+                    None => Basis::Missing,
+                };
+                let blocks = self.describe_write(req)?;
+                Ok(effect(name.clone(), Change::Drop, Some(basis), blocks))
+            }
+            (Method::Put | Method::Patch, Some((name, "/config"))) => {
+                self.config_change(name, req.method == Method::Patch, req.body.as_ref())
+            }
+            _ => Ok(Effect {
+                connector: connector.map(|(name, _)| name),
+                change: Change::Other,
+                basis: None,
+                blocks: self.describe_write(req)?,
+                read: None,
+            }),
+        }
     }
 
     /// EXPLAIN's text: every request, bodies masked.
@@ -110,7 +188,8 @@ impl Session {
                 blocks
             }
             (Method::Put | Method::Patch, "/config") => {
-                self.config_preview(&name, req.method == Method::Patch, req.body.as_ref())?
+                self.config_change(&name, req.method == Method::Patch, req.body.as_ref())?
+                    .blocks
             }
             (Method::Post, rest) if rest.starts_with("/tasks/") => {
                 let task = rest
@@ -120,6 +199,23 @@ impl Session {
             }
             _ => self.raw(req),
         })
+    }
+
+    /// A basis as a saved plan keeps it: `"missing"`, or the config with secrets masked.
+    pub(super) fn shown_basis(&self, basis: &Basis) -> Value {
+        match basis {
+            Basis::Missing => s("missing"),
+            Basis::Config(config) => {
+                let mut masker = self.masker_for(config.get("connector.class").map(String::as_str));
+                masker.show = false;
+                Value::Object(
+                    config
+                        .iter()
+                        .map(|(k, v)| (k.clone(), s(masker.show(k, v).into_owned())))
+                        .collect(),
+                )
+            }
+        }
     }
 
     /// A write without words of its own: "Would send:" and the request.
@@ -147,16 +243,26 @@ impl Session {
 
     /// A config update (PUT replaces, PATCH merges; `null` removes): the per-key diff against
     /// the live config, after checking the result the way CREATE does.
-    fn config_preview(
+    fn config_change(
         &self,
         name: &str,
         patch: bool,
         body: Option<&Value>,
-    ) -> Result<Vec<Block>, Error> {
+    ) -> Result<Effect, Error> {
         let body = body.cloned().unwrap_or(Value::Null);
+        let effect = |change, basis, blocks| Effect {
+            connector: Some(name.to_string()),
+            change,
+            basis: Some(basis),
+            blocks,
+            read: None,
+        };
         let live = match self.live_config(name)? {
             Some(live) => live,
-            None if !patch => return Ok(self.create_preview(name, &flat_config(&body))),
+            None if !patch => {
+                let blocks = self.create_preview(name, &flat_config(&body));
+                return Ok(effect(Change::Create, Basis::Missing, blocks));
+            }
             None => return Err(self.not_found(name)),
         };
         let mut new: Vec<(String, String)> = if patch {
@@ -181,11 +287,10 @@ impl Session {
         let masker = self.masker_for(Some(&class));
         let rows = config_diff(&live, &new, &masker);
         if rows.is_empty() {
-            return Ok(vec![Block::Message(format!(
-                "Connector {name} would not change"
-            ))]);
+            let blocks = vec![Block::Message(format!("Connector {name} would not change"))];
+            return Ok(effect(Change::Unchanged, Basis::Config(live), blocks));
         }
-        Ok(vec![
+        let blocks = vec![
             Block::Message(format!("Would update connector {name}")),
             Block::Table {
                 name: "changes".into(),
@@ -198,7 +303,8 @@ impl Session {
                 ]),
                 rows,
             },
-        ])
+        ];
+        Ok(effect(Change::Update, Basis::Config(live), blocks))
     }
 }
 

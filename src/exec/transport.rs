@@ -59,6 +59,10 @@ impl Session {
             self.refuse_unaddressable(req)?;
         }
         let write = req.changes_state();
+        if write && self.mode == Mode::Live {
+            // Refused before sending, like an unaddressable name: not in the log.
+            self.check_guard(req)?;
+        }
         let (result, fate) = match (self.mode, write) {
             (Mode::Offline, _) => (Err(ApiError::Other(NEEDS_CLUSTER.into())), Fate::Offline),
             (Mode::Live, _) | (_, false) => {
