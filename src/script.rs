@@ -383,8 +383,8 @@ pub fn run_sources(
 /// Sources with their parsed statements, in order.
 pub type Parsed<'s> = Vec<(&'s Source, Vec<Located>)>;
 
-/// Parses every source; on syntax errors prints each source's first one (caret and place)
-/// on `err` and returns the exit code instead.
+/// Parses every source; on syntax errors prints every one of every source (caret and place,
+/// see `plan::syntax`) on `err` and returns the exit code instead.
 pub fn parse_sources<'s>(
     shell: &mut Shell,
     sources: &'s [Source],
@@ -396,13 +396,20 @@ pub fn parse_sources<'s>(
         let opts = shell.parse_options(source.allow_missing_semicolon);
         match lang::parse_script(&source.text, &opts) {
             Ok(statements) => parsed.push((source, statements)),
-            Err(e) => {
-                if failed {
-                    writeln!(err)?;
+            Err(_) => {
+                let (errors, more) = crate::plan::syntax::all_errors(&source.text, &opts);
+                for e in errors {
+                    if failed {
+                        writeln!(err)?;
+                    }
+                    let report = e.render(&source.text, source.origin.as_deref());
+                    style::print_error(err, &report, shell.err_color)?;
+                    failed = true;
                 }
-                let report = e.render(&source.text, source.origin.as_deref());
-                style::print_error(err, &report, shell.err_color)?;
-                failed = true;
+                if more {
+                    let name = source.origin.as_deref().unwrap_or("the script");
+                    writeln!(err, "\n(more syntax errors in {name} not shown)")?;
+                }
             }
         }
     }

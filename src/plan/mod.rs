@@ -17,6 +17,7 @@
 
 pub mod files;
 pub mod model;
+pub mod syntax;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -25,9 +26,9 @@ use std::path::PathBuf;
 use crate::cli::Cli;
 use crate::error::{EXIT_CHANGES_PENDING, Error, ErrorKind};
 use crate::exec::{Basis, Change};
+use crate::lang::ParseError;
 use crate::lang::ast::{ClientStatement, Located, Name, Statement};
 use crate::lang::statement::{CreateConnector, DropConnector};
-use crate::lang::{ParseError, vars};
 use crate::output::Format;
 use crate::script::{self, Run, Source};
 use crate::shell::Shell;
@@ -120,8 +121,8 @@ pub fn run(
     {
         pruned = planner.prune(pattern)?;
         if let Some((source, statements)) = &pruned {
-            let pending = planner.source(source, statements)?;
-            debug_assert!(pending.iter().all(|p| *p));
+            // A drop that fails to plan fails the plan (nothing is applied).
+            planner.source(source, statements)?;
         }
     }
     if let Some(code) = planner.failed()? {
@@ -312,20 +313,8 @@ impl Planner<'_> {
         if targets.is_empty() {
             return Ok(None);
         }
-        // The statements' canonical text, one a line; names escaped so that no variable in a
-        // name is substituted (the name is exactly the cluster's).
-        let text: String = targets
-            .iter()
-            .map(|n| {
-                let drop = Statement::DropConnector(DropConnector {
-                    if_exists: false,
-                    name: Name::Quoted(vars::escape(n)),
-                });
-                format!("{drop};\n")
-            })
-            .collect();
         let source = Source {
-            text,
+            text: drop_script(&targets),
             origin: Some(format!("--prune '{pattern}'")),
             allow_missing_semicolon: false,
         };
@@ -372,6 +361,21 @@ impl Planner<'_> {
         }
         Ok(None)
     }
+}
+
+/// `DROP CONNECTOR` for each name, one a line, in the statements' canonical text: quoted
+/// names, which are kept exactly (never upper-cased, no variable substituted in them).
+fn drop_script(names: &[&String]) -> String {
+    names
+        .iter()
+        .map(|n| {
+            let drop = Statement::DropConnector(DropConnector {
+                if_exists: false,
+                name: Name::Quoted(n.to_string()),
+            });
+            format!("{drop};\n")
+        })
+        .collect()
 }
 
 /// Prints the plan on `out` in the shell's output format.
@@ -435,6 +439,47 @@ fn compare(plan: &Plan, path: &std::path::Path) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Names from the cluster come back exactly, whatever they hold: a `${x}` is no variable
+    /// (it was once escaped to `$${x}` and so named another connector), quotes stay quotes.
+    #[test]
+    fn prune_drops_name_exactly_the_cluster_names() {
+        let names: Vec<String> = [
+            "h-${x}",
+            "it's",
+            "a\"b",
+            "back`tick",
+            "ünï €",
+            "x\\y",
+            "UPPER",
+        ]
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+        let refs: Vec<&String> = names.iter().collect();
+        let text = drop_script(&refs);
+        let mut vars = crate::lang::vars::Variables::new();
+        vars.define("x", "zzz");
+        let opts = crate::lang::ParseOptions {
+            ksql_compat: true,
+            allow_missing_semicolon: false,
+        };
+        let parsed = crate::lang::parse_script(&text, &opts).unwrap();
+        assert_eq!(parsed.len(), names.len());
+        for (located, name) in parsed.iter().zip(&names) {
+            let mut resolved = crate::lang::vars::resolve(&located.statement, &vars).unwrap();
+            crate::lang::apply_ksql_compat(&mut resolved);
+            let Statement::DropConnector(DropConnector {
+                if_exists,
+                name: got,
+            }) = resolved
+            else {
+                panic!("{text}");
+            };
+            assert!(!if_exists);
+            assert_eq!(&got.value(), name, "{text}");
+        }
+    }
 
     #[test]
     fn prune_patterns_need_a_literal_part() {

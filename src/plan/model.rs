@@ -170,9 +170,10 @@ impl Plan {
 
     /// The table form: the header, each entry's line and details, the summary.
     pub fn to_output(&self) -> Output {
-        let mut out = Output::new("plan")
-            .with(Block::Message(self.header()))
-            .with(Block::Message(String::new()));
+        let mut out = Output::new("plan").with(Block::Message(self.header()));
+        if !self.entries.is_empty() {
+            out = out.with(Block::Message(String::new()));
+        }
         for entry in &self.entries {
             out = out.with(Block::Message(entry.headline()));
             for block in entry.details() {

@@ -241,16 +241,21 @@ fn a_plan_that_fails_applies_nothing() {
         "a.sql",
         &format!("{}DROP CONNECTOR ;\n", sink(&name, 1, "")),
     );
-    write(&dir, "b.sql", "SHOW CONNECTORS;\nCREATE CONNECTOR WITH;\n");
+    let b = "SHOW CONNECTORS;\nCREATE CONNECTOR WITH;\nSHOW PLUGINS;\nDROP CONNECTOR ;\n";
+    write(&dir, "b.sql", b);
     let out = env.kcsh().args(["-f", "fleet"]).output().unwrap();
     let text = transcript(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("a.sql") && text.contains("line 2"), "{text}");
     assert!(
-        text.contains("b.sql"),
+        text.contains("b.sql: line 2"),
         "only the first file's error: {text}"
     );
-    assert!(text.matches('^').count() >= 2, "{text}");
+    assert!(
+        text.contains("b.sql: line 4"),
+        "only the first error of b.sql: {text}"
+    );
+    assert_eq!(text.matches("error: ").count(), 3, "{text}");
     assert!(config(&name).is_none(), "{text}");
 
     std::fs::remove_dir_all(&dir).unwrap();

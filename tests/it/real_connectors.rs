@@ -221,6 +221,70 @@ fn debezium_cdc_into_jdbc_sink_with_kcsh_statements() {
         "SELECT id FROM customers WHERE id = 5",
         &["5"],
     );
+
+    // Offsets as data: SHOW CREATE ... WITH OFFSETS of the STOPPED source, re-run where it
+    // exists, changes nothing; run under a new name after the old one is dropped, it moves the
+    // connector, which resumes from those offsets: the row written meanwhile arrives, and
+    // nothing is snapshotted again.
+    ok(s, &format!("STOP CONNECTOR \"{source}\""));
+    wait_state(s, source, "STOPPED");
+    let mut shown = session_at_with(
+        worker.url(),
+        Options {
+            show_secrets: true,
+            ..Options::default()
+        },
+    );
+    let export = text(
+        &ok(
+            &mut shown,
+            &format!("SHOW CREATE CONNECTOR \"{source}\" WITH OFFSETS"),
+        ),
+        "statement",
+    );
+    assert!(
+        export.contains("INITIALLY STOPPED WITH OFFSETS"),
+        "{export}"
+    );
+    let out = ok(s, &export);
+    assert!(warning(&out).contains("left as they are"), "{out:?}");
+    ok(s, &format!("DROP CONNECTOR \"{source}\""));
+    pg.psql(
+        shop,
+        "INSERT INTO customers VALUES (6, 'Moved', 'moved@example.com')",
+    );
+    let moved = unique("it-cdc-moved");
+    let _m = DropAt(worker.url().to_string(), vec![moved.clone()]);
+    // The name as SHOW CREATE writes it (kcsh's one quoting rule), after IF NOT EXISTS.
+    let named = |n: &str| format!("IF NOT EXISTS {} WITH", kcsh::lang::ident::quote_name(n));
+    assert!(export.contains(&named(source)), "{export}");
+    let out = ok(s, &export.replacen(&named(source), &named(&moved), 1));
+    assert!(
+        message(&out).contains("with the offsets of 1 partition (STOPPED)"),
+        "{out:?}"
+    );
+    ok(s, &format!("RESUME CONNECTOR \"{moved}\""));
+    ok(
+        s,
+        &format!("WAIT FOR CONNECTOR \"{moved}\" TIMEOUT 90 SECONDS"),
+    );
+    wait_rows(
+        pg,
+        warehouse,
+        "SELECT id FROM customers WHERE id = 6",
+        &["6"],
+    );
+    let ops: Vec<String> = topic_records(&p.bootstrap, &topic)
+        .expect("the sink's topic")
+        .iter()
+        .map(|(_, value)| {
+            payload(value)["op"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ops.iter().filter(|op| *op == "r").count(), 2, "{ops:?}");
 }
 
 /// ksqlDB's `key` pseudo-property becomes transforms (ValueToKey + ExtractField$Key, kcsh's JDBC
@@ -462,11 +526,15 @@ fn debezium_plugin_path() -> PathBuf {
 
 /// An in-process session on the worker at `url`.
 fn session_at(url: &str) -> Session {
+    session_at_with(url, Options::default())
+}
+
+fn session_at_with(url: &str, opts: Options) -> Session {
     let settings = Settings {
         urls: vec![url.to_string()],
         ..Default::default()
     };
-    Session::with_settings(&settings, Options::default()).expect("session")
+    Session::with_settings(&settings, opts).expect("session")
 }
 
 /// The pinned kcsh binary talking to the worker at `url`.
