@@ -1446,6 +1446,35 @@ mod tests {
     }
 
     #[test]
+    fn describe_shows_the_plugin_versions_a_4x_worker_reports() {
+        let fake = Fake::start(vec![
+            (
+                "GET /connectors/v",
+                200,
+                r#"{"name":"v","config":{"connector.class":"FileStreamSource","name":"v"},"tasks":[{"connector":"v","task":0}],"type":"source"}"#,
+            ),
+            (
+                "GET /connectors/v/status",
+                200,
+                r#"{"name":"v","connector":{"state":"RUNNING","worker_id":"w:8083","version":"4.3.0"},"tasks":[{"id":0,"state":"RUNNING","worker_id":"w:8083","version":"4.3.0"},{"id":1,"state":"FAILED","worker_id":"w:8083","version":"4.2.1","trace":"boom"}],"type":"source"}"#,
+            ),
+            ("GET /connectors/v/topics", 200, r#"{"v":{"topics":["t"]}}"#),
+        ]);
+        let out = fake
+            .session()
+            .execute(&parse("DESCRIBE CONNECTOR v"))
+            .unwrap();
+        let mut text = Vec::new();
+        crate::render::Renderer::plain(crate::render::Format::Tabular)
+            .render(&out, &Default::default(), &mut text)
+            .unwrap();
+        insta::assert_snapshot!(
+            "describe_with_plugin_versions",
+            String::from_utf8(text).unwrap()
+        );
+    }
+
+    #[test]
     fn a_dry_run_of_create_with_offsets_previews_every_step() {
         let fake = worker(r#"{"version":"4.1.0"}"#);
         let mut s = fake.session_with(Options {

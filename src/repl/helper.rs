@@ -163,6 +163,18 @@ impl KcshHelper {
                     };
                     self.quoted_plugin_classes(&kinds)
                 }
+                // A pinned plugin version (KIP-891): the versions of the statement's class.
+                Slot::Value(key) if key == "connector.plugin.version" => match &e.class {
+                    Some(class) => self
+                        .source
+                        .plugins()
+                        .into_iter()
+                        .filter(|p| p.matches(class))
+                        .filter_map(|p| p.version)
+                        .map(|v| quote_string(&v))
+                        .collect(),
+                    None => Vec::new(),
+                },
                 Slot::Value(_) => Vec::new(),
                 Slot::PluginClass => self.quoted_plugin_classes(&[]),
                 Slot::Choice(words) => words.clone(),
@@ -334,7 +346,7 @@ mod tests {
             let plugin = |class: &str, kind: &str| PluginInfo {
                 class: class.into(),
                 kind: kind.into(),
-                version: None,
+                version: Some("4.3.0".into()),
             };
             vec![
                 plugin(
@@ -418,6 +430,22 @@ mod tests {
         assert_eq!(found, vec!["'batch.size'", "'topic'"]);
         let (_, found) = complete("CREATE CONNECTOR x WITH (");
         assert!(found.contains(&"'connector.class'".to_string()));
+    }
+
+    #[test]
+    fn initial_states_and_plugin_versions_are_offered() {
+        let (_, found) = complete("CREATE CONNECTOR x WITH ('a' = 'b') ");
+        assert_eq!(found, vec!["INITIALLY", "WITH"]);
+        let (_, found) = complete("CREATE CONNECTOR x WITH ('a' = 'b') INITIALLY ");
+        assert_eq!(found, vec!["PAUSED", "RUNNING", "STOPPED"]);
+        let (_, found) = complete("CREATE CONNECTOR x WITH ('a' = 'b') INITIALLY STOPPED WITH ");
+        assert_eq!(found, vec!["OFFSETS"]);
+        let (_, found) = complete("SHOW CREATE CONNECTOR fs-src ");
+        assert_eq!(found, vec!["WITH"]);
+        let (_, found) = complete(
+            "CREATE CONNECTOR x WITH ('connector.class' = 'FileStreamSource', 'connector.plugin.version' = ",
+        );
+        assert_eq!(found, vec!["'4.3.0'"]);
     }
 
     #[test]
