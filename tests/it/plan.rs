@@ -7,7 +7,9 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::harness::{self, ConnectorGuard, Env, filters, transcript, unique_name};
+use crate::harness::{
+    self, ConnectorGuard, Env, FakeConnect, Fault, Hook, filters, transcript, unique_name,
+};
 
 fn sink(name: &str, tasks: u32, extra: &str) -> String {
     format!(
@@ -313,4 +315,49 @@ fn prune_refuses_what_would_drop_everything() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+}
+
+/// Applying without a plan file: the cluster changes between the apply's own plan and its
+/// first write about the connector (another client writes it just before kcsh's guard reads
+/// it, through a forwarding proxy in front of the real worker): the write is refused unsent,
+/// the report says so, and the other client's change stays.
+#[test]
+fn the_apply_stops_before_overwriting_a_change_made_after_its_plan() {
+    require_cluster!();
+    let env = Env::new();
+    let a = unique_name("plan-race");
+    let _guard = ConnectorGuard(a.clone());
+    put_sink(&a, 1, &[]);
+    write(&env.path("fleet"), "a.sql", &sink(&a, 2, ""));
+    let proxy = FakeConnect::start(&harness::test_url());
+    let read = format!("GET /connectors/{a}/config");
+    let name = a.clone();
+    // The plan reads the config once; the guard's read is the second.
+    proxy.then_for(&read, Fault::Before(Hook::new(|| {})));
+    proxy.then_for(
+        &read,
+        Fault::Before(Hook::new(move || put_sink(&name, 5, &[]))),
+    );
+    let out = env
+        .kcsh()
+        .env("KCSH_URL", proxy.url())
+        .args(["-f", "fleet", "--prune", "plan-race-none-%"])
+        .output()
+        .unwrap();
+    let text = transcript(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "connector {a} changed after the plan read it (keys changed: tasks.max)"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("FAILED") || text.contains("failed"), "{text}");
+    assert_eq!(config(&a).unwrap()["tasks.max"], "5", "overwritten: {text}");
+    let puts = proxy
+        .requests()
+        .into_iter()
+        .filter(|r| r.starts_with(&format!("PUT /connectors/{a}/config ")))
+        .count();
+    assert_eq!(puts, 0, "{:?}", proxy.requests());
 }

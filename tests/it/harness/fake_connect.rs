@@ -43,6 +43,25 @@ pub enum Fault {
     /// Forward the request to the worker (so it is applied), then drop the client's connection
     /// without relaying the answer: a write whose answer is lost.
     ForwardThenDrop,
+    /// Run the hook (say, another client changing the cluster), then handle the request as
+    /// if no fault were queued: something happening at an exact point of kcsh's sequence.
+    Before(Hook),
+}
+
+/// A closure a [`Fault::Before`] runs.
+#[derive(Clone)]
+pub struct Hook(pub Arc<dyn Fn() + Send + Sync>);
+
+impl Hook {
+    pub fn new(f: impl Fn() + Send + Sync + 'static) -> Hook {
+        Hook(Arc::new(f))
+    }
+}
+
+impl std::fmt::Debug for Hook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hook")
+    }
 }
 
 /// A canned HTTP answer.
@@ -263,6 +282,10 @@ fn serve(conn: TcpStream, upstream: Option<&str>, state: &State) -> std::io::Res
                 .map(|(_, f)| f)
         }
     };
+    if let Some(Fault::Before(hook)) = &fault {
+        (hook.0)();
+    }
+    let fault = fault.filter(|f| !matches!(f, Fault::Before(_)));
     match fault {
         None => match (canned(state, &request_line), upstream) {
             (Some(answer), _) => answer_with(&conn, &answer),
@@ -365,6 +388,7 @@ fn serve(conn: TcpStream, upstream: Option<&str>, state: &State) -> std::io::Res
             }
             Ok(())
         }
+        Some(Fault::Before(_)) => unreachable!("handled above"),
         Some(Fault::ForwardThenDrop) => {
             let Some(upstream) = upstream else {
                 return respond(&conn, "502 Bad Gateway", "text/plain", b"no worker behind");
