@@ -119,7 +119,8 @@ enum Status {
     Unchanged,
     /// A write whose answer was lost: it may have reached the worker.
     MaybeApplied,
-    /// It failed after some of its writes were confirmed (a bulk statement, partly done).
+    /// It failed after Connect had confirmed some of its writes (a bulk statement, the steps
+    /// of CREATE ... WITH OFFSETS).
     PartlyApplied,
     Failed,
     NotRun,
@@ -221,8 +222,8 @@ impl<'a> Run<'a> {
             self.record(place, text, Status::Unchanged);
             return Ok(());
         }
-        // A failed statement that still changed state (a bulk statement, partly done).
-        let mut partly = false;
+        // Whether the session ran it (then its log says what Connect confirmed).
+        let mut executed = false;
         let result = match self.shell.resolve(&located.statement) {
             Ok(Statement::Client(ClientStatement::RunScript { path })) => {
                 match self.script(&path, depth + 1)? {
@@ -231,11 +232,8 @@ impl<'a> Run<'a> {
                 }
             }
             Ok(resolved) => {
-                let result = self.shell.run_resolved(&resolved, self.out)?;
-                partly = result.is_err()
-                    && !matches!(resolved, Statement::Client(_))
-                    && self.shell.changed_state();
-                result
+                executed = !matches!(resolved, Statement::Client(_));
+                self.shell.run_resolved(&resolved, self.out)?
             }
             Err(e) => Err(e),
         };
@@ -254,7 +252,7 @@ impl<'a> Run<'a> {
                 self.fail(&place, &text, &e)?;
                 if e.is(ErrorKind::MaybeApplied) {
                     Status::MaybeApplied
-                } else if partly {
+                } else if executed && self.shell.changed_state() {
                     Status::PartlyApplied
                 } else {
                     Status::Failed
@@ -459,7 +457,7 @@ fn summary(err: &mut dyn Write, records: &[Record]) -> io::Result<()> {
     }
     if count(Status::PartlyApplied) > 0 {
         parts.push(format!(
-            "{} failed but partly applied",
+            "{} failed after part of it was applied",
             count(Status::PartlyApplied)
         ));
     }

@@ -219,8 +219,7 @@ impl Shell {
             }
         };
         // What happened, not what might have: the session's log of this statement.
-        let changed = !matches!(stmt, Statement::Client(_))
-            && self.session.as_ref().is_some_and(Session::changed_state);
+        let changed = !matches!(stmt, Statement::Client(_)) && self.changed_state();
         let done = Done {
             flow: flow_of(stmt),
             changed,
@@ -243,6 +242,12 @@ impl Shell {
                 Ok(Err(e))
             }
         }
+    }
+
+    /// Whether the last session statement had a write confirmed by Connect (also when it then
+    /// failed: a bulk statement or a CREATE ... WITH OFFSETS can fail part-way).
+    pub(crate) fn changed_state(&self) -> bool {
+        self.session.as_ref().is_some_and(Session::changed_state)
     }
 
     /// Run `f` on the session: on this thread, or, when signals are watched, on a thread a

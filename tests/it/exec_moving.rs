@@ -369,3 +369,42 @@ fn sink_offsets_move_with_the_connector() {
         }]})
     );
 }
+
+/// A CREATE ... WITH OFFSETS whose offsets Connect refuses (a sink's topic that does not
+/// exist) created the connector: the error says it exists STOPPED, and a script's report
+/// counts the statement as failed after part of it was applied, never as plainly failed.
+#[test]
+fn a_create_with_offsets_that_fails_part_way_says_what_was_applied() {
+    require_cluster!();
+    let env = Env::new();
+    let name = unique("it-mv-partway");
+    let _c = Cleanup(vec![name.clone()]);
+    let topic = unique("it-mv-no-such-topic");
+    let out = env
+        .kcsh()
+        .arg("-e")
+        .arg(format!(
+            "CREATE SINK CONNECTOR \"{name}\" WITH {} WITH OFFSETS (PARTITION \
+             ('kafka_topic' = '{topic}', 'kafka_partition' = 0) TO ('kafka_offset' = 3))",
+            fs_sink_with("/tmp/kcsh-mv-partway.out", &topic)
+        ))
+        .arg("-e")
+        .arg("SHOW CONNECTORS")
+        .output()
+        .expect("kcsh runs");
+    let text = transcript(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Created connector {name} STOPPED, but setting its offsets failed: "
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("0 applied, 1 failed after part of it was applied, 0 failed, 1 not run")
+            && text.contains("FAILED, partly applied"),
+        "{text}"
+    );
+    let mut s = session();
+    wait_state(&mut s, &name, "STOPPED");
+}
