@@ -318,12 +318,6 @@ impl Shell {
         style::print_error(err, &e.to_string(), self.err_color)
     }
 
-    /// Whether the last statement the session ran changed the cluster (a write Connect
-    /// confirmed), whether or not it failed afterwards ([`Session::changed_state`]).
-    pub fn changed_state(&self) -> bool {
-        self.session.as_ref().is_some_and(Session::changed_state)
-    }
-
     /// Whether the session runs dry (`--dry-run`, `SET 'dry.run'`).
     pub fn dry_run(&mut self) -> bool {
         self.session().map(|s| s.options().dry_run).unwrap_or(false)
