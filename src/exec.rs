@@ -30,6 +30,7 @@ mod cluster;
 mod config;
 mod connectors;
 mod guard;
+mod health;
 mod kafka_link;
 mod lifecycle;
 mod moving;
@@ -47,6 +48,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use catalog::{Catalog, CatalogCache};
+pub use health::Failure;
 pub use preview::{Basis, Change, Effect};
 pub use transport::{Exchange, Fate, Mode, NEEDS_CLUSTER};
 
@@ -165,6 +167,9 @@ pub fn check(stmt: &Statement) -> Result<(), Error> {
 /// listed, all others may; a test checks it against the transport's log for every kind. After
 /// a run, [`Session::changed_state`] says what actually happened.
 pub fn may_write(stmt: &Statement) -> bool {
+    if let Statement::Watch(w) = stmt {
+        return w.restart_failed;
+    }
     !matches!(
         stmt,
         Statement::DescribeConnector(_)
@@ -566,6 +571,9 @@ impl Session {
                 level,
                 cluster,
             }) => self.set_logger(logger, level, *cluster),
+            // The shell runs the loop (shell/watch.rs); run here (EXPLAIN, `--check`), a WATCH
+            // is one tick: its statement. Its restarts are RESTART CONNECTOR statements.
+            Statement::Watch(Watch { statement, .. }) => self.dispatch(statement),
             Statement::Explain(_) => Err(Error::usage("EXPLAIN cannot explain an EXPLAIN")),
             Statement::Client(_) => Err(Error::usage(
                 "this is a client command: the shell runs it, not the session",

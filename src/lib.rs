@@ -21,6 +21,7 @@ pub mod script;
 pub mod secrets;
 pub mod shell;
 pub mod vocab;
+pub mod watch;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;

@@ -11,6 +11,7 @@
 pub mod cancel;
 pub mod client;
 pub mod properties;
+mod watch;
 
 use std::io::{self, Write};
 
@@ -205,6 +206,9 @@ impl Shell {
         stmt: &Statement,
         out: &mut dyn Write,
     ) -> io::Result<Result<Done, Error>> {
+        if let Statement::Watch(w) = stmt {
+            return watch::run(self, w, out);
+        }
         let ctx = render_context(stmt);
         let writes = self.may_write(stmt);
         let result = match stmt {

@@ -77,6 +77,7 @@ pub const KEYWORDS: &[&str] = &[
     "DEFINE",
     "DESCRIBE",
     "DROP",
+    "EVERY",
     "EXISTS",
     "EXIT",
     "EXPLAIN",
@@ -134,6 +135,7 @@ pub const KEYWORDS: &[&str] = &[
     "VALIDATE",
     "VARIABLES",
     "WAIT",
+    "WATCH",
     "WHERE",
     "WITH",
 ];

@@ -36,7 +36,7 @@ pub struct ParseOptions {
 /// Words that can start a statement other than a client command.
 const STATEMENT_WORDS: &[&str] = &[
     "ALTER", "CREATE", "DEFINE", "DESCRIBE", "DROP", "EXPLAIN", "LIST", "PAUSE", "RESTART",
-    "RESUME", "SET", "SHOW", "STOP", "UNDEFINE", "UNSET", "VALIDATE", "WAIT",
+    "RESUME", "SET", "SHOW", "STOP", "UNDEFINE", "UNSET", "VALIDATE", "WAIT", "WATCH",
 ];
 
 /// Every word that can start a statement, sorted: [`STATEMENT_WORDS`] and the client commands'
@@ -734,6 +734,7 @@ impl<'a> Parser<'a> {
             "ALTER" => self.alter_connector(),
             "WAIT" => self.wait_for_connector(),
             "EXPLAIN" => self.explain(),
+            "WATCH" => self.watch(),
             "SET" => self.set(),
             "UNSET" => self.unset(),
             "DEFINE" => self.define(),
@@ -1339,6 +1340,76 @@ impl<'a> Parser<'a> {
             ));
         }
         Ok(Statement::Explain(Explain(Box::new(inner))))
+    }
+
+    /// watch := WATCH (SHOW|LIST [SOURCE|SINK] CONNECTORS ... | DESCRIBE CONNECTOR name [EXTENDED])
+    ///          [EVERY n SECONDS] [RESTART FAILED]
+    fn watch(&mut self) -> PResult<Statement> {
+        self.bump();
+        const WORDS: &[&str] = &["DESCRIBE", "LIST", "SHOW"];
+        if self.at_end() {
+            let mut e = self.expected.borrow_mut();
+            WORDS.iter().for_each(|k| e.keyword(k));
+        }
+        let what = "SHOW CONNECTORS or DESCRIBE CONNECTOR";
+        let Some(start) = self.peek() else {
+            return Err(self.expected(what, "WATCH"));
+        };
+        // Checked before recursing: only these words lead back into `statement`, so no WATCH
+        // or EXPLAIN nests and the depth is bounded.
+        if !WORDS.iter().any(|w| self.word_is(Some(start), w)) {
+            return Err(self.expected(what, "WATCH"));
+        }
+        let inner = self.statement()?;
+        if !Watch::can_watch(&inner) {
+            return Err(ParseError::at(
+                self.src,
+                Span::new(start.span.start, self.last_end),
+                format!("WATCH cannot watch this statement: it watches {what}"),
+            ));
+        }
+        let after = format!("WATCH {inner}");
+        let every_secs = if self.eat("EVERY") {
+            let t = self.peek();
+            let n: u64 = self.integer("a number of seconds", &format!("{after} EVERY"))?;
+            if !(Watch::MIN_EVERY_SECS..=Watch::MAX_EVERY_SECS).contains(&n) {
+                let span = t.map_or(Span::new(self.last_end, self.last_end), |t| t.span);
+                return Err(ParseError::at(
+                    self.src,
+                    span,
+                    format!(
+                        "WATCH ... EVERY takes {} to {} seconds, not {n}",
+                        Watch::MIN_EVERY_SECS,
+                        Watch::MAX_EVERY_SECS
+                    ),
+                ));
+            }
+            if !self.eat("SECONDS") && !self.eat("SECOND") {
+                return Err(self.expected_keywords(&["SECONDS"], &format!("{after} EVERY {n}")));
+            }
+            Some(n)
+        } else {
+            None
+        };
+        let restart_failed = if self.at("RESTART") {
+            let t = self.bump();
+            self.expect("FAILED", &format!("{after} RESTART"))?;
+            if !Watch::can_restart(&inner) {
+                return Err(ParseError::at(
+                    self.src,
+                    Span::new(t.span.start, self.last_end),
+                    "RESTART FAILED needs a WATCH of connectors",
+                ));
+            }
+            true
+        } else {
+            false
+        };
+        Ok(Statement::Watch(Watch {
+            statement: Box::new(inner),
+            every_secs,
+            restart_failed,
+        }))
     }
 
     /// set := SET LOGGER logger '=' level [FOR CLUSTER] | SET 'prop' '=' 'value'

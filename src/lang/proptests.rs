@@ -324,9 +324,33 @@ fn client_statement() -> BoxedStrategy<Statement> {
     .boxed()
 }
 
+/// `WATCH` of the statements it accepts, with and without its clauses.
+fn watch_statement() -> impl Strategy<Value = Statement> {
+    let inner = prop_oneof![
+        (kind(), like())
+            .prop_map(|(kind, like)| Statement::ShowConnectors(ShowConnectors { kind, like })),
+        (name(), any::<bool>()).prop_map(|(name, extended)| Statement::DescribeConnector(
+            DescribeConnector { name, extended }
+        )),
+    ];
+    (
+        inner,
+        prop::option::of(Watch::MIN_EVERY_SECS..=Watch::MAX_EVERY_SECS),
+        any::<bool>(),
+    )
+        .prop_map(|(inner, every_secs, restart_failed)| {
+            Statement::Watch(Watch {
+                statement: Box::new(inner),
+                every_secs,
+                restart_failed,
+            })
+        })
+}
+
 fn statement() -> impl Strategy<Value = Statement> {
     prop_oneof![
         3 => connector_statement(),
+        1 => watch_statement(),
         1 => connector_statement().prop_map(|s| Statement::Explain(Explain(Box::new(s)))),
         2 => client_statement(),
     ]

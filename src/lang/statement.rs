@@ -91,6 +91,8 @@ statements! {
     SetLogger(SetLogger),
     /// `EXPLAIN statement`
     Explain(Explain),
+    /// `WATCH statement [EVERY n SECONDS] [RESTART FAILED]`
+    Watch(Watch),
     /// A statement kcsh handles itself, without the cluster.
     Client(ClientStatement),
 }
@@ -676,6 +678,66 @@ impl fmt::Display for Explain {
         } else {
             write!(f, "EXPLAIN {}", self.0)
         }
+    }
+}
+
+/// `WATCH statement [EVERY n SECONDS] [RESTART FAILED]`: `statement` is one that
+/// [`Watch::can_watch`] accepts (the parser refuses others, and a WATCH inside a WATCH).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Watch {
+    pub statement: Box<Statement>,
+    /// `EVERY n SECONDS`; `None`: the shell's default interval.
+    pub every_secs: Option<u64>,
+    /// `RESTART FAILED`: restart failed connectors and tasks (with a backoff and a cap).
+    pub restart_failed: bool,
+}
+
+impl Watch {
+    /// The interval without `EVERY`: Connect's status is itself a few seconds behind.
+    pub const DEFAULT_EVERY_SECS: u64 = 5;
+    /// Smallest `EVERY n SECONDS` (a WATCH must not hammer a worker).
+    pub const MIN_EVERY_SECS: u64 = 1;
+    /// Largest `EVERY n SECONDS` (a day).
+    pub const MAX_EVERY_SECS: u64 = 86_400;
+
+    /// The interval in seconds.
+    pub fn interval_secs(&self) -> u64 {
+        self.every_secs.unwrap_or(Watch::DEFAULT_EVERY_SECS)
+    }
+
+    /// The statements WATCH can run on every tick: reads whose result changes over time.
+    pub fn can_watch(s: &Statement) -> bool {
+        matches!(
+            s,
+            Statement::ShowConnectors(_) | Statement::DescribeConnector(_)
+        )
+    }
+
+    /// Whether `RESTART FAILED` makes sense on `s` (its result is about connectors).
+    pub fn can_restart(s: &Statement) -> bool {
+        matches!(
+            s,
+            Statement::ShowConnectors(_) | Statement::DescribeConnector(_)
+        )
+    }
+}
+
+impl Node for Watch {
+    fn visit_mut(&mut self, v: &mut dyn VisitMut) {
+        self.statement.visit_mut(v)
+    }
+}
+
+impl fmt::Display for Watch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WATCH {}", self.statement)?;
+        if let Some(n) = self.every_secs {
+            write!(f, " EVERY {n} SECONDS")?;
+        }
+        if self.restart_failed {
+            f.write_str(" RESTART FAILED")?;
+        }
+        Ok(())
     }
 }
 

@@ -1119,3 +1119,110 @@ fn show_connector_hints_show_connectors() {
         Some("to see one connector: DESCRIBE CONNECTOR foo; to list them: SHOW CONNECTORS")
     );
 }
+
+#[test]
+fn watch_wraps_a_watchable_statement() {
+    accepts("watch show connectors", "WATCH SHOW CONNECTORS");
+    accepts(
+        "WATCH LIST SINK CONNECTORS LIKE 'fs-%' EVERY 10 SECONDS RESTART FAILED",
+        "WATCH SHOW SINK CONNECTORS LIKE 'fs-%' EVERY 10 SECONDS RESTART FAILED",
+    );
+    accepts(
+        "WATCH DESCRIBE CONNECTOR \"My C\" EXTENDED every 1 second",
+        "WATCH DESCRIBE CONNECTOR \"My C\" EXTENDED EVERY 1 SECONDS",
+    );
+    accepts(
+        "WATCH DESCRIBE CONNECTOR every EVERY 2 SECONDS",
+        "WATCH DESCRIBE CONNECTOR every EVERY 2 SECONDS",
+    );
+    accepts(
+        "EXPLAIN WATCH SHOW CONNECTORS",
+        "EXPLAIN WATCH SHOW CONNECTORS",
+    );
+    let Statement::Watch(w) = parse("WATCH SHOW CONNECTORS") else {
+        panic!()
+    };
+    assert_eq!(w.interval_secs(), Watch::DEFAULT_EVERY_SECS);
+    assert!(!w.restart_failed);
+}
+
+#[test]
+fn watch_refuses_what_it_cannot_watch() {
+    assert_parse_error!(
+        "WATCH",
+        1,
+        6,
+        "expected SHOW CONNECTORS or DESCRIBE CONNECTOR after WATCH"
+    );
+    assert_parse_error!(
+        "WATCH WATCH SHOW CONNECTORS",
+        1,
+        7,
+        "expected SHOW CONNECTORS"
+    );
+    assert_parse_error!(
+        "WATCH EXPLAIN SHOW CONNECTORS",
+        1,
+        7,
+        "expected SHOW CONNECTORS"
+    );
+    assert_parse_error!("WATCH DROP CONNECTOR x", 1, 7, "expected SHOW CONNECTORS");
+    assert_parse_error!(
+        "WATCH SHOW PLUGINS",
+        1,
+        7,
+        "WATCH cannot watch this statement"
+    );
+    assert_parse_error!(
+        "WATCH SHOW VARIABLES",
+        1,
+        7,
+        "WATCH cannot watch this statement"
+    );
+    assert_parse_error!(
+        "WATCH SHOW CONNECTORS EVERY 0 SECONDS",
+        1,
+        29,
+        "WATCH ... EVERY takes 1 to 86400 seconds, not 0"
+    );
+    assert_parse_error!(
+        "WATCH SHOW CONNECTORS EVERY 99999999999999999999999 SECONDS",
+        1,
+        29,
+        "it must be a whole number"
+    );
+    assert_parse_error!(
+        "WATCH SHOW CONNECTORS EVERY 5",
+        1,
+        30,
+        "expected SECONDS after WATCH SHOW CONNECTORS EVERY 5"
+    );
+    assert_parse_error!(
+        "WATCH SHOW CONNECTORS RESTART",
+        1,
+        30,
+        "expected FAILED after WATCH SHOW CONNECTORS RESTART"
+    );
+    assert_parse_error!(
+        "WATCH SHOW CONNECTORS RESTART FAILED EVERY 5 SECONDS",
+        1,
+        38,
+        "expected ';'"
+    );
+}
+
+#[test]
+fn watch_completes_its_clauses() {
+    let e = |s: &str| expected_after(s, &ParseOptions::default());
+    assert!(e("").keywords.iter().any(|k| k == "WATCH"));
+    assert_eq!(e("WATCH ").keywords, vec!["DESCRIBE", "LIST", "SHOW"]);
+    let after = e("WATCH SHOW CONNECTORS ").keywords;
+    for kw in ["LIKE", "EVERY", "RESTART"] {
+        assert!(after.iter().any(|k| k == kw), "{after:?}");
+    }
+    assert_eq!(
+        e("WATCH SHOW CONNECTORS EVERY 5 ").keywords,
+        vec!["SECONDS", "SECOND"]
+    );
+    assert_eq!(e("WATCH SHOW CONNECTORS RESTART ").keywords, vec!["FAILED"]);
+}

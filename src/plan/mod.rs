@@ -257,6 +257,12 @@ impl Planner<'_> {
                         .into(),
                 ));
             }
+            // A WATCH never ends: it has no place in a plan (one tick would plan as a read).
+            Statement::Watch(_) => {
+                return Err(at(
+                    "a plan cannot hold a WATCH: it runs until stopped; run it on its own".into(),
+                ));
+            }
             Statement::CreateConnector(CreateConnector { name, .. }) => {
                 let name = name.value();
                 if let Some(first) = self.declared.get(&name) {

@@ -27,3 +27,4 @@ mod real_connectors;
 mod secrets;
 mod shell_pty;
 mod shell_script;
+mod watch;

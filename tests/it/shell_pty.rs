@@ -451,3 +451,131 @@ fn tab_until(repl: &mut Repl, text: &str, needle: &str) {
     repl.send("\x03");
     repl.expect_prompt();
 }
+
+/// `cmd` run by `sh` in a terminal set to line mode with echo (the pty starts without echo),
+/// then kcsh's exit status and the terminal's settings (`sh` restores nothing itself, unlike
+/// an interactive bash).
+fn then_stty(cmd: &Command) -> Command {
+    let mut sh = Command::new("sh");
+    sh.arg("-c")
+        .arg(r#"stty echo; "$0" "$@"; echo "exit=$?"; stty -a"#)
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        sh.current_dir(dir);
+    }
+    sh
+}
+
+/// The terminal is in line mode with echo, as `stty -a` printed it.
+fn assert_line_mode(stty: &str) {
+    let flags: Vec<&str> = stty.split_whitespace().collect();
+    for flag in ["icanon", "echo", "isig"] {
+        assert!(flags.contains(&flag), "{flag} not restored:\n{stty}");
+    }
+}
+
+/// WATCH at a terminal: the alternate screen, redrawn in place with the change shown, `q`
+/// back to the prompt (statements run again), Ctrl-C likewise.
+#[test]
+fn watch_redraws_in_place_until_q_or_ctrl_c() {
+    require_cluster!();
+    let name = "shell-pty-watch";
+    drop_connector(name);
+    create(name);
+    let mut repl = Repl::start(true);
+    repl.line(&format!(
+        "WATCH SHOW CONNECTORS LIKE '{name}' EVERY 1 SECONDS;"
+    ));
+    repl.expect("\x1b[?1049h");
+    repl.expect(&format!("Every 1s: SHOW CONNECTORS LIKE '{name}'"));
+    repl.expect("RUNNING (1/1 tasks RUNNING)");
+    let (status, body) =
+        crate::harness::put(&format!("/connectors/{name}/pause"), &serde_json::json!({}));
+    assert_eq!(status, 202, "{body}");
+    repl.expect(&format!(
+        "connector {name}: status RUNNING (1/1 tasks RUNNING) -> PAUSED"
+    ));
+    repl.send("q");
+    repl.expect("\x1b[?1049l");
+    repl.expect_prompt();
+    repl.line(&format!("SHOW CONNECTORS LIKE '{name}';"));
+    repl.expect("PAUSED");
+    repl.expect_prompt();
+
+    repl.line(&format!("WATCH DESCRIBE CONNECTOR {name};"));
+    repl.expect(&format!("Every 5s: DESCRIBE CONNECTOR {name}"));
+    repl.send("\x03");
+    repl.expect("\x1b[?1049l");
+    repl.expect_prompt();
+    drop_connector(name);
+    repl.quit();
+}
+
+/// SIGTERM while the REPL watches: the terminal is given back (line mode, echo) before the
+/// REPL dies of the signal as it would without WATCH.
+#[test]
+fn sigterm_during_a_watch_gives_the_terminal_back() {
+    require_cluster!();
+    let env = Env::new();
+    let cmd = env.kcsh_tty();
+    let mut session = Session::spawn(then_stty(&cmd)).expect("spawn kcsh in a pty");
+    session
+        .get_process_mut()
+        .set_window_size(200, 50)
+        .expect("window size");
+    session.set_expect_timeout(Some(Duration::from_secs(30)));
+    let mut repl = Repl {
+        session,
+        seen: Vec::new(),
+        env,
+    };
+    repl.expect_prompt();
+    repl.line("WATCH SHOW CONNECTORS;");
+    repl.expect("Every 5s: SHOW CONNECTORS");
+    // kcsh is the one child of `sh`.
+    let children = Command::new("pgrep")
+        .args(["-P", &repl.session.get_process().pid().to_string()])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&children.stdout).trim().to_string();
+    assert!(pid.parse::<u32>().is_ok(), "kcsh's pid under sh: {pid:?}");
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    repl.expect("\x1b[?1049l");
+    repl.expect("exit=143");
+    repl.expect_regex(r"(?s)speed .*?echoke");
+    let stty = repl
+        .seen_text()
+        .rsplit("exit=143")
+        .next()
+        .unwrap()
+        .to_string();
+    assert_line_mode(&stty);
+}
+
+/// A WATCH run by `-e` at a terminal: `q` ends it, kcsh exits 0 with the terminal as it was.
+#[test]
+fn watch_in_a_script_at_a_terminal_ends_on_q_with_the_terminal_restored() {
+    require_cluster!();
+    let env = Env::new();
+    let mut cmd = env.kcsh_tty();
+    cmd.arg("-e").arg("WATCH SHOW CONNECTORS EVERY 1 SECONDS");
+    let mut session = Session::spawn(then_stty(&cmd)).expect("spawn kcsh in a pty");
+    session
+        .get_process_mut()
+        .set_window_size(200, 50)
+        .expect("window size");
+    session.set_expect_timeout(Some(Duration::from_secs(30)));
+    session.expect("Every 1s: SHOW CONNECTORS").unwrap();
+    session.send("q").unwrap();
+    session.expect("\x1b[?1049l").unwrap();
+    session.expect("exit=0").unwrap();
+    let stty = session.expect(Regex(r"(?s)speed .*?echoke")).unwrap();
+    assert_line_mode(&String::from_utf8_lossy(stty.get(0).unwrap()));
+}
