@@ -327,8 +327,9 @@ fn client_statement() -> BoxedStrategy<Statement> {
 /// `WATCH` of the statements it accepts, with and without its clauses.
 fn watch_statement() -> impl Strategy<Value = Statement> {
     let inner = prop_oneof![
-        (kind(), like())
-            .prop_map(|(kind, like)| Statement::ShowConnectors(ShowConnectors { kind, like })),
+        (kind(), like(), filter()).prop_map(|(kind, like, filter)| Statement::ShowConnectors(
+            ShowConnectors { kind, like, filter }
+        )),
         (name(), any::<bool>()).prop_map(|(name, extended)| Statement::DescribeConnector(
             DescribeConnector { name, extended }
         )),
