@@ -58,6 +58,12 @@ impl Options {
                 "{flag} needs -f FILE|DIR: the scripts that declare the connectors"
             )));
         }
+        if cli.show_secrets && cli.plan_file.is_some() {
+            // The saved plan is an artifact (CI keeps it): it holds no secret, ever.
+            return Err(Error::usage(
+                "--plan-file never holds a secret value: leave out --show-secrets",
+            ));
+        }
         let wanted = cli.dry_run || cli.prune.is_some() || cli.plan_file.is_some();
         Ok(wanted.then(|| Options {
             dry_run: cli.dry_run,
@@ -484,6 +490,35 @@ mod tests {
             };
             assert!(!if_exists);
             assert_eq!(&got.value(), name, "{text}");
+        }
+    }
+
+    #[test]
+    fn plan_options_come_from_the_command_line() {
+        use clap::Parser;
+        let of = |args: &[&str]| {
+            let cli = Cli::try_parse_from([&["kcsh"], args].concat()).unwrap();
+            Options::of(&cli)
+        };
+        assert!(of(&["-f", "d"]).unwrap().is_none(), "plain -f is a script");
+        assert!(of(&["-e", "SHOW PLUGINS", "--dry-run"]).unwrap().is_none());
+        let o = of(&["-f", "d", "e.sql", "--dry-run"]).unwrap().unwrap();
+        assert!(o.dry_run && o.prune.is_none());
+        let o = of(&["-f", "d", "--prune", "a-%"]).unwrap().unwrap();
+        assert_eq!((o.dry_run, o.prune.as_deref()), (false, Some("a-%")));
+        for args in [
+            &["-e", "SHOW PLUGINS", "--prune", "a-%"][..],
+            &["-e", "SHOW PLUGINS", "--plan-file", "p.json"],
+            &[
+                "-f",
+                "d",
+                "--plan-file",
+                "p.json",
+                "--show-secrets",
+                "--dry-run",
+            ],
+        ] {
+            assert_eq!(of(args).unwrap_err().exit_code(), 2, "{args:?}");
         }
     }
 
