@@ -31,6 +31,7 @@ mod config;
 mod connectors;
 mod guard;
 mod health;
+mod install;
 mod kafka_link;
 mod lifecycle;
 mod moving;
@@ -105,6 +106,9 @@ pub struct Session {
     cancel: Arc<AtomicBool>,
     /// Requests a bulk statement keeps in flight (`bulk.concurrency`).
     concurrency: usize,
+    /// What the statement running now would do outside the REST API (INSTALL PLUGIN's fetch
+    /// and restart), recorded instead of done under EXPLAIN, dry run and `--check`.
+    effects: Mutex<Vec<String>>,
     /// Connectors a plan read, whose next live write must find them unchanged (guard.rs).
     guard: Mutex<std::collections::BTreeMap<String, Basis>>,
     /// The Kafka connection, made on first use ([`Session::kafka`]).
@@ -210,6 +214,7 @@ impl Session {
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
             concurrency: default_concurrency(opts),
+            effects: Mutex::new(Vec::new()),
             guard: Mutex::default(),
             kafka: kafka_link::KafkaLink::new(settings.kafka.clone()),
         })
@@ -231,6 +236,7 @@ impl Session {
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
             concurrency: self.concurrency,
+            effects: Mutex::new(Vec::new()),
             guard: Mutex::default(),
             kafka: self.kafka.unconnected(),
         }
@@ -441,6 +447,7 @@ impl Session {
                     text.push_str("Kafka: ");
                     text.push_str(&read);
                 }
+                install::append_effects(&mut text, &self.effects.lock().unwrap());
                 Ok(Output::new("explain").with(crate::output::Block::Text {
                     name: "requests".into(),
                     text,
@@ -463,6 +470,7 @@ impl Session {
     fn run_in(&mut self, mode: Mode, stmt: &Statement) -> Result<Output, Error> {
         self.take_log();
         self.kafka.take();
+        self.effects.lock().unwrap().clear();
         self.mode = mode;
         let result = self.dispatch(stmt);
         self.last = self.take_log();
@@ -571,6 +579,9 @@ impl Session {
                 level,
                 cluster,
             }) => self.set_logger(logger, level, *cluster),
+            Statement::InstallPlugin(InstallPlugin { coordinates }) => {
+                self.install_plugin(coordinates)
+            }
             // The shell runs the loop (shell/watch.rs); run here (EXPLAIN, `--check`), a WATCH
             // is one tick: its statement. Its restarts are RESTART CONNECTOR statements.
             Statement::Watch(Watch { statement, .. }) => self.dispatch(statement),

@@ -220,6 +220,13 @@ pub const TOPICS: &[Topic] = &[
         "DESCRIBE PLUGIN 'FileStreamSource';",
     ),
     topic(
+        "INSTALL PLUGIN",
+        Group::Cluster,
+        "INSTALL PLUGIN 'group:artifact:version'",
+        "fetch a plugin from Maven Central and restart kcsh's own worker until it lists it",
+        "INSTALL PLUGIN 'io.debezium:debezium-connector-postgres:3.6.1.Final';",
+    ),
+    topic(
         "SHOW CLUSTER",
         Group::Cluster,
         "SHOW CLUSTER",

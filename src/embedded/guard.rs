@@ -155,6 +155,19 @@ impl Guard {
             .collect()
     }
 
+    /// The live guard of this process that owns the cluster in `run_dir`, if any.
+    pub(super) fn owning(run_dir: &std::path::Path) -> Option<Arc<Guard>> {
+        lock(&LIVE)
+            .iter()
+            .filter_map(Weak::upgrade)
+            .find(|g| g.lock().as_ref().is_some_and(|p| p.run_dir == run_dir))
+    }
+
+    /// Take the worker out of the guard (to restart it); `None` if stopped or absent.
+    pub(super) fn take_worker(&self) -> Option<Jvm> {
+        self.lock().as_mut().and_then(|p| p.worker.take())
+    }
+
     /// Forget the JVMs without stopping them (`--detach`): neither `Drop` nor a signal stops
     /// them any more. Dropping a `Child` neither kills nor waits for it.
     pub(super) fn release(self: &Arc<Self>) {

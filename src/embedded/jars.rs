@@ -4,7 +4,6 @@
 //! itself be passed as a Kafka home. Only resolves and fetches; starts no Kafka process.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use crate::cli::EmbeddedArgs;
 use crate::error::Error;
@@ -15,7 +14,10 @@ pub const DEFAULT_KAFKA_VERSION: &str = "4.3.0";
 /// Dependency fetcher (nothing is compiled): Kafka, Connect, MirrorMaker 2, the basic-auth REST
 /// extension and a log4j2 SLF4J binding.
 const POM: &str = include_str!("kafka-runtime.pom.xml");
-const DEPENDENCY_PLUGIN: &str = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1";
+use super::maven::{self, DEPENDENCY_PLUGIN};
+
+/// How long the first fetch of Kafka's jars may take (a slow network, an empty Maven repo).
+const FETCH_LIMIT: std::time::Duration = std::time::Duration::from_secs(1800);
 
 /// A directory in Kafka's layout that a JVM can run from.
 #[derive(Debug, Clone)]
@@ -175,7 +177,7 @@ fn fetch(version: &str, dest: &Path) -> Result<(), Error> {
 }
 
 /// Staging dirs of fetches whose kcsh died (Ctrl-C during the download) are removed.
-fn remove_abandoned_fetches(cache: &Path) {
+pub(super) fn remove_abandoned_fetches(cache: &Path) {
     let Ok(entries) = std::fs::read_dir(cache) else {
         return;
     };
@@ -234,25 +236,13 @@ fn fetch_into(version: &str, staging: &Path) -> Result<(), Error> {
 }
 
 fn run_maven(args: &[&str], log: &Path, version: &str, cwd: &Path) -> Result<(), Error> {
-    let log_file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .map_err(|e| Error::unreachable(format!("cannot write {} ({e})", log.display())))?;
-    let status = Command::new(maven_command())
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .stdout(
-            log_file
-                .try_clone()
-                .map_err(|e| Error::unreachable(e.to_string()))?,
-        )
-        .stderr(log_file)
-        .status();
-    let status = match status {
-        Ok(s) => s,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let failure = match maven::run(&args, log, cwd, FETCH_LIMIT, None) {
+        Ok(()) => return Ok(()),
+        Err(f) => f,
+    };
+    let (status, cause, errors) = match failure {
+        maven::Failure::NotInstalled => {
             return Err(Error::unreachable(format!(
                 "cannot start the embedded cluster: Maven (`mvn`) was not found on PATH; kcsh \
                  uses it once to fetch Apache Kafka {version}'s jars from Maven Central. Fix: \
@@ -260,90 +250,48 @@ fn run_maven(args: &[&str], log: &Path, version: &str, cwd: &Path) -> Result<(),
                  (or set KAFKA_HOME) to an unpacked Kafka 4.x release."
             )));
         }
-        Err(e) => {
+        maven::Failure::Spawn(e) => {
             return Err(Error::unreachable(format!(
                 "cannot start the embedded cluster: running Maven failed: {e}. Fix: check the \
                  Maven installation, or pass --kafka-home DIR."
             )));
         }
+        maven::Failure::TimedOut(limit) => (
+            format!("stopped after {} s", limit.as_secs()),
+            maven::Cause::Unreachable,
+            String::new(),
+        ),
+        maven::Failure::Cancelled => ("stopped".to_string(), maven::Cause::Other, String::new()),
+        maven::Failure::Failed {
+            status,
+            cause,
+            errors,
+        } => (status, cause, errors),
     };
-    if status.success() {
-        return Ok(());
-    }
-    let output = std::fs::read_to_string(log).unwrap_or_default();
-    let cause = if output.contains("Could not find artifact") {
-        format!(
+    let cause = match cause {
+        maven::Cause::MissingArtifact => format!(
             "Maven Central has no Apache Kafka {version} (or one of its parts). Fix: pick an \
              existing 4.x release with --kafka-version (default {DEFAULT_KAFKA_VERSION})."
-        )
-    } else if output.contains("Could not transfer")
-        || output.contains("Unknown host")
-        || output.contains("UnknownHost")
-        || output.contains("offline")
-        || output.contains("Connect to")
-        || output.contains("Network is unreachable")
-    {
-        "Maven could not reach Maven Central (offline, or blocked by a proxy). Fix: connect to \
-         the network (or configure Maven's proxy in ~/.m2/settings.xml) and try again, or pass \
-         --kafka-home DIR (or set KAFKA_HOME) to an unpacked Kafka 4.x release."
-            .to_string()
-    } else {
-        "Fix: read Maven's output below, or pass --kafka-home DIR (or set KAFKA_HOME) to an \
-         unpacked Kafka 4.x release."
-            .to_string()
+        ),
+        maven::Cause::Unreachable => "Maven could not reach Maven Central (offline, or blocked \
+             by a proxy). Fix: connect to the network (or configure Maven's proxy in \
+             ~/.m2/settings.xml) and try again, or pass --kafka-home DIR (or set KAFKA_HOME) to \
+             an unpacked Kafka 4.x release."
+            .to_string(),
+        maven::Cause::Other => "Fix: read Maven's output below, or pass --kafka-home DIR (or set \
+             KAFKA_HOME) to an unpacked Kafka 4.x release."
+            .to_string(),
     };
     Err(Error::unreachable(format!(
         "cannot start the embedded cluster: fetching Apache Kafka {version}'s jars with Maven \
          failed ({status}). {cause}\nMaven's errors:\n{}",
-        super::diagnosis::indent(&maven_errors(&output))
+        super::diagnosis::indent(&errors)
     )))
-}
-
-/// Maven's own error lines without its boilerplate ("Re-run Maven using the -X switch", help
-/// links), or its last lines when it printed no `[ERROR]`.
-fn maven_errors(output: &str) -> String {
-    let errors: Vec<&str> = output
-        .lines()
-        .map(|l| l.trim_start_matches("\u{1b}[0m").trim_end())
-        .filter_map(|l| l.strip_prefix("[ERROR]").map(str::trim))
-        .filter(|l| {
-            !l.is_empty()
-                && !l.starts_with("To see the full stack trace")
-                && !l.starts_with("Re-run Maven")
-                && !l.starts_with("For more information")
-                && !l.starts_with("[Help")
-        })
-        .collect();
-    if errors.is_empty() {
-        super::diagnosis::last_lines(output, 15)
-    } else {
-        errors.join("\n")
-    }
-}
-
-/// `mvn`, or `$MAVEN_HOME/bin/mvn` when that exists.
-fn maven_command() -> PathBuf {
-    std::env::var_os("MAVEN_HOME")
-        .map(|h| PathBuf::from(h).join("bin").join("mvn"))
-        .filter(|p| p.is_file())
-        .unwrap_or_else(|| PathBuf::from("mvn"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn maven_errors_drop_the_boilerplate() {
-        let out = "\u{1b}[0m\u{1b}[0m[ERROR] Plugin x could not be resolved: offline -> [Help 1]\n\
-                   [ERROR] \n[ERROR] Re-run Maven using the -X switch.\n\
-                   [ERROR] [Help 1] http://cwiki.apache.org/x\n";
-        assert_eq!(
-            maven_errors(out),
-            "Plugin x could not be resolved: offline -> [Help 1]"
-        );
-        assert_eq!(maven_errors("a\nb"), "a\nb");
-    }
 
     #[test]
     fn versions_are_checked_before_any_fetch() {

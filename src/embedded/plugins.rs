@@ -85,9 +85,20 @@ pub struct Plugin {
     pub has_classes: bool,
     /// Classes declared in `META-INF/services/<Connect interface>` files, sorted.
     pub declared: Vec<String>,
+    /// The declared source and sink connectors, sorted.
+    pub connectors: Vec<String>,
 }
 
 impl Plugin {
+    /// What shows that a worker loaded it: its connectors, else every class it declares.
+    pub fn evidence(&self) -> &[String] {
+        if self.connectors.is_empty() {
+            &self.declared
+        } else {
+            &self.connectors
+        }
+    }
+
     /// Invisible under `service_load`: classes, but no declared plugin class.
     pub fn lacks_manifests(&self) -> bool {
         self.has_classes && self.declared.is_empty()
@@ -127,6 +138,7 @@ fn is_archive(path: &Path) -> bool {
 pub fn inspect(location: &Path) -> Plugin {
     let mut has_classes = false;
     let mut declared = Vec::new();
+    let mut connectors = Vec::new();
     for jar_path in jars_of(location) {
         let Ok(entries) = jar::entries(&jar_path) else {
             continue;
@@ -142,15 +154,22 @@ pub fn inspect(location: &Path) -> Plugin {
             let Ok(bytes) = jar::read(&jar_path, entry) else {
                 continue;
             };
-            declared.extend(service_classes(&String::from_utf8_lossy(&bytes)));
+            let classes: Vec<String> = service_classes(&String::from_utf8_lossy(&bytes)).collect();
+            if service.ends_with("SinkConnector") || service.ends_with("SourceConnector") {
+                connectors.extend(classes.iter().cloned());
+            }
+            declared.extend(classes);
         }
     }
-    declared.sort();
-    declared.dedup();
+    for list in [&mut declared, &mut connectors] {
+        list.sort();
+        list.dedup();
+    }
     Plugin {
         location: location.to_path_buf(),
         has_classes,
         declared,
+        connectors,
     }
 }
 

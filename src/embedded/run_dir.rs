@@ -9,7 +9,7 @@ use crate::error::Error;
 
 /// The file in a run dir that says what runs there (`key=value` lines); `--stop` requires it.
 pub const STATE_FILE: &str = "kcsh-cluster.state";
-const RUN_DIR_PREFIX: &str = "kcsh-run-";
+pub(super) const RUN_DIR_PREFIX: &str = "kcsh-run-";
 
 pub(super) fn create() -> Result<PathBuf, Error> {
     let base = std::env::temp_dir();

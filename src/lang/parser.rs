@@ -35,8 +35,8 @@ pub struct ParseOptions {
 
 /// Words that can start a statement other than a client command.
 const STATEMENT_WORDS: &[&str] = &[
-    "ALTER", "CREATE", "DEFINE", "DESCRIBE", "DROP", "EXPLAIN", "LIST", "PAUSE", "RESTART",
-    "RESUME", "SET", "SHOW", "STOP", "UNDEFINE", "UNSET", "VALIDATE", "WAIT", "WATCH",
+    "ALTER", "CREATE", "DEFINE", "DESCRIBE", "DROP", "EXPLAIN", "INSTALL", "LIST", "PAUSE",
+    "RESTART", "RESUME", "SET", "SHOW", "STOP", "UNDEFINE", "UNSET", "VALIDATE", "WAIT", "WATCH",
 ];
 
 /// Every word that can start a statement, sorted: [`STATEMENT_WORDS`] and the client commands'
@@ -733,6 +733,7 @@ impl<'a> Parser<'a> {
             "RESTART" => self.restart(),
             "ALTER" => self.alter_connector(),
             "WAIT" => self.wait_for_connector(),
+            "INSTALL" => self.install_plugin(),
             "EXPLAIN" => self.explain(),
             "WATCH" => self.watch(),
             "SET" => self.set(),
@@ -1301,6 +1302,17 @@ impl<'a> Parser<'a> {
             name,
             timeout_secs,
         }))
+    }
+
+    /// install_plugin := INSTALL PLUGIN 'group:artifact:version'
+    fn install_plugin(&mut self) -> PResult<Statement> {
+        self.bump();
+        self.expect("PLUGIN", "INSTALL")?;
+        let coordinates = self.text_value(
+            "Maven coordinates 'group:artifact:version'",
+            "INSTALL PLUGIN",
+        )?;
+        Ok(Statement::InstallPlugin(InstallPlugin { coordinates }))
     }
 
     /// explain := EXPLAIN statement (not a client statement)

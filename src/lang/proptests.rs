@@ -283,6 +283,7 @@ fn connector_statement() -> BoxedStrategy<Statement> {
             Statement::WaitForConnector(WaitForConnector { name, timeout_secs })
         }),
         Just(Statement::ShowCluster(ShowCluster)),
+        any_text().prop_map(|coordinates| Statement::InstallPlugin(InstallPlugin { coordinates })),
         like().prop_map(|like| Statement::ShowLoggers(ShowLoggers { like })),
         (any_text(), any_text(), any::<bool>()).prop_map(|(logger, level, cluster)| {
             Statement::SetLogger(SetLogger {

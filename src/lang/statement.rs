@@ -89,6 +89,8 @@ statements! {
     ShowLoggers(ShowLoggers),
     /// `SET LOGGER 'name' = 'LEVEL' [FOR CLUSTER]`
     SetLogger(SetLogger),
+    /// `INSTALL PLUGIN 'group:artifact:version'` (into kcsh's own worker).
+    InstallPlugin(InstallPlugin),
     /// `EXPLAIN statement`
     Explain(Explain),
     /// `WATCH statement [EVERY n SECONDS] [RESTART FAILED]`
@@ -404,6 +406,19 @@ impl fmt::Display for DescribePlugin {
             Some(v) => write!(f, " VERSION {}", quote_string(v)),
             None => Ok(()),
         }
+    }
+}
+
+/// `INSTALL PLUGIN 'group:artifact:version'`: Maven coordinates, checked when run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstallPlugin {
+    pub coordinates: String,
+}
+visits!(InstallPlugin, coordinates);
+
+impl fmt::Display for InstallPlugin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "INSTALL PLUGIN {}", quote_string(&self.coordinates))
     }
 }
 

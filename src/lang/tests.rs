@@ -1121,6 +1121,21 @@ fn show_connector_hints_show_connectors() {
 }
 
 #[test]
+fn install_plugin() {
+    accepts(
+        "install plugin 'io.debezium:debezium-connector-postgres:3.6.1.Final'",
+        "INSTALL PLUGIN 'io.debezium:debezium-connector-postgres:3.6.1.Final'",
+    );
+    assert_parse_error!("INSTALL x", 1, 9, "expected PLUGIN after INSTALL");
+    assert_parse_error!(
+        "INSTALL PLUGIN ;",
+        1,
+        16,
+        "expected Maven coordinates 'group:artifact:version' after INSTALL PLUGIN"
+    );
+}
+
+#[test]
 fn watch_wraps_a_watchable_statement() {
     accepts("watch show connectors", "WATCH SHOW CONNECTORS");
     accepts(

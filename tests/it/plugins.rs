@@ -145,3 +145,256 @@ fn worker_properties_and_plugin_paths_are_checked_before_anything_starts() {
         assert!(!stderr.contains("s3cret"), "{args:?}: {stderr}");
     }
 }
+
+/// The worker pid the plugin cluster's state file names now.
+fn worker_pid(cluster: &PluginCluster) -> String {
+    let state = std::fs::read_to_string(cluster.run_dir.join("kcsh-cluster.state")).unwrap();
+    state
+        .lines()
+        .find_map(|l| l.strip_prefix("worker_pid="))
+        .unwrap()
+        .to_string()
+}
+
+fn run(cmd: &mut std::process::Command, script: &str) -> (Option<i32>, String, String) {
+    let out = cmd.args(["-e", script]).output().expect("run kcsh");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Debezium's SMTs and converters: a real plugin without a plugin archive, whose runtime
+/// dependencies include Jackson, kafka-clients and connect-api, which the worker provides.
+const SMALL_PLUGIN: &str = "io.debezium:debezium-connect-plugins:3.6.1.Final";
+
+#[test]
+fn install_plugin_fetches_restarts_the_worker_and_is_reused() {
+    require_cluster!();
+    let cluster = plugin_cluster();
+    let dir = cluster
+        .plugin_cache()
+        .join("io.debezium_debezium-connect-plugins_3.6.1.Final");
+    // Fresh each run (Maven's own repository keeps the download, so this stays quick).
+    let _ = std::fs::remove_dir_all(&dir);
+    let name = unique_name("plugins-survivor");
+    let (code, _, stderr) = run(
+        &mut cluster.kcsh(),
+        &format!(
+            "CREATE SOURCE CONNECTOR {name} WITH ('connector.class'='FileStreamSource', \
+             'file'='/etc/hostname', 'topic'='{name}');"
+        ),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let pid = worker_pid(&cluster);
+
+    let (code, stdout, stderr) = run(
+        &mut cluster.kcsh(),
+        &format!("INSTALL PLUGIN '{SMALL_PLUGIN}';"),
+    );
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!("Installed {SMALL_PLUGIN}"))
+            && stdout.contains("jars the worker provides left out")
+            && stdout.contains("The worker restarted"),
+        "{stdout}"
+    );
+    assert_ne!(worker_pid(&cluster), pid, "the worker was restarted");
+    let jars = listing(&dir);
+    assert!(
+        jars.iter()
+            .any(|j| j.starts_with("debezium-connect-plugins-")),
+        "{jars:?}"
+    );
+    for provided in [
+        "jackson-databind-",
+        "jackson-core-",
+        "kafka-clients-",
+        "connect-api-",
+        "slf4j-api-",
+    ] {
+        assert!(
+            !jars.iter().any(|j| j.starts_with(provided)),
+            "{provided}* is the worker's: {jars:?}"
+        );
+    }
+    // Same URL: the session's next statement reaches the restarted worker, which lists the
+    // plugin and brought the connector back from Kafka.
+    let (code, stdout, stderr) = run(&mut cluster.kcsh(), "SHOW PLUGINS;");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("io.debezium.transforms.ExtractNewRecordState"),
+        "{stdout}"
+    );
+    let (code, stdout, stderr) = run(
+        &mut cluster.kcsh(),
+        &format!("WAIT FOR CONNECTOR {name} TIMEOUT 60 SECONDS; DROP CONNECTOR {name};"),
+    );
+    assert_eq!(code, Some(0), "the connector came back: {stdout}{stderr}");
+
+    // Warm: already in the cache and loaded, so nothing is fetched or restarted.
+    let pid = worker_pid(&cluster);
+    let (code, stdout, stderr) = run(
+        &mut cluster.kcsh(),
+        &format!("INSTALL PLUGIN '{SMALL_PLUGIN}';"),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("already installed"), "{stdout}");
+    assert_eq!(worker_pid(&cluster), pid);
+}
+
+#[test]
+fn install_plugin_failures_leave_the_worker_and_the_cache_as_they_were() {
+    require_cluster!();
+    let cluster = plugin_cluster();
+    let pid = worker_pid(&cluster);
+    let before = listing(&cluster.plugin_cache());
+    let offline_home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(offline_home.path().join(".m2")).unwrap();
+    std::fs::write(
+        offline_home.path().join(".m2/settings.xml"),
+        "<settings><offline>true</offline></settings>",
+    )
+    .unwrap();
+    let offline = format!("-Duser.home={}", offline_home.path().display());
+    let cases: [(&str, Option<&str>, i32, &str); 5] = [
+        ("a/b:c:1", None, 2, "'group:artifact:version'"),
+        (
+            "io.debezium:debezium-connector-postgres",
+            None,
+            2,
+            "'group:artifact:version'",
+        ),
+        (
+            "io.debezium:kcsh-no-such-artifact:1.0",
+            None,
+            1,
+            "Maven Central has no io.debezium:kcsh-no-such-artifact:1.0",
+        ),
+        (
+            "commons-io:commons-io:2.16.1",
+            None,
+            1,
+            "is no Kafka Connect plugin",
+        ),
+        (
+            "io.debezium:kcsh-offline-check:1.0",
+            Some(&offline),
+            1,
+            "could not reach Maven Central",
+        ),
+    ];
+    for (coords, maven_opts, expected_code, expected) in cases {
+        let mut cmd = cluster.kcsh();
+        if let Some(opts) = maven_opts {
+            cmd.env("MAVEN_OPTS", opts);
+        }
+        let (code, stdout, stderr) = run(&mut cmd, &format!("INSTALL PLUGIN '{coords}';"));
+        assert_eq!(code, Some(expected_code), "{coords}: {stdout}{stderr}");
+        assert!(stderr.contains(expected), "{coords}: {stderr}");
+        if expected_code == 1 {
+            assert!(
+                stderr.contains("nothing was installed"),
+                "{coords}: {stderr}"
+            );
+        }
+        assert_eq!(
+            worker_pid(&cluster),
+            pid,
+            "{coords}: the worker was not restarted"
+        );
+        assert_eq!(
+            listing(&cluster.plugin_cache()),
+            before,
+            "{coords}: cache unchanged"
+        );
+        let staging = cluster.cache_home.join("kcsh/plugins-staging");
+        assert!(
+            listing(&staging).is_empty(),
+            "{coords}: no half-installed plugin left"
+        );
+    }
+}
+
+#[test]
+fn explain_install_plugin_says_what_it_would_fetch_and_restart() {
+    require_cluster!();
+    let cluster = plugin_cluster();
+    let pid = worker_pid(&cluster);
+    let (code, stdout, stderr) = run(
+        &mut cluster.kcsh(),
+        "EXPLAIN INSTALL PLUGIN 'io.debezium:kcsh-explained:1.0';",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("GET /connector-plugins?connectorsOnly=false"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Outside the REST API:"), "{stdout}");
+    assert!(
+        stdout.contains("io.debezium:kcsh-explained:1.0:tar.gz:plugin")
+            && stdout.contains(&format!(
+                "(pid {pid}, run dir {}",
+                cluster.run_dir.display()
+            )),
+        "{stdout}"
+    );
+    assert!(
+        !cluster
+            .plugin_cache()
+            .join("io.debezium_kcsh-explained_1.0")
+            .exists()
+    );
+    assert_eq!(worker_pid(&cluster), pid);
+}
+
+#[test]
+fn install_plugin_refuses_a_worker_kcsh_did_not_start() {
+    let fake = FakeConnect::canned();
+    fake.route(
+        "GET",
+        "/connector-plugins",
+        Answer::json("200 OK", &serde_json::json!([])),
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let out = kcsh_without_cluster()
+        .args([
+            "--url",
+            &fake.url(),
+            "-e",
+            "INSTALL PLUGIN 'io.debezium:debezium-connector-postgres:3.6.1.Final';",
+        ])
+        .env("XDG_CACHE_HOME", cache.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("installs only into kcsh's own worker"),
+        "{stderr}"
+    );
+    assert!(
+        listing(cache.path()).is_empty(),
+        "nothing fetched: {:?}",
+        listing(cache.path())
+    );
+    assert!(
+        fake.requests().is_empty(),
+        "nothing sent: {:?}",
+        fake.requests()
+    );
+}
