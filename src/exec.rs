@@ -8,7 +8,7 @@
 //! "needs the cluster"). So EXPLAIN, `--dry-run` and `--check` are the statement's own code,
 //! never a second description of it; the dry-run preview (preview.rs) describes the recorded
 //! writes, keyed by the request alone. No statement code tests the mode, except WAIT FOR, which
-//! under EXPLAIN polls once instead of waiting.
+//! under EXPLAIN polls once instead of waiting, and PRINT, which under EXPLAIN reads no records.
 //!
 //! To add a statement: parse it (src/lang), add its arm to `Session::dispatch` calling a method
 //! in the family module it belongs to, send its requests with `self.send`/`self.send_json`
@@ -36,6 +36,8 @@ mod kafka_link;
 mod lifecycle;
 mod moving;
 mod preview;
+mod print;
+mod topics;
 mod transport;
 
 /// Requests and URL paths: the connect layer's, re-exported for the statement modules.
@@ -60,9 +62,12 @@ use crate::connect::{ApiError, Client};
 use crate::error::Error;
 use crate::lang::ast::{Name, Statement};
 use crate::lang::statement::*;
-use crate::output::Output;
+use crate::output::{Block, Output};
 use crate::secrets::Masker;
 use http::{Request, plugin_path};
+
+/// Where a streaming statement (PRINT) hands each part of its output as it is produced.
+pub type Sink<'a> = &'a mut dyn FnMut(Output) -> Result<(), Error>;
 
 /// How the session behaves; the shell fills it from the command line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -187,6 +192,8 @@ pub fn may_write(stmt: &Statement) -> bool {
             | Statement::WaitForConnector(_)
             | Statement::ShowCluster(_)
             | Statement::ShowLoggers(_)
+            | Statement::ShowTopics(_)
+            | Statement::Print(_)
             | Statement::Explain(_)
             | Statement::Client(_)
     )
@@ -412,8 +419,38 @@ impl Session {
         }
     }
 
-    /// Runs one statement. Variables must already be resolved (the shell does that).
+    /// Runs one statement. Variables must already be resolved (the shell does that). What a
+    /// streaming statement (PRINT) produced along the way comes first in the one `Output`;
+    /// the shell uses [`Session::execute_streaming`] instead, to print it as it comes.
     pub fn execute(&mut self, stmt: &Statement) -> Result<Output, Error> {
+        let mut streamed: Vec<Block> = Vec::new();
+        let result = self.execute_streaming(stmt, &mut |piece: Output| {
+            streamed.extend(piece.blocks);
+            Ok(())
+        });
+        let prepend = |mut out: Output, streamed: Vec<Block>| {
+            if !streamed.is_empty() {
+                out.blocks.splice(0..0, streamed);
+            }
+            out
+        };
+        match result {
+            Ok(out) => Ok(prepend(out, streamed)),
+            Err(mut e) if !streamed.is_empty() => {
+                let shown = e
+                    .output
+                    .take()
+                    .map_or_else(|| Output::new("records"), |o| *o);
+                Err(e.with_output(prepend(shown, streamed)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// [`Session::execute`], handing what a streaming statement produces along the way (each
+    /// batch of PRINT's records) to `sink` as soon as it is there; an error from `sink` (the
+    /// output was closed) ends the statement with that error.
+    pub fn execute_streaming(&mut self, stmt: &Statement, sink: Sink<'_>) -> Result<Output, Error> {
         let base = if self.offline {
             Mode::Offline
         } else if self.opts.dry_run {
@@ -428,7 +465,7 @@ impl Session {
             Statement::Explain(Explain(inner)) => (base, &**inner),
             other => (base, other),
         };
-        let result = self.run_in(mode, stmt);
+        let result = self.run_in(mode, stmt, sink);
         self.mode = base;
         match mode {
             Mode::Explain => {
@@ -467,12 +504,12 @@ impl Session {
     }
 
     /// Runs `stmt` over the `mode` transport, keeping its exchanges as the last statement's.
-    fn run_in(&mut self, mode: Mode, stmt: &Statement) -> Result<Output, Error> {
+    fn run_in(&mut self, mode: Mode, stmt: &Statement, sink: Sink<'_>) -> Result<Output, Error> {
         self.take_log();
         self.kafka.take();
         self.effects.lock().unwrap().clear();
         self.mode = mode;
-        let result = self.dispatch(stmt);
+        let result = self.dispatch(stmt, sink);
         self.last = self.take_log();
         result
     }
@@ -494,7 +531,8 @@ impl Session {
             return Ok(Vec::new());
         }
         let base = self.mode;
-        let result = self.run_in(Mode::DryRun, stmt);
+        // A plan prints nothing: what a streaming statement would stream is dropped.
+        let result = self.run_in(Mode::DryRun, stmt, &mut |_| Ok(()));
         self.mode = base;
         result?;
         let mut effects = Vec::new();
@@ -506,8 +544,14 @@ impl Session {
         Ok(effects)
     }
 
-    fn dispatch(&self, stmt: &Statement) -> Result<Output, Error> {
+    fn dispatch(&self, stmt: &Statement, sink: Sink<'_>) -> Result<Output, Error> {
         match stmt {
+            Statement::ShowTopics(ShowTopics {
+                all,
+                extended,
+                like,
+            }) => self.show_topics(*all, *extended, like.as_deref()),
+            Statement::Print(print) => self.print(print, sink),
             Statement::CreateConnector(CreateConnector { .. }) => self.create(stmt),
             Statement::ValidateConnector(ValidateConnector {
                 kind,
@@ -584,7 +628,7 @@ impl Session {
             }
             // The shell runs the loop (shell/watch.rs); run here (EXPLAIN, `--check`), a WATCH
             // is one tick: its statement. Its restarts are RESTART CONNECTOR statements.
-            Statement::Watch(Watch { statement, .. }) => self.dispatch(statement),
+            Statement::Watch(Watch { statement, .. }) => self.dispatch(statement, sink),
             Statement::Explain(_) => Err(Error::usage("EXPLAIN cannot explain an EXPLAIN")),
             Statement::Client(_) => Err(Error::usage(
                 "this is a client command: the shell runs it, not the session",

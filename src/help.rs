@@ -11,6 +11,7 @@ pub enum Group {
     Connectors,
     Operations,
     Cluster,
+    Data,
     Session,
 }
 
@@ -20,6 +21,7 @@ impl Group {
             Group::Connectors => "Connectors (ksqlDB)",
             Group::Operations => "Operating connectors",
             Group::Cluster => "Plugins and the cluster",
+            Group::Data => "Topics and records (Kafka)",
             Group::Session => "Session (properties, variables)",
         }
     }
@@ -241,6 +243,20 @@ pub const TOPICS: &[Topic] = &[
         "SHOW LOGGERS LIKE 'org.apache.kafka.connect%';",
     ),
     topic(
+        "SHOW TOPICS",
+        Group::Data,
+        "SHOW | LIST [ALL] TOPICS [EXTENDED] [LIKE 'pattern']",
+        "list the Kafka topics with partitions and replicas; EXTENDED adds the records each holds and the connectors that use it; ALL adds Kafka's internal topics",
+        "SHOW TOPICS EXTENDED LIKE 'orders%';",
+    ),
+    topic(
+        "PRINT",
+        Group::Data,
+        "PRINT 'topic' [FROM BEGINNING] [INTERVAL n] [LIMIT n]",
+        "show a topic's records as they arrive (formats detected per record), from now on or FROM BEGINNING; every nth with INTERVAL (or SAMPLE); Ctrl-C or LIMIT ends it",
+        "PRINT 'orders' FROM BEGINNING LIMIT 10;",
+    ),
+    topic(
         "SET LOGGER",
         Group::Cluster,
         "SET LOGGER 'name' = 'LEVEL' [FOR CLUSTER]",
@@ -306,6 +322,7 @@ pub fn overview() -> String {
         Group::Connectors,
         Group::Operations,
         Group::Cluster,
+        Group::Data,
         Group::Session,
     ];
     for group in groups {

@@ -100,7 +100,9 @@ impl From<crate::kafka::Error> for Error {
 }
 
 /// How to say where the brokers are.
-const KAFKA_WHERE: &str = "give the brokers with --bootstrap HOST:PORT[,...] (or KCSH_BOOTSTRAP,      or a context's bootstrap key; --kafka-tls, --kafka-user for TLS and SASL), or start a local      cluster with `kcsh --embedded`";
+const KAFKA_WHERE: &str = "give the brokers with --bootstrap HOST:PORT[,...] (or KCSH_BOOTSTRAP, \
+     or a context's bootstrap key; --kafka-tls, --kafka-user for TLS and SASL), or start a local \
+     cluster with `kcsh --embedded`";
 
 /// A statement that reads Kafka, in a session without a bootstrap (exit 2).
 pub fn no_bootstrap(statement: &str) -> Error {

@@ -148,6 +148,9 @@ pub enum Block {
     },
     /// Preformatted text such as a `SHOW CREATE CONNECTOR` statement or `EXPLAIN`'s requests.
     Text { name: String, text: String },
+    /// One Kafka record of PRINT (streamed one per output): a ksqlDB `rowtime: ...` line in
+    /// tables, one compact JSON line (`"type": "record"`) in JSON (`render/record.rs`).
+    Record(Box<crate::kafka::format::Printed>),
 }
 
 impl Output {

@@ -217,9 +217,35 @@ impl Shell {
             )),
             Statement::Client(client) => client::run(self, client),
             _ => {
+                // A streaming statement's parts (PRINT's records) are written as they come.
                 let owned = stmt.clone();
-                self.on_session(move |s| s.execute(&owned), writes)
-                    .map(Some)
+                let renderer = self.renderer;
+                let mut write_error = None;
+                let mut streamed = false;
+                let mut drain = |piece: Output| match write_piece(&renderer, &ctx, &piece, out) {
+                    Ok(()) => {
+                        streamed = true;
+                        true
+                    }
+                    Err(e) => {
+                        write_error = Some(e);
+                        false
+                    }
+                };
+                let result = self
+                    .on_session_streaming(
+                        move |s, sink| s.execute_streaming(&owned, sink),
+                        writes,
+                        &mut drain,
+                    )
+                    .map(Some);
+                if let Some(e) = write_error {
+                    return Err(e);
+                }
+                if streamed {
+                    self.last_output = Some(false);
+                }
+                result
             }
         };
         // What happened, not what might have: the session's log of this statement.
@@ -262,12 +288,31 @@ impl Shell {
         f: impl FnOnce(&mut Session) -> Result<T, Error> + Send + 'static,
         writes: bool,
     ) -> Result<T, Error> {
+        self.on_session_streaming(move |s, _| f(s), writes, &mut |_| true)
+    }
+
+    /// [`Shell::on_session`] for work that streams: the parts it hands its sink reach `drain`
+    /// on this thread as they come; `drain` returning false (output closed) fails the sink.
+    fn on_session_streaming<T: Send + 'static>(
+        &mut self,
+        f: impl FnOnce(&mut Session, exec::Sink<'_>) -> Result<T, Error> + Send + 'static,
+        writes: bool,
+        drain: &mut dyn FnMut(Output) -> bool,
+    ) -> Result<T, Error> {
         let Some(interrupts) = self.interrupts.clone() else {
-            return f(self.session()?);
+            let session = self.session()?;
+            let mut sink = |piece: Output| {
+                if drain(piece) {
+                    Ok(())
+                } else {
+                    Err(Error::statement("the output was closed"))
+                }
+            };
+            return f(session, &mut sink);
         };
         self.session()?;
         let session = self.session.take().expect("made above");
-        let lent = cancel::lend(session, f, &interrupts, writes);
+        let lent = cancel::lend_streaming(session, f, &interrupts, writes, drain);
         // `None`: abandoned with its thread; the next statement gets a new session.
         self.session = lent.session;
         lent.result
@@ -379,6 +424,19 @@ impl Shell {
     fn settings(&self) -> &Settings {
         &self.settings
     }
+}
+
+/// One part of a streaming statement's output, rendered and written in one piece.
+fn write_piece(
+    renderer: &Renderer,
+    ctx: &render::Context,
+    piece: &Output,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut bytes = Vec::with_capacity(64 * 1024);
+    renderer.render(piece, ctx, &mut bytes)?;
+    out.write_all(&bytes)?;
+    out.flush()
 }
 
 fn flow_of(stmt: &Statement) -> Flow {

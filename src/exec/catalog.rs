@@ -24,12 +24,19 @@ pub struct Catalog {
     pub plugins: Option<Vec<PluginInfo>>,
     /// Config definitions per plugin class or alias as asked (`GET /connector-plugins/{c}/config`).
     pub plugin_keys: BTreeMap<String, Vec<ConfigKeyInfo>>,
+    /// Kafka topic names, sorted, and when they were learnt (SHOW TOPICS, PRINT).
+    pub topics: Option<(Instant, Vec<String>)>,
 }
 
 impl Catalog {
     /// Connector names (empty when not learnt yet).
     pub fn connector_names(&self) -> &[String] {
         self.connectors.as_ref().map_or(&[], |(_, n)| n.as_slice())
+    }
+
+    /// Kafka topic names (empty when not learnt yet).
+    pub fn topic_names(&self) -> &[String] {
+        self.topics.as_ref().map_or(&[], |(_, n)| n.as_slice())
     }
 
     /// Connector plugin classes (empty when not learnt yet).
@@ -72,6 +79,13 @@ impl CatalogCache {
         names.sort();
         names.dedup();
         self.update(|c| c.connectors = Some((Instant::now(), names)));
+    }
+
+    /// Sets the Kafka topic names (sorted).
+    pub(super) fn set_topics(&self, mut names: Vec<String>) {
+        names.sort();
+        names.dedup();
+        self.update(|c| c.topics = Some((Instant::now(), names)));
     }
 
     /// Adds (true) or removes (false) one connector name, if names are known.

@@ -43,6 +43,9 @@ pub struct Record {
     pub headers: Vec<(String, Vec<u8>)>,
 }
 
+/// One partition's fetch: its records and its high watermark (end offset), or why not.
+pub type Fetched = Result<(Vec<Record>, i64), Error>;
+
 /// A connection to one Kafka cluster.
 pub struct Client {
     runtime: tokio::runtime::Runtime,
@@ -216,18 +219,54 @@ impl Client {
         let (records, high) = self
             .block("a fetch", self.config.request_timeout + max_wait, fut)?
             .map_err(|e| broker_error(topic, e))?;
-        let records = records
+        Ok((convert(partition, records), high))
+    }
+
+    /// [`Client::fetch`] of several partitions at once (each from its own offset), so that a
+    /// quiet partition's wait does not add to the others'. One result per partition asked.
+    pub fn fetch_many(
+        &self,
+        topic: &str,
+        positions: &[(i32, i64)],
+        max_bytes: i32,
+        max_wait: Duration,
+    ) -> Result<Vec<(i32, Fetched)>, Error> {
+        let mut clients = Vec::new();
+        for &(p, offset) in positions {
+            clients.push((p, offset, self.partition(topic, p)?));
+        }
+        let wait_ms = i32::try_from(max_wait.as_millis()).unwrap_or(i32::MAX);
+        let fut = async move {
+            let mut set = tokio::task::JoinSet::new();
+            for (p, offset, client) in clients {
+                set.spawn(async move {
+                    let got = client
+                        .fetch_records(offset, 1..max_bytes.max(1), wait_ms)
+                        .await;
+                    (p, got)
+                });
+            }
+            let mut out = Vec::new();
+            while let Some(joined) = set.join_next().await {
+                match joined {
+                    Ok(one) => out.push(one),
+                    Err(e) => return Err(Error::Broker(e.to_string())),
+                }
+            }
+            Ok(out)
+        };
+        let fetched = self.block("a fetch", self.config.request_timeout + max_wait, fut)??;
+        let mut out: Vec<(i32, Fetched)> = fetched
             .into_iter()
-            .map(|r| Record {
-                partition,
-                offset: r.offset,
-                timestamp: r.record.timestamp.timestamp_millis(),
-                key: r.record.key,
-                value: r.record.value,
-                headers: r.record.headers.into_iter().collect(),
+            .map(|(p, got)| {
+                let got = got
+                    .map(|(records, high)| (convert(p, records), high))
+                    .map_err(|e| broker_error(topic, e));
+                (p, got)
             })
             .collect();
-        Ok((records, high))
+        out.sort_by_key(|(p, _)| *p);
+        Ok(out)
     }
 
     /// The client for one partition, made once.
@@ -265,6 +304,21 @@ impl Client {
                 after: bound,
             })
     }
+}
+
+/// rskafka's records as kcsh's.
+fn convert(partition: i32, records: Vec<rskafka::record::RecordAndOffset>) -> Vec<Record> {
+    records
+        .into_iter()
+        .map(|r| Record {
+            partition,
+            offset: r.offset,
+            timestamp: r.record.timestamp.timestamp_millis(),
+            key: r.record.key,
+            value: r.record.value,
+            headers: r.record.headers.into_iter().collect(),
+        })
+        .collect()
 }
 
 fn sasl_config(config: &KafkaConfig) -> Option<SaslConfig> {
@@ -305,11 +359,16 @@ fn broker_error(topic: &str, e: rskafka::client::error::Error) -> Error {
     }
 }
 
-/// The innermost cause of an error (where "Connection refused" is), without rskafka's layers.
+/// The innermost cause of an error (where "Connection refused" is), without rskafka's layers
+/// (its retry errors carry the cause in their text: `... Source: <cause>`).
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cur: &(dyn std::error::Error + 'static) = e;
     while let Some(next) = cur.source() {
         cur = next;
     }
-    cur.to_string()
+    let text = cur.to_string();
+    match text.rsplit_once("Source: ") {
+        Some((_, cause)) => cause.to_string(),
+        None => text,
+    }
 }

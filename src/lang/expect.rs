@@ -24,6 +24,8 @@ pub enum Slot {
     HelpTopic,
     /// One of these words, as they are offered (WHERE attributes, operators, 'STATES').
     Choice(Vec<String>),
+    /// A Kafka topic (PRINT, SHOW TOPICS LIKE).
+    TopicName,
 }
 
 /// The expected set at the end of the input, with what the statement said before it.

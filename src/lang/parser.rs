@@ -36,7 +36,8 @@ pub struct ParseOptions {
 /// Words that can start a statement other than a client command.
 const STATEMENT_WORDS: &[&str] = &[
     "ALTER", "CREATE", "DEFINE", "DESCRIBE", "DROP", "EXPLAIN", "INSTALL", "LIST", "PAUSE",
-    "RESTART", "RESUME", "SET", "SHOW", "STOP", "UNDEFINE", "UNSET", "VALIDATE", "WAIT", "WATCH",
+    "PRINT", "RESTART", "RESUME", "SET", "SHOW", "STOP", "UNDEFINE", "UNSET", "VALIDATE", "WAIT",
+    "WATCH",
 ];
 
 /// Every word that can start a statement, sorted: [`STATEMENT_WORDS`] and the client commands'
@@ -733,6 +734,7 @@ impl<'a> Parser<'a> {
             "RESTART" => self.restart(),
             "ALTER" => self.alter_connector(),
             "WAIT" => self.wait_for_connector(),
+            "PRINT" => self.print(),
             "INSTALL" => self.install_plugin(),
             "EXPLAIN" => self.explain(),
             "WATCH" => self.watch(),
@@ -1095,6 +1097,9 @@ impl<'a> Parser<'a> {
             let like = self.like(&format!("{verb} LOGGERS"))?;
             return Ok(Statement::ShowLoggers(ShowLoggers { like }));
         }
+        if let Some(topics) = self.show_topics(&verb)? {
+            return Ok(topics);
+        }
         if self.eat("PROPERTIES") {
             return Ok(Statement::Client(ClientStatement::ShowProperties));
         }
@@ -1111,11 +1116,96 @@ impl<'a> Parser<'a> {
                 "PLUGINS",
                 "CLUSTER",
                 "LOGGERS",
+                "TOPICS",
+                "ALL TOPICS",
                 "PROPERTIES",
                 "VARIABLES",
             ],
             &verb,
         ))
+    }
+
+    /// show_topics := SHOW|LIST [ALL] TOPICS [EXTENDED] [LIKE 'p']; `None` when neither word
+    /// is next.
+    fn show_topics(&mut self, verb: &str) -> PResult<Option<Statement>> {
+        let all = self.eat("ALL");
+        if all {
+            self.expect("TOPICS", &format!("{verb} ALL"))?;
+        } else if !self.eat("TOPICS") {
+            return Ok(None);
+        }
+        let mut after = format!("{verb} {}TOPICS", if all { "ALL " } else { "" });
+        let extended = self.eat("EXTENDED");
+        if extended {
+            after.push_str(" EXTENDED");
+        }
+        if self.completing && self.at("LIKE") && self.pos + 1 == self.tokens.len() {
+            self.expected.borrow_mut().slot(Slot::TopicName);
+        }
+        let like = self.like(&after)?;
+        Ok(Some(Statement::ShowTopics(ShowTopics {
+            all,
+            extended,
+            like,
+        })))
+    }
+
+    /// print := PRINT ('topic' | name) [FROM BEGINNING] [(INTERVAL | SAMPLE) n] [LIMIT n]
+    fn print(&mut self) -> PResult<Statement> {
+        self.bump();
+        self.offer(Slot::TopicName);
+        let topic = match self.peek() {
+            Some(t) if t.kind == TokenKind::String => {
+                self.bump();
+                Name::Quoted(unquote(self.text(t)))
+            }
+            _ => self.name_as(Slot::TopicName, "a topic name", "PRINT")?,
+        };
+        let mut after = format!("PRINT {}", super::ast::Key(&topic));
+        let from_beginning = self.eat("FROM");
+        if from_beginning {
+            self.expect("BEGINNING", &format!("{after} FROM"))?;
+            after.push_str(" FROM BEGINNING");
+        }
+        let interval = match self.peek() {
+            Some(t) if self.at("INTERVAL") || self.at("SAMPLE") => {
+                self.bump();
+                let word = self.text(t).to_ascii_uppercase();
+                let n = self.count(&format!("{after} {word}"))?;
+                after.push_str(&format!(" {word} {n}"));
+                Some(n)
+            }
+            _ => None,
+        };
+        let limit = if self.eat("LIMIT") {
+            Some(self.count(&format!("{after} LIMIT"))?)
+        } else {
+            None
+        };
+        Ok(Statement::Print(Print {
+            topic,
+            from_beginning,
+            interval,
+            limit,
+        }))
+    }
+
+    /// A number of records, at least 1 (LIMIT 0 or INTERVAL 0 would print nothing).
+    fn count(&mut self, after: &str) -> PResult<u64> {
+        let start = self.peek().map(|t| t.span);
+        let n: u64 = self
+            .integer("a number of records", after)
+            .map_err(|e| e.with_hint("a whole number from 1"))?;
+        if n == 0 {
+            let span = start.unwrap_or(Span::new(self.last_end, self.last_end));
+            return Err(ParseError::at(
+                self.src,
+                span,
+                format!("{after} takes a number from 1: 0 would print nothing"),
+            )
+            .with_hint("leave LIMIT out to print until Ctrl-C"));
+        }
+        Ok(n)
     }
 
     /// validate_connector := VALIDATE [SOURCE|SINK] CONNECTOR [name] WITH property_list
@@ -1652,7 +1742,6 @@ const KSQL_ONLY: &[&str] = &[
     "FUNCTION",
     "FUNCTIONS",
     "INSERT",
-    "PRINT",
     "QUERIES",
     "SELECT",
     "SPOOL",

@@ -293,7 +293,30 @@ fn connector_statement() -> BoxedStrategy<Statement> {
             })
         }),
     ];
-    prop_oneof![a.boxed(), b.boxed(), c.boxed()].boxed()
+    let d = prop_oneof![
+        (any::<bool>(), any::<bool>(), like()).prop_map(|(all, extended, like)| {
+            Statement::ShowTopics(ShowTopics {
+                all,
+                extended,
+                like,
+            })
+        }),
+        (
+            name(),
+            any::<bool>(),
+            prop::option::of(1..u64::MAX),
+            prop::option::of(1..u64::MAX)
+        )
+            .prop_map(|(topic, from_beginning, interval, limit)| {
+                Statement::Print(Print {
+                    topic,
+                    from_beginning,
+                    interval,
+                    limit,
+                })
+            }),
+    ];
+    prop_oneof![a.boxed(), b.boxed(), c.boxed(), d.boxed()].boxed()
 }
 
 fn client_statement() -> BoxedStrategy<Statement> {

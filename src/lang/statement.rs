@@ -89,6 +89,11 @@ statements! {
     ShowLoggers(ShowLoggers),
     /// `SET LOGGER 'name' = 'LEVEL' [FOR CLUSTER]`
     SetLogger(SetLogger),
+    // ---- the data side (Kafka) ----
+    /// `SHOW|LIST [ALL] TOPICS [EXTENDED] [LIKE 'pattern']`
+    ShowTopics(ShowTopics),
+    /// `PRINT 'topic' [FROM BEGINNING] [INTERVAL n] [LIMIT n]`
+    Print(Print),
     /// `INSTALL PLUGIN 'group:artifact:version'` (into kcsh's own worker).
     InstallPlugin(InstallPlugin),
     /// `EXPLAIN statement`
@@ -671,6 +676,56 @@ impl fmt::Display for SetLogger {
         )?;
         if self.cluster {
             f.write_str(" FOR CLUSTER")?;
+        }
+        Ok(())
+    }
+}
+
+/// `SHOW|LIST [ALL] TOPICS [EXTENDED] [LIKE 'pattern']`: ALL adds Kafka's internal topics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShowTopics {
+    pub all: bool,
+    pub extended: bool,
+    pub like: Option<String>,
+}
+visits!(ShowTopics, like);
+
+impl fmt::Display for ShowTopics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.all {
+            "SHOW ALL TOPICS"
+        } else {
+            "SHOW TOPICS"
+        })?;
+        if self.extended {
+            f.write_str(" EXTENDED")?;
+        }
+        write_like(f, &self.like)
+    }
+}
+
+/// `PRINT 'topic' | name [FROM BEGINNING] [INTERVAL n] [LIMIT n]` (`SAMPLE n` is INTERVAL).
+/// `interval` and `limit` are at least 1 (the parser refuses 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Print {
+    pub topic: Name,
+    pub from_beginning: bool,
+    pub interval: Option<u64>,
+    pub limit: Option<u64>,
+}
+visits!(Print, topic);
+
+impl fmt::Display for Print {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PRINT {}", Key(&self.topic))?;
+        if self.from_beginning {
+            f.write_str(" FROM BEGINNING")?;
+        }
+        if let Some(n) = self.interval {
+            write!(f, " INTERVAL {n}")?;
+        }
+        if let Some(n) = self.limit {
+            write!(f, " LIMIT {n}")?;
         }
         Ok(())
     }

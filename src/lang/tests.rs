@@ -604,6 +604,66 @@ fn alter() {
 }
 
 #[test]
+fn show_topics_and_print() {
+    accepts("show topics", "SHOW TOPICS");
+    accepts("list topics extended", "SHOW TOPICS EXTENDED");
+    accepts("SHOW ALL TOPICS LIKE 'o%'", "SHOW ALL TOPICS LIKE 'o%'");
+    accepts(
+        "show topics extended like 'orders-%'",
+        "SHOW TOPICS EXTENDED LIKE 'orders-%'",
+    );
+    assert_parse_error!(
+        "SHOW ALL CONNECTORS",
+        1,
+        10,
+        "expected TOPICS after SHOW ALL"
+    );
+    assert_parse_error!("SHOW TOPICS LIKE o", 1, 18, "expected a 'pattern'");
+
+    accepts("print 'orders'", "PRINT 'orders'");
+    accepts("PRINT orders.v1", "PRINT orders.v1");
+    accepts("PRINT \"Orders\"", "PRINT 'Orders'");
+    accepts(
+        "print 't' from beginning interval 2 limit 10",
+        "PRINT 't' FROM BEGINNING INTERVAL 2 LIMIT 10",
+    );
+    accepts("PRINT 't' SAMPLE 3", "PRINT 't' INTERVAL 3");
+    accepts("PRINT ${topic} LIMIT 1", "PRINT ${topic} LIMIT 1");
+    assert_parse_error!("PRINT", 1, 6, "expected a topic name after PRINT");
+    assert_parse_error!(
+        "PRINT 't' FROM",
+        1,
+        15,
+        "expected BEGINNING after PRINT 't' FROM"
+    );
+    let e = assert_parse_error!(
+        "PRINT 't' LIMIT 0",
+        1,
+        17,
+        "PRINT 't' LIMIT takes a number from 1"
+    );
+    assert!(e.hint.is_some());
+    assert_parse_error!(
+        "PRINT 't' LIMIT -1",
+        1,
+        17,
+        "expected a number of records after PRINT 't' LIMIT"
+    );
+    assert_parse_error!(
+        "PRINT 't' INTERVAL 0",
+        1,
+        20,
+        "PRINT 't' INTERVAL takes a number from 1"
+    );
+    assert_parse_error!(
+        "PRINT 't' LIMIT 99999999999999999999999",
+        1,
+        17,
+        "it must be a whole number"
+    );
+}
+
+#[test]
 fn wait_explain_cluster_loggers() {
     accepts("wait for connector x", "WAIT FOR CONNECTOR x");
     accepts(

@@ -49,6 +49,8 @@ pub fn to_value(out: &Output) -> Value {
             Block::Text { name, text } => {
                 doc.insert(name.clone(), Value::String(text.clone()));
             }
+            // Written one line each by `render`.
+            Block::Record(_) => {}
         }
     }
     if !messages.is_empty() {
@@ -61,6 +63,19 @@ pub fn to_value(out: &Output) -> Value {
 }
 
 pub fn render(out: &Output, pretty: bool, w: &mut dyn Write) -> io::Result<()> {
+    // PRINT's records: one compact line each, also on a terminal.
+    if out.blocks.iter().any(|b| matches!(b, Block::Record(_))) {
+        for block in &out.blocks {
+            if let Block::Record(record) = block {
+                let mut doc = Map::new();
+                doc.insert("type".into(), Value::String("record".into()));
+                super::record::to_json(record, &mut doc);
+                let line = serde_json::to_string(&Value::Object(doc)).map_err(io::Error::other)?;
+                writeln!(w, "{line}")?;
+            }
+        }
+        return Ok(());
+    }
     let doc = to_value(out);
     let text = if pretty {
         serde_json::to_string_pretty(&doc)

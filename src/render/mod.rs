@@ -3,6 +3,7 @@
 //! Pure: every function writes to a `Write` it is given and knows nothing of the network.
 
 pub mod json;
+pub mod record;
 pub mod style;
 pub mod table;
 

@@ -23,6 +23,7 @@ pub fn render(out: &Output, ctx: &Context, r: &Renderer, w: &mut dyn Write) -> i
         }
         match block {
             Block::Message(m) => writeln!(w, "{}", escape_control(m))?,
+            Block::Record(record) => super::record::write_line(record, w)?,
             Block::Warning(m) => {
                 writeln!(w, "{}", paint(&escape_control(m), Colour::Yellow, r.color))?
             }
@@ -97,7 +98,7 @@ fn empty_line(name: &str, titled: bool) -> String {
 
 /// Consecutive one-line blocks (messages, warnings) stay together; anything else is spaced.
 fn needs_gap(prev: &Block, next: &Block) -> bool {
-    let line = |b: &Block| matches!(b, Block::Message(_) | Block::Warning(_));
+    let line = |b: &Block| matches!(b, Block::Message(_) | Block::Warning(_) | Block::Record(_));
     !(line(prev) && line(next))
 }
 

@@ -109,6 +109,21 @@ impl CompletionSource for Lookup {
         }
     }
 
+    /// Kafka topics: the snapshot's while fresh; else live (a reader's own Kafka connection,
+    /// bounded like every look-up), or the stale snapshot.
+    fn topic_names(&self) -> Vec<String> {
+        let snapshot = self.catalog.snapshot();
+        if let Some((at, names)) = &snapshot.topics
+            && at.elapsed() < NAMES_TTL
+        {
+            return names.clone();
+        }
+        match self.ask(COMPLETION_BOUND, |s| s.topic_names()) {
+            Some(Ok(names)) => names,
+            _ => snapshot.topic_names().to_vec(),
+        }
+    }
+
     fn plugins(&self) -> Vec<PluginInfo> {
         if let Some(plugins) = self.catalog.snapshot().plugins.clone() {
             return plugins;

@@ -33,6 +33,10 @@ pub trait CompletionSource {
     /// The config keys of an existing connector's plugin (for ALTER ... SET's keys), in one
     /// bounded look-up.
     fn connector_config_keys(&self, name: &str) -> Vec<String>;
+    /// Kafka topic names (PRINT, SHOW TOPICS LIKE); none where Kafka is not known.
+    fn topic_names(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Keys offered inside `WITH (...)` before a plugin is named.
@@ -178,6 +182,12 @@ impl KcshHelper {
                 Slot::Value(_) => Vec::new(),
                 Slot::PluginClass => self.quoted_plugin_classes(&[]),
                 Slot::Choice(words) => words.clone(),
+                Slot::TopicName => self
+                    .source
+                    .topic_names()
+                    .iter()
+                    .map(|t| quote_string(t))
+                    .collect(),
                 Slot::SessionProperty => Property::all()
                     .iter()
                     .map(|p| quote_string(&p.to_string()))

@@ -2,15 +2,18 @@
 //! [`lend`], which runs work on the session on its own thread while the caller watches the
 //! latch. On a signal the session's cancel flag is raised (a WAIT stops at its next poll); work
 //! that has not ended within [`GRACE`] is abandoned with its session, whatever the network does.
-//! Knows nothing of statements or output.
+//! [`lend_streaming`] also carries a streaming statement's parts (PRINT's records) to the
+//! caller's thread through a bounded channel, as they come. Knows nothing of statements and
+//! never renders.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::error::Error;
 use crate::exec::Session;
+use crate::output::Output;
 
 /// How long abandoned work gets to end by itself (a WAIT's poll, a quick answer) before its
 /// session is given up.
@@ -74,6 +77,30 @@ pub fn lend<T: Send + 'static>(
     interrupts: &Interrupts,
     writes: bool,
 ) -> Lent<T> {
+    lend_streaming(session, |s, _| f(s), interrupts, writes, &mut |_| true)
+}
+
+/// Parts of a streaming statement's output waiting for the caller's thread: a bound, so a
+/// PRINT of a whole topic holds a few batches, never the topic.
+const STREAM_BACKLOG: usize = 4;
+
+/// What the statement's thread sends back.
+enum Msg<T> {
+    /// A part of a streaming statement's output (PRINT's records), to write now.
+    Piece(Output),
+    Done(Box<Session>, Result<T, Error>),
+}
+
+/// [`lend`] for a statement that streams: `f` gets a sink whose parts reach `drain` on the
+/// caller's thread as they come (while it also watches for signals). `drain` returning false
+/// (the output was closed) makes the sink fail, which ends the statement.
+pub fn lend_streaming<T: Send + 'static>(
+    session: Session,
+    f: impl FnOnce(&mut Session, crate::exec::Sink<'_>) -> Result<T, Error> + Send + 'static,
+    interrupts: &Interrupts,
+    writes: bool,
+    drain: &mut dyn FnMut(Output) -> bool,
+) -> Lent<T> {
     if let Some(signal) = interrupts.peek() {
         return Lent {
             session: Some(session),
@@ -82,13 +109,22 @@ pub fn lend<T: Send + 'static>(
         };
     }
     let cancel = session.cancel_flag();
-    let (tx, rx) = mpsc::channel();
+    let closed = Arc::new(AtomicBool::new(false));
+    let (tx, rx) = mpsc::sync_channel::<Msg<T>>(STREAM_BACKLOG);
+    let seen_closed = Arc::clone(&closed);
     let spawned = std::thread::Builder::new()
         .name("kcsh-statement".into())
         .spawn(move || {
             let mut session = session;
-            let result = f(&mut session);
-            let _ = tx.send((session, result));
+            let pieces = tx.clone();
+            let mut sink = move |piece: Output| {
+                if seen_closed.load(Ordering::SeqCst) || pieces.send(Msg::Piece(piece)).is_err() {
+                    return Err(Error::statement("the output was closed"));
+                }
+                Ok(())
+            };
+            let result = f(&mut session, &mut sink);
+            let _ = tx.send(Msg::Done(Box::new(session), result));
         });
     if let Err(e) = spawned {
         return Lent {
@@ -97,38 +133,28 @@ pub fn lend<T: Send + 'static>(
             signal: None,
         };
     }
+    let mut deliver = |piece: Output| {
+        if !closed.load(Ordering::SeqCst) && !drain(piece) {
+            closed.store(true, Ordering::SeqCst);
+        }
+    };
     loop {
         match rx.recv_timeout(TICK) {
-            Ok((session, result)) => {
+            Ok(Msg::Piece(piece)) => {
+                deliver(piece);
+                // Output keeps the thread busy: look at the latch between parts too.
+                if interrupts.peek().is_none() {
+                    continue;
+                }
+            }
+            Ok(Msg::Done(session, result)) => {
                 return Lent {
-                    session: Some(session),
+                    session: Some(*session),
                     result,
                     signal: None,
                 };
             }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                let Some(signal) = interrupts.peek() else {
-                    continue;
-                };
-                cancel.store(true, Ordering::SeqCst);
-                return match rx.recv_timeout(GRACE) {
-                    // It ended by itself: its own result is the truth (a WAIT says it was
-                    // cancelled; a write that completed was applied).
-                    Ok((session, result)) => {
-                        cancel.store(false, Ordering::SeqCst);
-                        Lent {
-                            session: Some(session),
-                            result,
-                            signal: Some(signal),
-                        }
-                    }
-                    Err(_) => Lent {
-                        session: None,
-                        result: Err(interrupted(signal, writes)),
-                        signal: Some(signal),
-                    },
-                };
-            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 return Lent {
                     session: None,
@@ -137,6 +163,34 @@ pub fn lend<T: Send + 'static>(
                     )),
                     signal: None,
                 };
+            }
+        }
+        let Some(signal) = interrupts.peek() else {
+            continue;
+        };
+        cancel.store(true, Ordering::SeqCst);
+        let deadline = std::time::Instant::now() + GRACE;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(Msg::Piece(piece)) => deliver(piece),
+                // It ended by itself: its own result is the truth (a WAIT says it was
+                // cancelled; a write that completed was applied; a PRINT ceased).
+                Ok(Msg::Done(session, result)) => {
+                    cancel.store(false, Ordering::SeqCst);
+                    return Lent {
+                        session: Some(*session),
+                        result,
+                        signal: Some(signal),
+                    };
+                }
+                Err(_) => {
+                    return Lent {
+                        session: None,
+                        result: Err(interrupted(signal, writes)),
+                        signal: Some(signal),
+                    };
+                }
             }
         }
     }

@@ -107,7 +107,7 @@ fn block_id(block: &Block) -> Option<(&str, u8)> {
         Block::Fields { name, .. } => Some((name, 0)),
         Block::Table { name, .. } => Some((name, 1)),
         Block::Text { name, .. } => Some((name, 2)),
-        Block::Message(_) | Block::Warning(_) => None,
+        Block::Message(_) | Block::Warning(_) | Block::Record(_) => None,
     }
 }
 
@@ -152,7 +152,7 @@ fn diff_block(
                 });
             }
         }
-        Some(Block::Message(_) | Block::Warning(_)) | None => {}
+        Some(Block::Message(_) | Block::Warning(_) | Block::Record(_)) | None => {}
     }
 }
 

@@ -21,6 +21,7 @@ mod faults;
 mod fleet_filters;
 mod fuzz_corpus;
 mod kafka_client;
+mod kafka_print;
 mod plan;
 mod plugins;
 mod real_connectors;
