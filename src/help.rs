@@ -168,8 +168,8 @@ pub const TOPICS: &[Topic] = &[
     topic(
         "WATCH",
         Group::Operations,
-        "WATCH SHOW [SOURCE|SINK] CONNECTORS ... [EVERY n SECONDS] [RESTART FAILED]\nWATCH DESCRIBE CONNECTOR name [EXTENDED] [EVERY n SECONDS] [RESTART FAILED]",
-        "show what changes in SHOW CONNECTORS or DESCRIBE CONNECTOR, run every n seconds (default 5, at least 1): at a terminal redrawn in place, changes marked, until q or Ctrl-C; in a script or pipe the starting state, then one line (JSON: one document) per change; RESTART FAILED restarts failed connectors and tasks with a backoff, at most 5 times each",
+        "WATCH SHOW [SOURCE|SINK] CONNECTORS ... [EVERY n SECONDS] [RESTART FAILED]\nWATCH DESCRIBE CONNECTOR name [EXTENDED] [EVERY n SECONDS] [RESTART FAILED]\nWATCH SHOW [ALL] TOPICS [EXTENDED] [LIKE 'pattern'] [EVERY n SECONDS]",
+        "show what changes in SHOW CONNECTORS, DESCRIBE CONNECTOR or SHOW TOPICS, run every n seconds (default 5, at least 1): at a terminal redrawn in place, changes marked, until q or Ctrl-C; in a script or pipe the starting state, then one line (JSON: one document) per change; RESTART FAILED restarts failed connectors and tasks with a backoff, at most 5 times each",
         "WATCH SHOW CONNECTORS LIKE 'fs-%' EVERY 10 SECONDS RESTART FAILED;",
     ),
     topic(

@@ -1444,7 +1444,8 @@ impl<'a> Parser<'a> {
         Ok(Statement::Explain(Explain(Box::new(inner))))
     }
 
-    /// watch := WATCH (SHOW|LIST [SOURCE|SINK] CONNECTORS ... | DESCRIBE CONNECTOR name [EXTENDED])
+    /// watch := WATCH (SHOW|LIST [SOURCE|SINK] CONNECTORS ... | DESCRIBE CONNECTOR name [EXTENDED]
+    ///          | SHOW|LIST [ALL] TOPICS ...)
     ///          [EVERY n SECONDS] [RESTART FAILED]
     fn watch(&mut self) -> PResult<Statement> {
         self.bump();
@@ -1453,7 +1454,7 @@ impl<'a> Parser<'a> {
             let mut e = self.expected.borrow_mut();
             WORDS.iter().for_each(|k| e.keyword(k));
         }
-        let what = "SHOW CONNECTORS or DESCRIBE CONNECTOR";
+        let what = "SHOW CONNECTORS, DESCRIBE CONNECTOR or SHOW TOPICS";
         let Some(start) = self.peek() else {
             return Err(self.expected(what, "WATCH"));
         };

@@ -779,7 +779,9 @@ impl Watch {
     pub fn can_watch(s: &Statement) -> bool {
         matches!(
             s,
-            Statement::ShowConnectors(_) | Statement::DescribeConnector(_)
+            Statement::ShowConnectors(_)
+                | Statement::DescribeConnector(_)
+                | Statement::ShowTopics(_)
         )
     }
 

@@ -1211,6 +1211,16 @@ fn watch_wraps_a_watchable_statement() {
         "WATCH DESCRIBE CONNECTOR every EVERY 2 SECONDS",
     );
     accepts(
+        "WATCH LIST ALL TOPICS LIKE 'w%' EVERY 30 SECONDS",
+        "WATCH SHOW ALL TOPICS LIKE 'w%' EVERY 30 SECONDS",
+    );
+    assert_parse_error!(
+        "WATCH SHOW TOPICS RESTART FAILED",
+        1,
+        19,
+        "RESTART FAILED needs a WATCH of connectors"
+    );
+    accepts(
         "EXPLAIN WATCH SHOW CONNECTORS",
         "EXPLAIN WATCH SHOW CONNECTORS",
     );
@@ -1227,7 +1237,7 @@ fn watch_refuses_what_it_cannot_watch() {
         "WATCH",
         1,
         6,
-        "expected SHOW CONNECTORS or DESCRIBE CONNECTOR after WATCH"
+        "expected SHOW CONNECTORS, DESCRIBE CONNECTOR or SHOW TOPICS after WATCH"
     );
     assert_parse_error!(
         "WATCH WATCH SHOW CONNECTORS",
