@@ -161,9 +161,9 @@ pub const TOPICS: &[Topic] = &[
     topic(
         "WAIT FOR CONNECTOR",
         Group::Operations,
-        "WAIT FOR CONNECTOR name [TIMEOUT n SECONDS]",
-        "wait until the connector and all its tasks are RUNNING; fails at once on FAILED",
-        "WAIT FOR CONNECTOR fs-src TIMEOUT 60 SECONDS;",
+        "WAIT FOR CONNECTOR name [CAUGHT UP] [TIMEOUT n SECONDS]",
+        "wait until the connector and its tasks are RUNNING (fails at once on FAILED); CAUGHT UP: until a sink has committed every record its topics held when the wait began",
+        "WAIT FOR CONNECTOR fs-sink CAUGHT UP TIMEOUT 60 SECONDS;",
     ),
     topic(
         "WATCH",
@@ -178,6 +178,13 @@ pub const TOPICS: &[Topic] = &[
         "SHOW CONNECTOR OFFSETS name",
         "show the offsets a connector has committed",
         "SHOW CONNECTOR OFFSETS fs-src;",
+    ),
+    topic(
+        "SHOW CONNECTOR ERRORS",
+        Group::Operations,
+        "SHOW CONNECTOR ERRORS name [LIMIT n]",
+        "show a sink's dead letters, newest first, with their error headers decoded; LIMIT 20 by default; reads errors.deadletterqueue.topic.name from Kafka (--bootstrap)",
+        "SHOW CONNECTOR ERRORS fs-sink LIMIT 5;",
     ),
     topic(
         "ALTER CONNECTOR SET OFFSET",

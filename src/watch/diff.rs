@@ -112,6 +112,7 @@ fn block_id(block: &Block) -> Option<(&str, u8)> {
         Block::Fields { name, .. } => Some((name, 0)),
         Block::Table { name, .. } => Some((name, 1)),
         Block::Text { name, .. } => Some((name, 2)),
+        Block::Records { name, .. } => Some((name, 3)),
         Block::Message(_) | Block::Warning(_) | Block::Record(_) => None,
     }
 }
@@ -125,7 +126,9 @@ fn fields(b: Option<&Block>) -> &[(Column, Value)] {
 
 fn table(b: Option<&Block>) -> Rows<'_> {
     match b {
-        Some(Block::Table { columns, rows, .. }) => (columns, rows),
+        Some(Block::Table { columns, rows, .. } | Block::Records { columns, rows, .. }) => {
+            (columns, rows)
+        }
         _ => (&[], &[]),
     }
 }
@@ -138,7 +141,8 @@ fn diff_block(
 ) {
     match new.or(old) {
         Some(Block::Fields { .. }) => diff_fields(prefix, fields(old), fields(new), out),
-        Some(Block::Table { name, .. }) => {
+        // Records (dead letters) are rows like a table's, laid out otherwise.
+        Some(Block::Table { name, .. } | Block::Records { name, .. }) => {
             diff_rows(prefix, &noun(name), table(old), table(new), out)
         }
         Some(Block::Text { name, .. }) => {
