@@ -28,10 +28,12 @@ mod catalog;
 mod cluster;
 mod config;
 mod connectors;
+mod dead_letters;
 mod guard;
 mod health;
 mod install;
 mod kafka_link;
+mod lag;
 mod lifecycle;
 mod moving;
 mod preview;
@@ -180,6 +182,7 @@ pub fn may_write(stmt: &Statement) -> bool {
             | Statement::ShowCreateConnector(_)
             | Statement::ShowConnectorOffsets(_)
             | Statement::WaitForConnector(_)
+            | Statement::ShowConnectorErrors(_)
             | Statement::ShowCluster(_)
             | Statement::ShowLoggers(_)
             | Statement::ShowTopics(_)
@@ -590,8 +593,21 @@ impl Session {
             Statement::ResetConnectorTopics(ResetConnectorTopics { name }) => {
                 self.reset_topics(name)
             }
-            Statement::WaitForConnector(WaitForConnector { name, timeout_secs }) => {
-                self.wait_for(name, timeout_secs.map(Duration::from_secs))
+            Statement::WaitForConnector(WaitForConnector {
+                name,
+                caught_up: false,
+                timeout_secs,
+            }) => self.wait_for(name, timeout_secs.map(Duration::from_secs)),
+            Statement::WaitForConnector(WaitForConnector {
+                name,
+                caught_up: true,
+                timeout_secs,
+            }) => self.wait_caught_up(
+                &self.name(name)?,
+                timeout_secs.map_or(self.wait_timeout, Duration::from_secs),
+            ),
+            Statement::ShowConnectorErrors(ShowConnectorErrors { name, limit }) => {
+                self.show_errors(name, *limit)
             }
             Statement::ShowCluster(ShowCluster) => self.show_cluster(),
             Statement::ShowLoggers(ShowLoggers { like }) => self.show_loggers(like.as_deref()),

@@ -143,15 +143,15 @@ pub const TOPICS: &[Topic] = &[
     topic(
         "WAIT FOR CONNECTOR",
         Group::Operations,
-        "WAIT FOR CONNECTOR name [TIMEOUT n SECONDS]",
-        "wait until the connector and all its tasks are RUNNING; fails at once on FAILED",
-        "WAIT FOR CONNECTOR fs-src TIMEOUT 60 SECONDS;",
+        "WAIT FOR CONNECTOR name [CAUGHT UP] [TIMEOUT n SECONDS]",
+        "wait until the connector and its tasks are RUNNING (fails at once on FAILED); CAUGHT UP: until a sink has committed every record its topics held when the wait began",
+        "WAIT FOR CONNECTOR fs-sink CAUGHT UP TIMEOUT 60 SECONDS;",
     ),
     topic(
         "WATCH",
         Group::Operations,
-        "WATCH SHOW [SOURCE|SINK] CONNECTORS ... [EVERY n SECONDS] [RESTART FAILED]\nWATCH DESCRIBE CONNECTOR name [EXTENDED] [EVERY n SECONDS] [RESTART FAILED]",
-        "show what changes in SHOW CONNECTORS or DESCRIBE CONNECTOR, run every n seconds (default 5, at least 1): at a terminal redrawn in place, changes marked, until q or Ctrl-C; in a script or pipe the starting state, then one line (JSON: one document) per change; RESTART FAILED restarts failed connectors and tasks with a backoff, at most 5 times each",
+        "WATCH SHOW [SOURCE|SINK] CONNECTORS ... [EVERY n SECONDS] [RESTART FAILED]\nWATCH DESCRIBE CONNECTOR name [EXTENDED] [EVERY n SECONDS] [RESTART FAILED]\nWATCH SHOW [ALL] TOPICS [EXTENDED] [LIKE 'pattern'] [EVERY n SECONDS]",
+        "show what changes in SHOW CONNECTORS, DESCRIBE CONNECTOR or SHOW TOPICS, run every n seconds (default 5, at least 1): at a terminal redrawn in place, changes marked, until q or Ctrl-C; in a script or pipe the starting state, then one line (JSON: one document) per change; RESTART FAILED restarts failed connectors and tasks with a backoff, at most 5 times each",
         "WATCH SHOW CONNECTORS LIKE 'fs-%' EVERY 10 SECONDS RESTART FAILED;",
     ),
     topic(
@@ -160,6 +160,13 @@ pub const TOPICS: &[Topic] = &[
         "SHOW CONNECTOR OFFSETS name",
         "show the offsets a connector has committed",
         "SHOW CONNECTOR OFFSETS fs-src;",
+    ),
+    topic(
+        "SHOW CONNECTOR ERRORS",
+        Group::Operations,
+        "SHOW CONNECTOR ERRORS name [LIMIT n]",
+        "show a sink's dead letters, newest first, with their error headers decoded; LIMIT 20 by default; reads errors.deadletterqueue.topic.name from Kafka (--bootstrap)",
+        "SHOW CONNECTOR ERRORS fs-sink LIMIT 5;",
     ),
     topic(
         "ALTER CONNECTOR SET OFFSET",

@@ -104,6 +104,10 @@ const KAFKA_WHERE: &str = "give the brokers with --bootstrap HOST:PORT[,...] (or
      or a context's bootstrap key; --kafka-tls, --kafka-user for TLS and SASL), or start a local \
      cluster with `kcsh --embedded`";
 
+/// The one line DESCRIBE shows instead of lag in a session without a bootstrap.
+pub const LAG_NEEDS_BOOTSTRAP: &str =
+    "needs a Kafka connection: --bootstrap HOST:PORT, KCSH_BOOTSTRAP or a context's bootstrap key";
+
 /// A statement that reads Kafka, in a session without a bootstrap (exit 2).
 pub fn no_bootstrap(statement: &str) -> Error {
     Error::usage(format!(

@@ -148,6 +148,13 @@ pub enum Block {
     },
     /// Preformatted text such as a `SHOW CREATE CONNECTOR` statement or `EXPLAIN`'s requests.
     Text { name: String, text: String },
+    /// Rows too wide for columns (SHOW CONNECTOR ERRORS's dead letters): in JSON an array of
+    /// objects exactly like a `Table`; in tables one labelled block per row, long values cut.
+    Records {
+        name: String,
+        columns: Vec<Column>,
+        rows: Vec<Vec<Value>>,
+    },
     /// One Kafka record of PRINT (streamed one per output): a ksqlDB `rowtime: ...` line in
     /// tables, one compact JSON line (`"type": "record"`) in JSON (`render/record.rs`).
     Record(Box<crate::kafka::format::Printed>),

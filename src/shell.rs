@@ -174,7 +174,10 @@ impl Shell {
             let block = output.blocks.iter().any(|b| {
                 matches!(
                     b,
-                    Block::Table { .. } | Block::Fields { .. } | Block::Text { .. }
+                    Block::Table { .. }
+                        | Block::Fields { .. }
+                        | Block::Text { .. }
+                        | Block::Records { .. }
                 )
             });
             if self.last_output.is_some_and(|prev| prev || block) {

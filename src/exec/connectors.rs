@@ -226,11 +226,11 @@ impl Session {
             columns: crate::output::Column::list(&columns),
             rows: task_rows,
         });
-        let topic_rows = match topics {
+        let related: Vec<String> = match topics {
             Ok(map) => {
                 let mut t: Vec<String> = map.into_values().flat_map(|a| a.topics).collect();
                 t.sort();
-                t.into_iter().map(|t| vec![s(t)]).collect()
+                t
             }
             // 403 "Topic tracking is disabled." is not a failure of DESCRIBE.
             Err(ApiError::Status { status: 403, .. }) => Vec::new(),
@@ -240,8 +240,10 @@ impl Session {
             name: "topics".into(),
             title: None,
             columns: crate::output::Column::list(&[("Related Topics", "related_topics")]),
-            rows: topic_rows,
+            rows: related.iter().map(|t| vec![s(t.clone())]).collect(),
         });
+        let data = self.describe_data(&name, info.kind.or(status.kind), &info.config, &related);
+        out.blocks.extend(data);
 
         if extended {
             let masker = self.masker_for(Some(&class));

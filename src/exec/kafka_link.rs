@@ -28,6 +28,11 @@ impl KafkaLink {
         }
     }
 
+    /// Whether a bootstrap was given (so connecting is worth trying).
+    pub fn configured(&self) -> bool {
+        self.config.is_some()
+    }
+
     /// The same settings, not connected (a reader session connects on its own).
     pub fn unconnected(&self) -> KafkaLink {
         KafkaLink::new(self.config.clone())

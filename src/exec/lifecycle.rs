@@ -264,7 +264,7 @@ impl Session {
         )))
     }
 
-    fn status(&self, name: &str) -> Result<ConnectorStatus, ApiError> {
+    pub(super) fn status(&self, name: &str) -> Result<ConnectorStatus, ApiError> {
         let req = Request::get(
             connector_path(name, "/status").map_err(|e| ApiError::Other(e.to_string()))?,
         );
@@ -290,28 +290,9 @@ impl Session {
             }
             match polled {
                 Ok(st) => {
-                    if st.connector.state == ConnectorState::Failed {
+                    if let Some(e) = failure(&name, &st) {
                         progress.clear();
-                        return Err(Error::statement(format!(
-                            "Connector {name} FAILED{}",
-                            trace_suffix(st.connector.trace.as_deref())
-                        ))
-                        .with_hint(format!(
-                            "DESCRIBE CONNECTOR {} EXTENDED shows the whole trace",
-                            quoted(&name)
-                        )));
-                    }
-                    if let Some(t) = st.tasks.iter().find(|t| t.state == ConnectorState::Failed) {
-                        progress.clear();
-                        return Err(Error::statement(format!(
-                            "Task {} of connector {name} FAILED{}",
-                            t.id,
-                            trace_suffix(t.trace.as_deref())
-                        ))
-                        .with_hint(format!(
-                            "DESCRIBE CONNECTOR {} EXTENDED shows the whole trace",
-                            quoted(&name)
-                        )));
+                        return Err(e);
                     }
                     // A paused or stopped connector does not start by itself: once it has
                     // stayed so past the moment a RESUME just sent takes to show, say so
@@ -404,9 +385,34 @@ impl Session {
     }
 }
 
+/// The error WAIT FOR stops with when the connector or one of its tasks has FAILED (the
+/// trace's first line, and where the whole trace is), or `None`.
+pub(super) fn failure(name: &str, st: &ConnectorStatus) -> Option<Error> {
+    let what = if st.connector.state == ConnectorState::Failed {
+        Error::statement(format!(
+            "Connector {name} FAILED{}",
+            trace_suffix(st.connector.trace.as_deref())
+        ))
+    } else {
+        let t = st
+            .tasks
+            .iter()
+            .find(|t| t.state == ConnectorState::Failed)?;
+        Error::statement(format!(
+            "Task {} of connector {name} FAILED{}",
+            t.id,
+            trace_suffix(t.trace.as_deref())
+        ))
+    };
+    Some(what.with_hint(format!(
+        "DESCRIBE CONNECTOR {} EXTENDED shows the whole trace",
+        quoted(name)
+    )))
+}
+
 /// How long WAIT FOR sees PAUSED or STOPPED before it says "resume it" (a RESUME sent just
 /// before takes a moment to show in the status).
-const HELD_GRACE: Duration = Duration::from_secs(3);
+pub(super) const HELD_GRACE: Duration = Duration::from_secs(3);
 
 /// `:` and the trace's first line (cut as DESCRIBE cuts it), or nothing.
 fn trace_suffix(trace: Option<&str>) -> String {
@@ -423,17 +429,17 @@ fn quoted(name: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// One self-overwriting status line on standard error (only when enabled).
-struct Progress {
+pub(super) struct Progress {
     on: bool,
     shown: bool,
 }
 
 impl Progress {
-    fn new(on: bool) -> Progress {
+    pub(super) fn new(on: bool) -> Progress {
         Progress { on, shown: false }
     }
 
-    fn show(&mut self, text: &str) {
+    pub(super) fn show(&mut self, text: &str) {
         if self.on {
             let mut err = std::io::stderr();
             let _ = write!(err, "\r\x1b[2K{}", crate::secrets::escape_control(text));
@@ -442,7 +448,7 @@ impl Progress {
         }
     }
 
-    fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         if self.shown {
             let mut err = std::io::stderr();
             let _ = write!(err, "\r\x1b[2K");

@@ -68,6 +68,7 @@ impl Token {
 /// Keywords are not reserved: where a name is expected, any word is a name.
 pub const KEYWORDS: &[&str] = &[
     "ALTER",
+    "CAUGHT",
     "CLEAR",
     "CLUSTER",
     "CONNECTOR",
@@ -76,6 +77,7 @@ pub const KEYWORDS: &[&str] = &[
     "DEFINE",
     "DESCRIBE",
     "DROP",
+    "ERRORS",
     "EVERY",
     "EXISTS",
     "EXIT",
@@ -90,6 +92,7 @@ pub const KEYWORDS: &[&str] = &[
     "INCLUDE",
     "JSON",
     "LIKE",
+    "LIMIT",
     "LIST",
     "LOGGER",
     "LOGGERS",
@@ -129,6 +132,7 @@ pub const KEYWORDS: &[&str] = &[
     "TRUE",
     "UNDEFINE",
     "UNSET",
+    "UP",
     "VALIDATE",
     "VARIABLES",
     "WAIT",

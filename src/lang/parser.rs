@@ -1014,7 +1014,7 @@ impl<'a> Parser<'a> {
     }
 
     /// show := SHOW|LIST ( [SOURCE|SINK] CONNECTORS [LIKE 'p'] | CONNECTOR PLUGINS
-    ///       | CONNECTOR OFFSETS name | CREATE CONNECTOR name | PLUGINS | CLUSTER
+    ///       | CONNECTOR OFFSETS name | CONNECTOR ERRORS name [LIMIT n] | CREATE CONNECTOR name | PLUGINS | CLUSTER
     ///       | LOGGERS [LIKE 'p'] | PROPERTIES | VARIABLES )
     fn show(&mut self) -> PResult<Statement> {
         let t = self.bump();
@@ -1043,7 +1043,13 @@ impl<'a> Parser<'a> {
                     name,
                 }));
             }
-            let err = self.expected_keywords(&["PLUGINS", "OFFSETS"], &format!("{verb} CONNECTOR"));
+            if self.eat("ERRORS") {
+                return self.show_connector_errors(&verb);
+            }
+            let err = self.expected_keywords(
+                &["PLUGINS", "OFFSETS", "ERRORS"],
+                &format!("{verb} CONNECTOR"),
+            );
             // `SHOW CONNECTOR;` meant the list; `SHOW CONNECTOR x` one connector.
             return Err(match self.peek() {
                 None => err.with_hint(format!("did you mean {verb} CONNECTORS?")),
@@ -1355,12 +1361,44 @@ impl<'a> Parser<'a> {
         Err(self.expected_keywords(&["SET", "UNSET", "RESET"], &after))
     }
 
-    /// wait_for_connector := WAIT FOR CONNECTOR name [TIMEOUT n [SECONDS|SECOND]]
+    /// show_connector_errors := SHOW|LIST CONNECTOR ERRORS name [LIMIT n] (n >= 1)
+    fn show_connector_errors(&mut self, verb: &str) -> PResult<Statement> {
+        let after = format!("{verb} CONNECTOR ERRORS");
+        let name = self.name("a connector name", &after)?;
+        let limit = if self.eat("LIMIT") {
+            let at = self.peek().map(|t| t.span);
+            let n: u64 = self.integer(
+                "a number of records (1 or more)",
+                &format!("{after} {name} LIMIT"),
+            )?;
+            if n == 0 {
+                let span = at.expect("a number was read");
+                return Err(ParseError::at(
+                    self.src,
+                    span,
+                    "LIMIT must be 1 or more: LIMIT 0 would show nothing".to_string(),
+                ));
+            }
+            Some(n)
+        } else {
+            None
+        };
+        Ok(Statement::ShowConnectorErrors(ShowConnectorErrors {
+            name,
+            limit,
+        }))
+    }
+
+    /// wait_for_connector := WAIT FOR CONNECTOR name [CAUGHT UP] [TIMEOUT n [SECONDS|SECOND]]
     fn wait_for_connector(&mut self) -> PResult<Statement> {
         self.bump();
         self.expect("FOR", "WAIT")?;
         self.expect("CONNECTOR", "WAIT FOR")?;
         let name = self.name("a connector name", "WAIT FOR CONNECTOR")?;
+        let caught_up = self.eat("CAUGHT");
+        if caught_up {
+            self.expect("UP", &format!("WAIT FOR CONNECTOR {name} CAUGHT"))?;
+        }
         let timeout_secs = if self.eat("TIMEOUT") {
             let n = self.integer(
                 "a number of seconds",
@@ -1375,6 +1413,7 @@ impl<'a> Parser<'a> {
         };
         Ok(Statement::WaitForConnector(WaitForConnector {
             name,
+            caught_up,
             timeout_secs,
         }))
     }
@@ -1429,7 +1468,8 @@ impl<'a> Parser<'a> {
         Ok(Statement::Explain(Explain(Box::new(inner))))
     }
 
-    /// watch := WATCH (SHOW|LIST [SOURCE|SINK] CONNECTORS ... | DESCRIBE CONNECTOR name [EXTENDED])
+    /// watch := WATCH (SHOW|LIST [SOURCE|SINK] CONNECTORS ... | DESCRIBE CONNECTOR name [EXTENDED]
+    ///          | SHOW|LIST [ALL] TOPICS ...)
     ///          [EVERY n SECONDS] [RESTART FAILED]
     fn watch(&mut self) -> PResult<Statement> {
         self.bump();
@@ -1438,7 +1478,7 @@ impl<'a> Parser<'a> {
             let mut e = self.expected.borrow_mut();
             WORDS.iter().for_each(|k| e.keyword(k));
         }
-        let what = "SHOW CONNECTORS or DESCRIBE CONNECTOR";
+        let what = "SHOW CONNECTORS, DESCRIBE CONNECTOR or SHOW TOPICS";
         let Some(start) = self.peek() else {
             return Err(self.expected(what, "WATCH"));
         };

@@ -196,8 +196,15 @@ fn connector_statement() -> BoxedStrategy<Statement> {
         name().prop_map(|name| Statement::ResetConnectorTopics(ResetConnectorTopics { name })),
     ];
     let c = prop_oneof![
-        (name(), prop::option::of(any::<u64>())).prop_map(|(name, timeout_secs)| {
-            Statement::WaitForConnector(WaitForConnector { name, timeout_secs })
+        (name(), any::<bool>(), prop::option::of(any::<u64>())).prop_map(
+            |(name, caught_up, timeout_secs)| Statement::WaitForConnector(WaitForConnector {
+                name,
+                caught_up,
+                timeout_secs
+            })
+        ),
+        (name(), prop::option::of(1..=u64::MAX)).prop_map(|(name, limit)| {
+            Statement::ShowConnectorErrors(ShowConnectorErrors { name, limit })
         }),
         Just(Statement::ShowCluster(ShowCluster)),
         any_text().prop_map(|coordinates| Statement::InstallPlugin(InstallPlugin { coordinates })),

@@ -79,8 +79,10 @@ statements! {
     ResetConnectorOffsets(ResetConnectorOffsets),
     /// `ALTER CONNECTOR name RESET TOPICS`
     ResetConnectorTopics(ResetConnectorTopics),
-    /// `WAIT FOR CONNECTOR name [TIMEOUT n SECONDS]`
+    /// `WAIT FOR CONNECTOR name [CAUGHT UP] [TIMEOUT n SECONDS]`
     WaitForConnector(WaitForConnector),
+    /// `SHOW CONNECTOR ERRORS name [LIMIT n]`: a sink's dead letters.
+    ShowConnectorErrors(ShowConnectorErrors),
     /// `SHOW CLUSTER`
     ShowCluster(ShowCluster),
     /// `SHOW LOGGERS [LIKE 'pattern']`
@@ -576,10 +578,12 @@ impl fmt::Display for ResetConnectorTopics {
     }
 }
 
-/// `WAIT FOR CONNECTOR name [TIMEOUT n SECONDS]`
+/// `WAIT FOR CONNECTOR name [CAUGHT UP] [TIMEOUT n SECONDS]`: until it runs, or (`CAUGHT
+/// UP`) until a sink has committed every record its topics held when the wait began.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WaitForConnector {
     pub name: Name,
+    pub caught_up: bool,
     pub timeout_secs: Option<u64>,
 }
 visits!(WaitForConnector, name);
@@ -587,8 +591,29 @@ visits!(WaitForConnector, name);
 impl fmt::Display for WaitForConnector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "WAIT FOR CONNECTOR {}", self.name)?;
+        if self.caught_up {
+            f.write_str(" CAUGHT UP")?;
+        }
         match self.timeout_secs {
             Some(t) => write!(f, " TIMEOUT {t} SECONDS"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `SHOW CONNECTOR ERRORS name [LIMIT n]`: the newest records of a sink's dead letter queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShowConnectorErrors {
+    pub name: Name,
+    pub limit: Option<u64>,
+}
+visits!(ShowConnectorErrors, name);
+
+impl fmt::Display for ShowConnectorErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SHOW CONNECTOR ERRORS {}", self.name)?;
+        match self.limit {
+            Some(n) => write!(f, " LIMIT {n}"),
             None => Ok(()),
         }
     }
@@ -741,7 +766,9 @@ impl Watch {
     pub fn can_watch(s: &Statement) -> bool {
         matches!(
             s,
-            Statement::ShowConnectors(_) | Statement::DescribeConnector(_)
+            Statement::ShowConnectors(_)
+                | Statement::DescribeConnector(_)
+                | Statement::ShowTopics(_)
         )
     }
 

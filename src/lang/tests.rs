@@ -419,7 +419,7 @@ fn show() {
         "SHOW CONNECTOR x",
         1,
         16,
-        "expected PLUGINS or OFFSETS after SHOW CONNECTOR"
+        "expected PLUGINS, OFFSETS or ERRORS after SHOW CONNECTOR"
     );
     let e = assert_parse_error!(
         "SHOW CONNECTORS LIKE jdbc",
@@ -604,6 +604,39 @@ fn alter() {
 }
 
 #[test]
+fn show_connector_errors() {
+    accepts("show connector errors s", "SHOW CONNECTOR ERRORS s");
+    accepts(
+        "LIST CONNECTOR ERRORS s LIMIT 3",
+        "SHOW CONNECTOR ERRORS s LIMIT 3",
+    );
+    assert_parse_error!(
+        "SHOW CONNECTOR ERRORS",
+        1,
+        22,
+        "expected a connector name after SHOW CONNECTOR ERRORS"
+    );
+    assert_parse_error!(
+        "SHOW CONNECTOR ERRORS s LIMIT 0",
+        1,
+        31,
+        "LIMIT must be 1 or more: LIMIT 0 would show nothing"
+    );
+    assert_parse_error!(
+        "SHOW CONNECTOR ERRORS s LIMIT -1",
+        1,
+        31,
+        "expected a number of records (1 or more) after SHOW CONNECTOR ERRORS s LIMIT"
+    );
+    assert_parse_error!(
+        "SHOW CONNECTOR ERRORS s LIMIT 99999999999999999999999",
+        1,
+        31,
+        "expected a number of records (1 or more) after SHOW CONNECTOR ERRORS s LIMIT, found 99999999999999999999999: it must be a whole number"
+    );
+}
+
+#[test]
 fn show_topics_and_print() {
     accepts("show topics", "SHOW TOPICS");
     accepts("list topics extended", "SHOW TOPICS EXTENDED");
@@ -681,6 +714,20 @@ fn wait_explain_cluster_loggers() {
         "expected a number of seconds after WAIT FOR CONNECTOR x TIMEOUT"
     );
     assert_parse_error!("WAIT CONNECTOR x", 1, 6, "expected FOR after WAIT");
+    accepts(
+        "wait for connector x caught up",
+        "WAIT FOR CONNECTOR x CAUGHT UP",
+    );
+    accepts(
+        "WAIT FOR CONNECTOR \"a b\" CAUGHT UP TIMEOUT 5 SECONDS",
+        "WAIT FOR CONNECTOR \"a b\" CAUGHT UP TIMEOUT 5 SECONDS",
+    );
+    assert_parse_error!(
+        "WAIT FOR CONNECTOR x CAUGHT",
+        1,
+        28,
+        "expected UP after WAIT FOR CONNECTOR x CAUGHT"
+    );
 
     accepts("explain drop connector x", "EXPLAIN DROP CONNECTOR x");
     accepts(
@@ -1171,9 +1218,19 @@ fn show_connector_hints_show_connectors() {
             "{src}"
         );
     }
-    let e = assert_parse_error!("LIST CONNECTOR;", 1, 15, "expected PLUGINS or OFFSETS");
+    let e = assert_parse_error!(
+        "LIST CONNECTOR;",
+        1,
+        15,
+        "expected PLUGINS, OFFSETS or ERRORS"
+    );
     assert_eq!(e.hint.as_deref(), Some("did you mean LIST CONNECTORS?"));
-    let e = assert_parse_error!("SHOW CONNECTOR foo;", 1, 16, "expected PLUGINS or OFFSETS");
+    let e = assert_parse_error!(
+        "SHOW CONNECTOR foo;",
+        1,
+        16,
+        "expected PLUGINS, OFFSETS or ERRORS"
+    );
     assert_eq!(
         e.hint.as_deref(),
         Some("to see one connector: DESCRIBE CONNECTOR foo; to list them: SHOW CONNECTORS")
@@ -1211,6 +1268,16 @@ fn watch_wraps_a_watchable_statement() {
         "WATCH DESCRIBE CONNECTOR every EVERY 2 SECONDS",
     );
     accepts(
+        "WATCH LIST ALL TOPICS LIKE 'w%' EVERY 30 SECONDS",
+        "WATCH SHOW ALL TOPICS LIKE 'w%' EVERY 30 SECONDS",
+    );
+    assert_parse_error!(
+        "WATCH SHOW TOPICS RESTART FAILED",
+        1,
+        19,
+        "RESTART FAILED needs a WATCH of connectors"
+    );
+    accepts(
         "EXPLAIN WATCH SHOW CONNECTORS",
         "EXPLAIN WATCH SHOW CONNECTORS",
     );
@@ -1227,7 +1294,7 @@ fn watch_refuses_what_it_cannot_watch() {
         "WATCH",
         1,
         6,
-        "expected SHOW CONNECTORS or DESCRIBE CONNECTOR after WATCH"
+        "expected SHOW CONNECTORS, DESCRIBE CONNECTOR or SHOW TOPICS after WATCH"
     );
     assert_parse_error!(
         "WATCH WATCH SHOW CONNECTORS",

@@ -14,6 +14,8 @@
 //! Limits: client statements other than DEFINE/UNDEFINE (and RUN SCRIPT) are refused in a
 //! plan; a statement that depends on an earlier one's write (CREATE x; PAUSE x) plans against
 //! the cluster as it is, where x does not exist yet, and so fails to plan.
+//! The plan file holds no secret, not even a hash of one: a change of only a secret value
+//! between `--dry-run --plan-file` and the apply is not detected by the file.
 
 pub mod files;
 pub mod model;

@@ -32,6 +32,11 @@ pub fn to_value(out: &Output) -> Value {
                 columns,
                 rows,
                 ..
+            }
+            | Block::Records {
+                name,
+                columns,
+                rows,
             } => {
                 let rows = rows
                     .iter()

@@ -71,6 +71,11 @@ pub fn render(out: &Output, ctx: &Context, r: &Renderer, w: &mut dyn Write) -> i
                     writeln!(w, "{}", line.trim_end())?;
                 }
             }
+            Block::Records {
+                name,
+                columns,
+                rows,
+            } => write_records(w, name, columns, rows)?,
         }
     }
     if cut_any {
@@ -82,6 +87,44 @@ pub fn render(out: &Output, ctx: &Context, r: &Renderer, w: &mut dyn Write) -> i
             "(traces cut to one line; DESCRIBE CONNECTOR {target} EXTENDED shows them whole)"
         );
         writeln!(w, "{}", paint(&hint, Colour::Dim, r.color))?;
+    }
+    Ok(())
+}
+
+/// Longest value of a record block shown whole, in characters.
+const RECORD_VALUE_MAX: usize = 200;
+
+/// One labelled block per row, a blank line between rows; a value longer than
+/// [`RECORD_VALUE_MAX`] or of several lines is cut to its first line with ` ...`, and a note
+/// after the rows says JSON output has them whole.
+fn write_records(
+    w: &mut dyn Write,
+    name: &str,
+    columns: &[Column],
+    rows: &[Vec<Value>],
+) -> io::Result<()> {
+    if rows.is_empty() {
+        return writeln!(w, "{}", empty_line(name, false));
+    }
+    let width = columns
+        .iter()
+        .map(|c| c.title.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut cut_any = false;
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            writeln!(w)?;
+        }
+        for (column, value) in columns.iter().zip(row) {
+            let (text, cut) = first_line(&cell_text(value), RECORD_VALUE_MAX);
+            cut_any |= cut;
+            let line = format!("{:<width$} : {text}", column.title);
+            writeln!(w, "{}", line.trim_end())?;
+        }
+    }
+    if cut_any {
+        writeln!(w, "(long values cut; --output json shows them whole)")?;
     }
     Ok(())
 }

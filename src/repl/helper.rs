@@ -531,6 +531,16 @@ mod tests {
         assert_eq!(found, vec!["\"my conn\"", "fs-sink", "fs-src", "IF"]);
         let (_, found) = complete("WAIT FOR CONNECTOR fs-src TIMEOUT 5 ");
         assert_eq!(found, vec!["SECOND", "SECONDS"]);
+        let (_, found) = complete("WAIT FOR CONNECTOR fs-sink ");
+        assert_eq!(found, vec!["CAUGHT", "TIMEOUT"]);
+        let (_, found) = complete("WAIT FOR CONNECTOR fs-sink CAUGHT ");
+        assert_eq!(found, vec!["UP"]);
+        let (_, found) = complete("SHOW CONNECTOR E");
+        assert_eq!(found, vec!["ERRORS"]);
+        let (_, found) = complete("SHOW CONNECTOR ERRORS fs-si");
+        assert_eq!(found, vec!["fs-sink"]);
+        let (_, found) = complete("SHOW CONNECTOR ERRORS fs-sink ");
+        assert_eq!(found, vec!["LIMIT"]);
         let (_, found) = complete("SET ");
         assert!(found.contains(&"LOGGER".to_string()) && found.contains(&"'output'".to_string()));
     }

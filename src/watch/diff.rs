@@ -84,7 +84,12 @@ pub fn subjects(out: &Output) -> Vec<String> {
     out.blocks
         .iter()
         .find_map(|b| match b {
-            Block::Table { rows, .. } => Some(keyed(rows).into_iter().map(|(k, _)| k).collect()),
+            Block::Table { rows, .. } => Some(
+                keyed(rows, key_width(rows, &[]))
+                    .into_iter()
+                    .map(|(k, _)| k)
+                    .collect(),
+            ),
             _ => None,
         })
         .unwrap_or_default()
@@ -107,6 +112,7 @@ fn block_id(block: &Block) -> Option<(&str, u8)> {
         Block::Fields { name, .. } => Some((name, 0)),
         Block::Table { name, .. } => Some((name, 1)),
         Block::Text { name, .. } => Some((name, 2)),
+        Block::Records { name, .. } => Some((name, 3)),
         Block::Message(_) | Block::Warning(_) | Block::Record(_) => None,
     }
 }
@@ -120,7 +126,9 @@ fn fields(b: Option<&Block>) -> &[(Column, Value)] {
 
 fn table(b: Option<&Block>) -> Rows<'_> {
     match b {
-        Some(Block::Table { columns, rows, .. }) => (columns, rows),
+        Some(Block::Table { columns, rows, .. } | Block::Records { columns, rows, .. }) => {
+            (columns, rows)
+        }
         _ => (&[], &[]),
     }
 }
@@ -133,7 +141,8 @@ fn diff_block(
 ) {
     match new.or(old) {
         Some(Block::Fields { .. }) => diff_fields(prefix, fields(old), fields(new), out),
-        Some(Block::Table { name, .. }) => {
+        // Records (dead letters) are rows like a table's, laid out otherwise.
+        Some(Block::Table { name, .. } | Block::Records { name, .. }) => {
             diff_rows(prefix, &noun(name), table(old), table(new), out)
         }
         Some(Block::Text { name, .. }) => {
@@ -199,8 +208,9 @@ fn diff_rows(
     (new_cols, new_rows): Rows<'_>,
     out: &mut Vec<Change>,
 ) {
-    let old_keyed = keyed(old_rows);
-    let new_keyed = keyed(new_rows);
+    let width = key_width(old_rows, new_rows);
+    let old_keyed = keyed(old_rows, width);
+    let new_keyed = keyed(new_rows, width);
     let before: HashMap<&str, &Vec<Value>> =
         old_keyed.iter().map(|(k, r)| (k.as_str(), *r)).collect();
     let after: HashMap<&str, &Vec<Value>> =
@@ -225,7 +235,7 @@ fn diff_rows(
                     .map(|c| c.key.as_str())
                     .zip(was.iter())
                     .collect();
-                for (column, value) in new_cols.iter().zip(row.iter()).skip(1) {
+                for (column, value) in new_cols.iter().zip(row.iter()).skip(width) {
                     let prev = old_by_key.get(column.key.as_str()).copied();
                     if prev != Some(value) {
                         out.push(Change {
@@ -253,16 +263,28 @@ fn diff_rows(
     }
 }
 
-/// Rows by their first cell as text; a key seen again gets `#2`, `#3`, ... so that no row is
-/// lost (the statements kcsh watches have unique first cells).
-fn keyed(rows: &[Vec<Value>]) -> Vec<(String, &Vec<Value>)> {
+/// How many leading cells name a row: the first, or when it repeats in either result (a task
+/// config table has a row per task and key) the first two.
+fn key_width(a: &[Vec<Value>], b: &[Vec<Value>]) -> usize {
+    let unique = |rows: &[Vec<Value>]| {
+        let mut seen = std::collections::HashSet::new();
+        rows.iter().all(|r| seen.insert(r.first()))
+    };
+    if unique(a) && unique(b) { 1 } else { 2 }
+}
+
+/// Rows by their first `width` cells as text (joined by a space); a key seen again gets `#2`,
+/// `#3`, ... so that no row is lost.
+fn keyed(rows: &[Vec<Value>], width: usize) -> Vec<(String, &Vec<Value>)> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     rows.iter()
         .map(|row| {
             let key = row
-                .first()
+                .iter()
+                .take(width)
                 .map(crate::render::table::cell_text)
-                .unwrap_or_default();
+                .collect::<Vec<_>>()
+                .join(" ");
             let n = counts.entry(key.clone()).or_insert(0);
             *n += 1;
             let key = if *n == 1 { key } else { format!("{key}#{n}") };
@@ -416,7 +438,7 @@ mod tests {
         assert!(diff(&a, &a).is_empty());
         let c = diff(&Output::new("connector_list"), &a);
         assert_eq!(c.len(), 3);
-        assert_eq!(subject(&c[1]), "connector x#2");
+        assert_eq!(subject(&c[1]), "connector x SOURCE#2");
     }
 
     #[test]
@@ -430,6 +452,38 @@ mod tests {
             vec!["a", "b"]
         );
         assert!(subjects(&Output::warning("There are no connectors")).is_empty());
+    }
+
+    /// DESCRIBE ... EXTENDED's task configs have a row per task and key: the rows were matched
+    /// by task id alone (`0#6`), so one key added shifted every later row into a "change".
+    #[test]
+    fn rows_whose_first_cell_repeats_are_named_by_two_cells() {
+        let configs = |rows: &[(u32, &str, &str)]| {
+            Output::new("connector_description").with(Block::Table {
+                name: "task_configs".into(),
+                title: None,
+                columns: Column::list(&[("Task", "task_id"), ("Key", "key"), ("Value", "value")]),
+                rows: rows
+                    .iter()
+                    .map(|(t, k, v)| vec![json!(t), json!(k), json!(v)])
+                    .collect(),
+            })
+        };
+        let a = configs(&[(0, "file", "/a"), (0, "topic", "t")]);
+        let b = configs(&[(0, "file", "/a"), (0, "tasks.max", "2"), (0, "topic", "u")]);
+        let c = diff(&a, &b);
+        let lines: Vec<String> = c
+            .iter()
+            .map(|c| format!("{} {}", subject(c), c.kind.word()))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                "task_config 0 tasks.max appeared",
+                "task_config 0 topic changed"
+            ]
+        );
+        assert_eq!(c[1].field.as_ref().unwrap().key, "value");
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod harness;
 
 mod auth;
 mod cluster;
+mod data_lag;
 mod exec_binary;
 mod exec_cluster;
 mod exec_connectors;

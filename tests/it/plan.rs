@@ -36,6 +36,12 @@ fn config(name: &str) -> Option<Value> {
     (status == 200).then_some(body)
 }
 
+/// kcsh in `env` with `args`: its exit code and transcript.
+fn run(env: &Env, args: &[&str]) -> (Option<i32>, String) {
+    let out = env.kcsh().args(args).output().unwrap();
+    (out.status.code(), transcript(&out))
+}
+
 fn write(dir: &Path, file: &str, text: &str) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join(file), text).unwrap();
@@ -70,24 +76,17 @@ fn plan_then_apply_a_directory_with_prune() {
     write(&dir, "notes.txt", "DROP CONNECTOR nothing;");
     let pattern = format!("{prefix}-%");
 
-    let out = env
-        .kcsh()
-        .args(["-f", "fleet", "--dry-run", "--prune", &pattern])
-        .output()
-        .unwrap();
-    let text = transcript(&out);
+    let (code, text) = run(&env, &["-f", "fleet", "--dry-run", "--prune", &pattern]);
     filters().bind(|| insta::assert_snapshot!("plan_directory_with_prune", text));
-    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(code, Some(4));
     assert!(config(&new).is_none(), "a plan created {new}");
     assert!(config(&old).is_some(), "a plan dropped {old}");
 
-    let out = env
-        .kcsh()
-        .args(["-f", "fleet", "--prune", &pattern, "--output", "json"])
-        .output()
-        .unwrap();
-    let text = transcript(&out);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let (code, text) = run(
+        &env,
+        &["-f", "fleet", "--prune", &pattern, "--output", "json"],
+    );
+    assert_eq!(code, Some(0), "{text}");
     let plan: Value = serde_json::from_str(text.lines().nth(2).unwrap()).unwrap();
     assert_eq!(plan["type"], "plan", "{text}");
     assert_eq!(
@@ -103,13 +102,8 @@ fn plan_then_apply_a_directory_with_prune() {
         "pruned outside the pattern: {text}"
     );
 
-    let out = env
-        .kcsh()
-        .args(["-f", "fleet", "--dry-run", "--prune", &pattern])
-        .output()
-        .unwrap();
-    let text = transcript(&out);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let (code, text) = run(&env, &["-f", "fleet", "--dry-run", "--prune", &pattern]);
+    assert_eq!(code, Some(0), "{text}");
     assert!(
         text.contains("No changes. Plan: 0 to create, 0 to update, 0 to drop, 3 unchanged."),
         "{text}"
@@ -130,23 +124,17 @@ fn apply_refuses_a_cluster_changed_since_the_plan() {
     write(&env.path("fleet"), "a.sql", &sink(&a, 2, ""));
     write(&env.path("fleet"), "b.sql", &sink(&b, 1, ""));
     let plan = |env: &Env| {
-        let out = env
-            .kcsh()
-            .args(["-f", "fleet", "--dry-run", "--plan-file", "plan.json"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(4), "{}", transcript(&out));
+        let (code, text) = run(
+            env,
+            &["-f", "fleet", "--dry-run", "--plan-file", "plan.json"],
+        );
+        assert_eq!(code, Some(4), "{text}");
     };
     plan(&env);
     // Someone changes a after the plan was reviewed.
     put_sink(&a, 3, &[]);
-    let out = env
-        .kcsh()
-        .args(["-f", "fleet", "--plan-file", "plan.json"])
-        .output()
-        .unwrap();
-    let text = transcript(&out);
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    let (code, text) = run(&env, &["-f", "fleet", "--plan-file", "plan.json"]);
+    assert_eq!(code, Some(1), "{text}");
     assert!(
         text.contains("changed since the plan in plan.json was made"),
         "{text}"
@@ -157,13 +145,8 @@ fn apply_refuses_a_cluster_changed_since_the_plan() {
 
     // Planned again against the cluster as it is now, the same apply goes through.
     plan(&env);
-    let out = env
-        .kcsh()
-        .args(["-f", "fleet", "--plan-file", "plan.json"])
-        .output()
-        .unwrap();
-    let text = transcript(&out);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let (code, text) = run(&env, &["-f", "fleet", "--plan-file", "plan.json"]);
+    assert_eq!(code, Some(0), "{text}");
     assert_eq!(config(&a).unwrap()["tasks.max"], "2");
     assert!(config(&b).is_some(), "{text}");
 }
@@ -189,9 +172,9 @@ fn secrets_are_not_drift_and_never_printed() {
                  'db.password' = '${file:/etc/kcsh-it.properties:pw}'";
     write(&env.path("fleet"), "s.sql", &sink(&name, 1, extra));
     for format in ["tabular", "json"] {
-        let out = env
-            .kcsh()
-            .args([
+        let (code, text) = run(
+            &env,
+            &[
                 "-f",
                 "fleet",
                 "--dry-run",
@@ -199,11 +182,9 @@ fn secrets_are_not_drift_and_never_printed() {
                 format,
                 "--plan-file",
                 "p.json",
-            ])
-            .output()
-            .unwrap();
-        let text = transcript(&out);
-        assert_eq!(out.status.code(), Some(0), "drift reported: {text}");
+            ],
+        );
+        assert_eq!(code, Some(0), "drift reported: {text}");
         assert!(!text.contains(secret), "{text}");
         let file = std::fs::read_to_string(env.path("p.json")).unwrap();
         assert!(!file.contains(secret), "{file}");
@@ -215,13 +196,8 @@ fn secrets_are_not_drift_and_never_printed() {
         "s.sql",
         &sink(&name, 1, ", 'connection.password' = 'mkOtherPW88'"),
     );
-    let out = env
-        .kcsh()
-        .args(["-f", "fleet", "--dry-run"])
-        .output()
-        .unwrap();
-    let text = transcript(&out);
-    assert_eq!(out.status.code(), Some(4), "{text}");
+    let (code, text) = run(&env, &["-f", "fleet", "--dry-run"]);
+    assert_eq!(code, Some(4), "{text}");
     assert!(
         !text.contains(secret) && !text.contains("mkOtherPW88"),
         "{text}"
@@ -245,9 +221,8 @@ fn a_plan_that_fails_applies_nothing() {
     );
     let b = "SHOW CONNECTORS;\nCREATE CONNECTOR WITH;\nSHOW PLUGINS;\nDROP CONNECTOR ;\n";
     write(&dir, "b.sql", b);
-    let out = env.kcsh().args(["-f", "fleet"]).output().unwrap();
-    let text = transcript(&out);
-    assert_eq!(out.status.code(), Some(2), "{text}");
+    let (code, text) = run(&env, &["-f", "fleet"]);
+    assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("a.sql") && text.contains("line 2"), "{text}");
     assert!(
         text.contains("b.sql: line 2"),
@@ -263,13 +238,8 @@ fn a_plan_that_fails_applies_nothing() {
     std::fs::remove_dir_all(&dir).unwrap();
     write(&dir, "a.sql", &sink(&name, 1, ""));
     write(&dir, "b.sql", &sink(&name, 2, ""));
-    let out = env
-        .kcsh()
-        .args(["-f", "fleet", "--dry-run"])
-        .output()
-        .unwrap();
-    let text = transcript(&out);
-    assert_eq!(out.status.code(), Some(2), "{text}");
+    let (code, text) = run(&env, &["-f", "fleet", "--dry-run"]);
+    assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("declared twice"), "{text}");
 
     write(
@@ -277,13 +247,8 @@ fn a_plan_that_fails_applies_nothing() {
         "b.sql",
         "CREATE OR REPLACE CONNECTOR \"plan-fails-bad\" WITH ('connector.class' = 'NoSuchClass');\n",
     );
-    let out = env
-        .kcsh()
-        .args(["-f", "fleet", "--prune", "plan-fails-%"])
-        .output()
-        .unwrap();
-    let text = transcript(&out);
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    let (code, text) = run(&env, &["-f", "fleet", "--prune", "plan-fails-%"]);
+    assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("b.sql, line 1 failed to plan"), "{text}");
     assert!(text.contains("nothing was applied"), "{text}");
     assert!(
@@ -298,23 +263,18 @@ fn prune_refuses_what_would_drop_everything() {
     let env = Env::new();
     write(&env.path("fleet"), "a.sql", "SHOW CONNECTORS;\n");
     for pattern in ["%", "", "%_%"] {
-        let out = env
-            .kcsh()
-            .args(["-f", "fleet", "--prune", pattern])
-            .output()
-            .unwrap();
-        let text = transcript(&out);
-        assert_eq!(out.status.code(), Some(2), "{text}");
+        let (code, text) = run(&env, &["-f", "fleet", "--prune", pattern]);
+        assert_eq!(code, Some(2), "{text}");
         assert!(text.contains("matches every connector name"), "{text}");
     }
-    let out = env.kcsh().args(["--prune", "app-%"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
-    let out = env
-        .kcsh()
-        .args(["-e", "SHOW CONNECTORS", "--prune", "app-%"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    for args in [
+        &["--prune", "app-%"][..],
+        &["-e", "SHOW CONNECTORS", "--prune", "app-%"],
+        &["-e", "SHOW CONNECTORS", "--plan-file", "p.json"],
+    ] {
+        let (code, text) = run(&env, args);
+        assert_eq!(code, Some(2), "{args:?}: {text}");
+    }
 }
 
 /// Applying without a plan file: the cluster changes between the apply's own plan and its

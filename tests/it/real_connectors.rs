@@ -1,13 +1,13 @@
 //! Real third-party connectors end to end (issue 12): Debezium's PostgreSQL source and its JDBC
-//! sink on a dedicated Connect worker, against the harness's throwaway PostgreSQL. Checks what
+//! sink, installed with INSTALL PLUGIN on the plugin test cluster, against the harness's throwaway PostgreSQL. Checks what
 //! reaches the topic and the target table (with `psql`), and that kcsh's statements (DESCRIBE,
 //! offsets, STOP / RESUME, SHOW CREATE) hold on connectors that are not Kafka's own. Each test
 //! uses its own databases, slot and topic prefix; connectors are dropped when a test ends.
 
-use std::path::PathBuf;
+use std::io::Write;
 use std::process::Command;
-use std::sync::OnceLock;
-use std::time::Duration;
+use std::sync::MutexGuard;
+use std::time::{Duration, Instant};
 
 use kcsh::connect::config::Settings;
 use kcsh::exec::{Options, Session};
@@ -392,7 +392,7 @@ impl Pipeline {
         pg.create_database(&shop);
         pg.create_database(&warehouse);
         pg.psql(&shop, ddl);
-        let worker = DebeziumWorker::start(&format!("it-dbz-{name}"));
+        let worker = DebeziumWorker::start();
         let (source, sink) = (
             unique(&format!("it-{name}-src")),
             unique(&format!("it-{name}-sink")),
@@ -413,30 +413,47 @@ impl Pipeline {
     }
 }
 
-/// A Connect worker that has Debezium's PostgreSQL source and JDBC sink on its `plugin.path`,
-/// in its own group on the test cluster's Kafka (the shared worker is never restarted). Stops
-/// when dropped.
+/// The plugin test cluster (`harness::plugin_cluster`: its own Kafka and worker, locked for as
+/// long as this lives, so no other test restarts it meanwhile) with Debezium's PostgreSQL
+/// source and JDBC sink installed by `INSTALL PLUGIN`, as a user installs them: the first run
+/// fetches them into the fixture's plugin cache and restarts its worker; later runs find them
+/// installed. How long each install took goes to stderr.
 struct DebeziumWorker {
-    worker: ExtraWorker,
+    cluster: MutexGuard<'static, PluginCluster>,
 }
 
 impl DebeziumWorker {
-    fn start(name: &str) -> DebeziumWorker {
-        let path = debezium_plugin_path().display().to_string();
-        // Offsets flushed every second, as kcsh's embedded worker does (Connect's default: 60 s).
-        let worker = ExtraWorker::start(
-            name,
-            &[("plugin.path", &path), ("offset.flush.interval.ms", "1000")],
-        );
-        DebeziumWorker { worker }
+    fn start() -> DebeziumWorker {
+        let cluster = plugin_cluster();
+        for coords in [DEBEZIUM_POSTGRES, DEBEZIUM_JDBC] {
+            let started = Instant::now();
+            let out = cluster
+                .kcsh()
+                .args(["-e", &format!("INSTALL PLUGIN '{coords}';")])
+                .output()
+                .expect("run kcsh");
+            assert!(
+                out.status.success(),
+                "INSTALL PLUGIN '{coords}'\n{}",
+                transcript(&out)
+            );
+            let said = String::from_utf8_lossy(&out.stdout);
+            let _ = writeln!(
+                std::io::stderr(),
+                "INSTALL PLUGIN '{coords}': {:.1} s: {}",
+                started.elapsed().as_secs_f64(),
+                said.lines().next().unwrap_or_default()
+            );
+        }
+        DebeziumWorker { cluster }
     }
 
     fn url(&self) -> &str {
-        self.worker.url()
+        &self.cluster.url
     }
 
     fn bootstrap(&self) -> String {
-        test_bootstrap()
+        self.cluster.bootstrap.clone()
     }
 }
 
@@ -474,54 +491,6 @@ fn topic_records(bootstrap: &str, topic: &str) -> Result<Vec<(Value, Value)>, kc
 /// The payload of a JSON record that carries its schema (`{"schema": ..., "payload": ...}`).
 fn payload(record: &Value) -> &Value {
     &record["payload"]
-}
-
-/// A `plugin.path` entry holding both plugins, each in its own subdirectory, from the archives
-/// Debezium publishes (classifier `plugin`, `tar.gz`); fetched with Maven once into cargo's
-/// target tmp dir and reused by later runs.
-fn debezium_plugin_path() -> PathBuf {
-    static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("debezium-plugin-path");
-        std::fs::create_dir_all(&dir).expect("create the plugin dir");
-        for coords in [DEBEZIUM_POSTGRES, DEBEZIUM_JDBC] {
-            let artifact = coords.split(':').nth(1).unwrap();
-            if dir.join(artifact).is_dir() {
-                continue;
-            }
-            let download = tempfile::tempdir().expect("temp dir");
-            let status = Command::new("mvn")
-                .args(["-q", "-B", "dependency:copy"])
-                .arg(format!("-Dartifact={coords}:tar.gz:plugin"))
-                .arg(format!("-DoutputDirectory={}", download.path().display()))
-                .status()
-                .expect("run mvn");
-            assert!(status.success(), "mvn could not fetch {coords}");
-            let archive = std::fs::read_dir(download.path())
-                .unwrap()
-                .flatten()
-                .find(|e| e.file_name().to_string_lossy().ends_with(".tar.gz"))
-                .expect("the plugin archive")
-                .path();
-            // Unpacked beside, then renamed: a half-unpacked plugin is never on the path.
-            let status = Command::new("tar")
-                .arg("xzf")
-                .arg(&archive)
-                .arg("-C")
-                .arg(download.path())
-                .status()
-                .expect("run tar");
-            assert!(
-                status.success(),
-                "tar could not unpack {}",
-                archive.display()
-            );
-            std::fs::rename(download.path().join(artifact), dir.join(artifact))
-                .expect("move the plugin into place");
-        }
-        dir
-    })
-    .clone()
 }
 
 /// An in-process session on the worker at `url`.

@@ -303,3 +303,42 @@ fn a_plan_refuses_a_watch() {
         transcript(&out)
     );
 }
+
+/// After the start, a failed fetch is a line and WATCH goes on: an HTML error page three
+/// times (said at 1 and 2 in a row, then once more when it works again), then a tick with no
+/// answer at all, given up after the tick's bound, then the worker's answers again.
+#[test]
+fn failed_fetches_after_the_start_are_lines_and_the_watch_goes_on() {
+    require_cluster!();
+    let proxy = FakeConnect::start(&test_url());
+    let mut cmd = kcsh_without_cluster();
+    cmd.arg("--url")
+        .arg(proxy.url())
+        .arg("-e")
+        .arg("WATCH SHOW CONNECTORS LIKE 'it-watch-faults-%' EVERY 1 SECONDS")
+        .stdin(Stdio::null());
+    let mut w = Watching::start(cmd);
+    w.expect("watching SHOW CONNECTORS", Duration::from_secs(30));
+    for _ in 0..3 {
+        proxy.then_for("GET /connectors?expand", Fault::HtmlError);
+    }
+    let first = w.expect("fetch failed", Duration::from_secs(10));
+    assert!(first.contains("fetch failed: "), "{first}");
+    assert!(first.contains("502"), "{first}");
+    let second = w.expect("fetch failed", Duration::from_secs(10));
+    assert!(second.contains("fetch failed (2 in a row): "), "{second}");
+    let back = w.expect("fetch works again", Duration::from_secs(10));
+    assert!(back.ends_with("fetch works again after 3 failed"), "{back}");
+    assert!(
+        !w.seen.iter().any(|l| l.contains("(3 in a row)")),
+        "{:?}",
+        w.seen
+    );
+    proxy.then_for("GET /connectors?expand", Fault::Hang);
+    let started = Instant::now();
+    let line = w.expect("fetch failed", Duration::from_secs(30));
+    assert!(line.contains("no answer within 10 s"), "{line}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    w.expect("fetch works again after 1 failed", Duration::from_secs(10));
+    w.stop();
+}
