@@ -23,7 +23,7 @@ _kcsh() {
 
     case "${cmd}" in
         kcsh)
-            opts="-e -f -o -d -u -H -h -V --execute --file --prune --plan-file --check --dry-run --on-error --output --color --define --ksql-compat --show-secrets --url --context --config --user --password-file --token --header --ca-cert --client-cert --client-key --insecure --timeout --retry-timeout --bootstrap --kafka-tls --kafka-ca-cert --kafka-client-cert --kafka-client-key --kafka-sasl-mechanism --kafka-user --kafka-password-file --embedded --worker-config --kafka-home --kafka-version --detach --plugin-path --worker-property --stop --generate --help --version"
+            opts="-e -f -o -d -u -H -h -V --execute --file --prune --plan-file --check --dry-run --concurrency --on-error --output --color --define --ksql-compat --show-secrets --url --context --config --user --password-file --token --header --ca-cert --client-cert --client-key --insecure --timeout --retry-timeout --bootstrap --kafka-tls --kafka-ca-cert --kafka-client-cert --kafka-client-key --kafka-sasl-mechanism --kafka-user --kafka-password-file --embedded --worker-config --kafka-home --kafka-version --detach --plugin-path --worker-property --stop --generate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -50,6 +50,10 @@ _kcsh() {
                     return 0
                     ;;
                 --plan-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -2,6 +2,7 @@ complete -c kcsh -s e -l execute -d 'Run STATEMENT and exit (repeatable; the fin
 complete -c kcsh -s f -l file -d 'Run the statements in FILE and exit (`-` reads standard input). Takes several files and directories (a directory\'s `*.sql` files, in name order); all are parsed before any runs' -r -F
 complete -c kcsh -l prune -d 'With -f: plan and apply the scripts as a whole, and drop the connectors on the cluster whose names match PATTERN (LIKE: `%`, `_`) that the scripts do not declare' -r
 complete -c kcsh -l plan-file -d 'With -f --dry-run: save the plan in FILE; with -f (apply): apply only if planning again gives exactly that plan, against a cluster that has not changed since' -r -F
+complete -c kcsh -l concurrency -d 'Requests a bulk statement (PAUSE CONNECTORS ..., DROP CONNECTORS ...) keeps in flight, 1 to 64 (default 8; in the shell: SET \'bulk.concurrency\')' -r
 complete -c kcsh -l on-error -d 'What to do when a statement of a script fails' -r -f -a "stop\t'Stop at the first failing statement'
 continue\t'Report the failure and go on with the next statement'"
 complete -c kcsh -s o -l output -d 'Output format for results' -r -f -a "tabular\t''

@@ -55,6 +55,11 @@ pub struct Cli {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// Requests a bulk statement (PAUSE CONNECTORS ..., DROP CONNECTORS ...) keeps in flight,
+    /// 1 to 64 (default 8; in the shell: SET 'bulk.concurrency').
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: Option<u16>,
+
     /// What to do when a statement of a script fails.
     #[arg(long, value_enum, value_name = "MODE", default_value_t = OnError::Stop)]
     pub on_error: OnError,

@@ -24,6 +24,7 @@
 //! sets on Ctrl-C; a running WAIT FOR stops at its next poll (about half a second).
 
 mod build;
+mod bulk;
 mod catalog;
 mod cluster;
 mod config;
@@ -81,6 +82,8 @@ pub struct Options {
     pub dry_run: bool,
     /// Show progress (WAIT FOR) on standard error: only when it is a terminal.
     pub progress: bool,
+    /// Requests a bulk statement keeps in flight (`--concurrency`); `None`: the default.
+    pub concurrency: Option<usize>,
 }
 
 /// Default of `WAIT FOR CONNECTOR` without `TIMEOUT`.
@@ -105,8 +108,11 @@ pub struct Session {
     log: Mutex<Vec<Exchange>>,
     /// The exchanges of the last statement.
     last: Vec<Exchange>,
-    /// Set by the REPL's Ctrl-C: long waits (WAIT FOR) stop early instead of running on unseen.
+    /// Set by the REPL's Ctrl-C: long waits (WAIT FOR) stop early instead of running on unseen;
+    /// bulk statements stop sending.
     cancel: Arc<AtomicBool>,
+    /// Requests a bulk statement keeps in flight (`bulk.concurrency`).
+    concurrency: usize,
     /// What the statement running now would do outside the REST API (INSTALL PLUGIN's fetch
     /// and restart), recorded instead of done under EXPLAIN, dry run and `--check`.
     effects: Mutex<Vec<String>>,
@@ -118,6 +124,10 @@ pub struct Session {
 
 /// The session settings exec owns (`SET 'name' = 'value'`), with their descriptions.
 pub const PROPERTIES: &[(&str, &str)] = &[
+    (
+        "bulk.concurrency",
+        "requests a bulk statement keeps in flight (1 to 64)",
+    ),
     ("dry.run", "send no request that changes state (true/false)"),
     (
         "ksql.compat",
@@ -213,6 +223,7 @@ impl Session {
             log: Mutex::new(Vec::new()),
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
+            concurrency: default_concurrency(opts),
             effects: Mutex::new(Vec::new()),
             guard: Mutex::default(),
             kafka: kafka_link::KafkaLink::new(settings.kafka.clone()),
@@ -234,6 +245,7 @@ impl Session {
             log: Mutex::new(Vec::new()),
             last: Vec::new(),
             cancel: Arc::new(AtomicBool::new(false)),
+            concurrency: self.concurrency,
             effects: Mutex::new(Vec::new()),
             guard: Mutex::default(),
             kafka: self.kafka.unconnected(),
@@ -351,6 +363,7 @@ impl Session {
             "timeout" => self.client.timeout().as_secs().to_string(),
             "retry.timeout" => self.client.retry_timeout().as_secs().to_string(),
             "wait.timeout" => self.wait_timeout.as_secs().to_string(),
+            "bulk.concurrency" => self.concurrency().to_string(),
             _ => String::new(),
         }
     }
@@ -378,6 +391,7 @@ impl Session {
             "timeout" => self.client.set_timeout(secs(value)?),
             "retry.timeout" => self.client.set_retry_timeout(secs(value)?),
             "wait.timeout" => self.wait_timeout = secs(value)?,
+            "bulk.concurrency" => self.set_concurrency(value)?,
             _ => return Err(unknown_property(&name)),
         }
         Ok(())
@@ -398,6 +412,10 @@ impl Session {
             }
             "wait.timeout" => {
                 self.wait_timeout = DEFAULT_WAIT;
+                Ok(())
+            }
+            "bulk.concurrency" => {
+                self.concurrency = default_concurrency(self.opts);
                 Ok(())
             }
             _ => Err(unknown_property(&name)),
@@ -562,9 +580,14 @@ impl Session {
             Statement::DescribeConnector(DescribeConnector { name, extended }) => {
                 self.describe(name, *extended)
             }
-            Statement::ShowConnectors(ShowConnectors { kind, like }) => {
-                self.show_connectors(*kind, like.as_deref())
+            Statement::ShowConnectors(ShowConnectors { kind, like, filter }) => {
+                self.show_connectors(*kind, like.as_deref(), filter.as_ref())
             }
+            Statement::DropConnectors(DropConnectors {
+                like,
+                filter,
+                force,
+            }) => self.drop_connectors(like.as_deref(), filter.as_ref(), *force),
             Statement::ShowConnectorPlugins(ShowConnectorPlugins) => self.show_plugins(true),
             Statement::ShowPlugins(ShowPlugins) => self.show_plugins(false),
             Statement::DescribePlugin(DescribePlugin { plugin, version }) => {
@@ -754,6 +777,13 @@ impl Session {
     }
 }
 
+/// The session's `bulk.concurrency` when nobody set it: `--concurrency`, else the default.
+fn default_concurrency(opts: Options) -> usize {
+    opts.concurrency
+        .unwrap_or(bulk::DEFAULT_CONCURRENCY)
+        .clamp(1, bulk::MAX_CONCURRENCY)
+}
+
 fn unknown_property(name: &str) -> Error {
     let valid: Vec<&str> = PROPERTIES.iter().map(|(n, _)| *n).collect();
     Error::usage(format!(
@@ -822,7 +852,11 @@ mod tests {
         s.unset_property("timeout").unwrap();
         assert_eq!(s.property("timeout"), "120");
         let e = s.set_property("nope", "1").unwrap_err();
-        assert!(e.to_string().contains("valid properties: dry.run"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("valid properties: bulk.concurrency, dry.run"),
+            "{e}"
+        );
         assert!(s.set_property("dry.run", "maybe").is_err());
     }
 
@@ -848,13 +882,13 @@ mod tests {
 
     /// A fake worker on loopback: answers each request from `routes` ("METHOD /path" ->
     /// status, body; unknown routes 404) and records "METHOD /path?query body".
-    struct Fake {
+    pub(super) struct Fake {
         url: String,
         seen: std::sync::Arc<Mutex<Vec<String>>>,
     }
 
     impl Fake {
-        fn start(routes: Vec<(&'static str, u16, &'static str)>) -> Fake {
+        pub(super) fn start(routes: Vec<(&'static str, u16, &'static str)>) -> Fake {
             use std::io::{BufRead, BufReader, Read, Write};
             let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             let url = format!("http://{}", listener.local_addr().unwrap());
@@ -907,7 +941,7 @@ mod tests {
             Fake { url, seen }
         }
 
-        fn session(&self) -> Session {
+        pub(super) fn session(&self) -> Session {
             let settings = Settings {
                 urls: vec![self.url.clone()],
                 ..Default::default()
@@ -915,7 +949,7 @@ mod tests {
             Session::with_settings(&settings, Options::default()).unwrap()
         }
 
-        fn seen(&self) -> Vec<String> {
+        pub(super) fn seen(&self) -> Vec<String> {
             self.seen.lock().unwrap().clone()
         }
 
@@ -924,7 +958,7 @@ mod tests {
             std::mem::take(&mut *self.seen.lock().unwrap())
         }
 
-        fn session_with(&self, opts: Options) -> Session {
+        pub(super) fn session_with(&self, opts: Options) -> Session {
             let settings = Settings {
                 urls: vec![self.url.clone()],
                 ..Default::default()
@@ -933,7 +967,7 @@ mod tests {
         }
     }
 
-    fn parse(text: &str) -> Statement {
+    pub(super) fn parse(text: &str) -> Statement {
         crate::lang::parse_statement(
             text,
             &crate::lang::ParseOptions {
@@ -1214,6 +1248,7 @@ mod tests {
             .execute(&Statement::ShowConnectors(ShowConnectors {
                 kind: None,
                 like: None,
+                filter: None,
             }))
             .unwrap_err();
         assert!(e.is(crate::error::ErrorKind::Unreachable), "{e:?}");

@@ -71,6 +71,13 @@ pub const TOPICS: &[Topic] = &[
         "DROP CONNECTOR IF EXISTS fs-src;",
     ),
     topic(
+        "DROP CONNECTORS",
+        Group::Connectors,
+        "DROP CONNECTORS [LIKE 'pattern'] [WHERE condition] [FORCE]",
+        "delete every connector that matches; the shell asks first, a script is refused unless FORCE",
+        "DROP CONNECTORS LIKE 'tmp-%' WHERE state = 'FAILED' FORCE;",
+    ),
+    topic(
         "DESCRIBE CONNECTOR",
         Group::Connectors,
         "DESCRIBE CONNECTOR name [EXTENDED]",
@@ -80,9 +87,20 @@ pub const TOPICS: &[Topic] = &[
     topic(
         "SHOW CONNECTORS",
         Group::Connectors,
-        "SHOW|LIST [SOURCE|SINK] CONNECTORS [LIKE 'pattern']",
-        "list connectors with type, class and status; LIKE filters with % and _ wildcards",
-        "SHOW SOURCE CONNECTORS LIKE 'fs-%';",
+        "SHOW|LIST [SOURCE|SINK] CONNECTORS [LIKE 'pattern'] [WHERE condition]",
+        "list connectors with type, class and status; LIKE filters with % and _ wildcards, WHERE by attribute (HELP WHERE)",
+        "SHOW SINK CONNECTORS WHERE class LIKE '%Jdbc%';",
+    ),
+    topic(
+        "WHERE",
+        Group::Operations,
+        "... CONNECTORS [LIKE 'pattern'] WHERE condition
+  condition: attribute op value | attribute [NOT] LIKE 'p' | attribute [NOT] IN (v, ...)
+             | NOT c | c AND c | c OR c | (c)
+  op: = != <> < <= > >=
+  attributes: name, type, class, state, worker_id (text); tasks, failed_tasks, running_tasks (numbers)",
+        "filter SHOW CONNECTORS and bulk statements by type, class, state, worker and task counts",
+        "RESTART CONNECTORS WHERE state = 'FAILED' OR failed_tasks > 0 INCLUDE TASKS ONLY FAILED;",
     ),
     topic(
         "SHOW CONNECTOR PLUGINS",
@@ -115,28 +133,28 @@ pub const TOPICS: &[Topic] = &[
     topic(
         "PAUSE CONNECTOR",
         Group::Operations,
-        "PAUSE CONNECTOR name\nPAUSE CONNECTORS [LIKE 'pattern']",
+        "PAUSE CONNECTOR name\nPAUSE CONNECTORS [LIKE 'pattern'] [WHERE condition]",
         "pause a connector and its tasks (the bulk form pauses every match and reports each)",
         "PAUSE CONNECTORS LIKE 'fs-%';",
     ),
     topic(
         "RESUME CONNECTOR",
         Group::Operations,
-        "RESUME CONNECTOR name\nRESUME CONNECTORS [LIKE 'pattern']",
+        "RESUME CONNECTOR name\nRESUME CONNECTORS [LIKE 'pattern'] [WHERE condition]",
         "resume a paused or stopped connector",
         "RESUME CONNECTOR fs-src;",
     ),
     topic(
         "STOP CONNECTOR",
         Group::Operations,
-        "STOP CONNECTOR name\nSTOP CONNECTORS [LIKE 'pattern']",
+        "STOP CONNECTOR name\nSTOP CONNECTORS [LIKE 'pattern'] [WHERE condition]",
         "stop a connector and shut its tasks down, keeping its config (needed before RESET OFFSETS)",
         "STOP CONNECTOR fs-src;",
     ),
     topic(
         "RESTART CONNECTOR",
         Group::Operations,
-        "RESTART CONNECTOR name [INCLUDE TASKS] [ONLY FAILED]\nRESTART CONNECTORS [LIKE 'pattern'] [INCLUDE TASKS] [ONLY FAILED]\nRESTART CONNECTOR name TASK n",
+        "RESTART CONNECTOR name [INCLUDE TASKS] [ONLY FAILED]\nRESTART CONNECTORS [LIKE 'pattern'] [WHERE condition] [INCLUDE TASKS] [ONLY FAILED]\nRESTART CONNECTOR name TASK n",
         "restart a connector, optionally with its (failed) tasks, or one task",
         "RESTART CONNECTOR fs-src INCLUDE TASKS ONLY FAILED;",
     ),

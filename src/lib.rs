@@ -94,6 +94,7 @@ pub fn run(mut cli: cli::Cli) -> Result<ExitCode, Error> {
         show_secrets: cli.show_secrets,
         dry_run: cli.dry_run,
         progress: std::io::stderr().is_terminal(),
+        concurrency: cli.concurrency.map(usize::from),
     };
     let mut shell = shell::Shell::new(settings, opts, renderer, vars, cli.on_error)?;
     shell.err_color = err_color;

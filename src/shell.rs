@@ -370,6 +370,22 @@ impl Shell {
         style::print_error(err, &e.to_string(), self.err_color)
     }
 
+    /// Whether the session runs dry (`--dry-run`, `SET 'dry.run'`).
+    pub fn dry_run(&mut self) -> bool {
+        self.session().map(|s| s.options().dry_run).unwrap_or(false)
+    }
+
+    /// The connectors a bulk statement with `like` and `filter` selects now, in name order
+    /// (abandoned on a signal like any statement). For the REPL's question before a bulk drop.
+    pub fn matching_connectors(
+        &mut self,
+        like: Option<&str>,
+        filter: Option<&crate::lang::ast::Filter>,
+    ) -> Result<Vec<String>, Error> {
+        let (like, filter) = (like.map(str::to_owned), filter.cloned());
+        self.on_session(move |s| s.matching(like.as_deref(), filter.as_ref()), false)
+    }
+
     // ---- what the client statements need ----
 
     /// `SET` of a session property (validated by the session first).

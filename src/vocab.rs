@@ -83,8 +83,27 @@ pub enum ConnectorState {
 }
 
 impl ConnectorState {
+    /// Every state this version knows (what `WHERE state = '...'` accepts and completes).
+    pub const KNOWN: [ConnectorState; 7] = [
+        ConnectorState::Running,
+        ConnectorState::Paused,
+        ConnectorState::Stopped,
+        ConnectorState::Failed,
+        ConnectorState::Restarting,
+        ConnectorState::Unassigned,
+        ConnectorState::Destroyed,
+    ];
+
     /// Connect's label: `RUNNING`, `PAUSED`, ...
     pub fn as_str(&self) -> &str {
+        match self {
+            ConnectorState::Other(s) => s,
+            known => known.as_static(),
+        }
+    }
+
+    /// The label of a known state; `""` for [`ConnectorState::Other`] (see [`Self::as_str`]).
+    pub fn as_static(&self) -> &'static str {
         match self {
             ConnectorState::Running => "RUNNING",
             ConnectorState::Paused => "PAUSED",
@@ -93,7 +112,7 @@ impl ConnectorState {
             ConnectorState::Restarting => "RESTARTING",
             ConnectorState::Destroyed => "DESTROYED",
             ConnectorState::Unassigned => "UNASSIGNED",
-            ConnectorState::Other(s) => s,
+            ConnectorState::Other(_) => "",
         }
     }
 }
@@ -183,6 +202,13 @@ impl std::fmt::Display for InitialState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_states_decode_from_their_labels() {
+        for state in ConnectorState::KNOWN {
+            assert_eq!(ConnectorState::from(state.as_str()), state);
+        }
+    }
 
     #[test]
     fn types_decode_from_connect_labels_and_unknown_is_none() {

@@ -16,7 +16,7 @@ use crate::connect::model::{
     TaskInfo,
 };
 use crate::error::Error;
-use crate::lang::ast::{ConnectorType, Name};
+use crate::lang::ast::{ConnectorType, Filter, Name};
 use crate::output::{Block, Output};
 
 /// The status shown for a connector that Connect has no status for yet.
@@ -57,17 +57,28 @@ impl Session {
         Ok(all)
     }
 
-    /// `SHOW [SOURCE|SINK] CONNECTORS [LIKE 'p']`
+    /// `SHOW [SOURCE|SINK] CONNECTORS [LIKE 'p'] [WHERE condition]`
     pub(super) fn show_connectors(
         &self,
         kind: Option<ConnectorType>,
         like: Option<&str>,
+        filter: Option<&Filter>,
     ) -> Result<Output, Error> {
+        let filter = filter
+            .map(Filter::checked)
+            .transpose()
+            .map_err(Error::usage)?;
+        let filter = filter.as_ref();
         let all = self.all_connectors()?;
         let mut rows = Vec::new();
         for (name, c) in &all {
             if let Some(p) = like
                 && !crate::lang::like::like(p, name)
+            {
+                continue;
+            }
+            if let Some(f) = filter
+                && !f.matches(&super::bulk::facts(name, c))
             {
                 continue;
             }

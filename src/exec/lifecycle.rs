@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use super::build;
 use super::http::{Method, Request, connector_path};
-use super::s;
 use super::{Mode, Session};
 use crate::connect::ApiError;
 use crate::connect::model::{ConnectorOffsets, ConnectorState, ConnectorStatus, MessageBody};
@@ -108,62 +107,27 @@ impl Session {
         }
     }
 
-    /// Runs `act` on one connector (`one`) or on each match of a bulk statement; the bulk form
-    /// reports one row per connector and fails (after showing them all) if any failed.
+    /// Runs `act` on one connector (`one`) or on each connector a bulk statement selects
+    /// (see bulk.rs: concurrency, one row per connector in name order, partial failure).
     fn for_targets(
         &self,
         one: Option<String>,
         target: &Target,
         word: &str,
-        act: impl Fn(&str) -> Result<String, Error>,
+        act: impl Fn(&str) -> Result<String, Error> + Sync,
     ) -> Result<Output, Error> {
         if let Some(name) = one {
             return Ok(Output::message(act(&name)?));
         }
-        let like = match target {
-            Target::All { like } => like.as_deref(),
-            Target::One(_) => None,
+        let (like, filter) = match target {
+            Target::All { like, filter } => (like.as_deref(), filter.as_ref()),
+            Target::One(_) => (None, None),
         };
-        // The plain listing: it has every connector, even one without a status yet.
-        let mut names: Vec<String> = self.send_json(&Request::get("/connectors"))?;
-        names.retain(|n| like.is_none_or(|p| crate::lang::like::like(p, n)));
-        names.sort();
+        let names = self.matching(like, filter)?;
         if names.is_empty() {
-            return Ok(Output::warning(match like {
-                Some(p) => format!("No connector matches '{p}'"),
-                None => "There are no connectors".to_string(),
-            }));
+            return Ok(Output::warning(super::bulk::none_match(like, filter)));
         }
-        let mut rows = Vec::new();
-        let mut failed = 0;
-        for name in &names {
-            let result = match act(name) {
-                Ok(msg) => msg,
-                Err(e) => {
-                    failed += 1;
-                    format!("FAILED: {e}")
-                }
-            };
-            rows.push(vec![s(name.clone()), s(result)]);
-        }
-        let total = rows.len();
-        let output = Output::new("bulk_result").with(Block::Table {
-            name: "results".into(),
-            title: None,
-            columns: crate::output::Column::list(&[
-                ("Connector", "connector"),
-                ("Result", "result"),
-            ]),
-            rows,
-        });
-        if failed > 0 {
-            Err(Error::failed(
-                format!("{word} failed for {failed} of {total} connector(s)"),
-                output,
-            ))
-        } else {
-            Ok(output)
-        }
+        self.for_each_connector(&names, word, act)
     }
 
     /// Fails with "does not exist" (and a did-you-mean) unless the connector exists.

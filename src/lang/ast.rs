@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+pub use super::filter::Filter;
 use super::ident::{is_plain, quote_ident, quote_string};
 pub use super::statement::*;
 
@@ -112,8 +113,12 @@ pub use crate::vocab::InitialState;
 pub enum Target {
     /// `... CONNECTOR name`
     One(Name),
-    /// `... CONNECTORS [LIKE 'pattern']`: every connector, or those matching `%`/`_` wildcards.
-    All { like: Option<String> },
+    /// `... CONNECTORS [LIKE 'pattern'] [WHERE condition]`: every connector, or those whose
+    /// name matches the `%`/`_` wildcards and that satisfy the condition.
+    All {
+        like: Option<String>,
+        filter: Option<Filter>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,9 +290,10 @@ impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Target::One(name) => write!(f, "CONNECTOR {name}"),
-            Target::All { like } => {
+            Target::All { like, filter } => {
                 f.write_str("CONNECTORS")?;
-                write_like(f, like)
+                write_like(f, like)?;
+                write_where(f, filter)
             }
         }
     }
@@ -296,6 +302,13 @@ impl fmt::Display for Target {
 pub(super) fn write_like(f: &mut fmt::Formatter<'_>, like: &Option<String>) -> fmt::Result {
     match like {
         Some(p) => write!(f, " LIKE {}", quote_string(p)),
+        None => Ok(()),
+    }
+}
+
+pub(super) fn write_where(f: &mut fmt::Formatter<'_>, filter: &Option<Filter>) -> fmt::Result {
+    match filter {
+        Some(c) => write!(f, " WHERE {c}"),
         None => Ok(()),
     }
 }

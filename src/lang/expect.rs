@@ -22,6 +22,8 @@ pub enum Slot {
     SessionProperty,
     /// A HELP topic.
     HelpTopic,
+    /// One of these words, as they are offered (WHERE attributes, operators, 'STATES').
+    Choice(Vec<String>),
     /// A Kafka topic (PRINT, SHOW TOPICS LIKE).
     TopicName,
 }

@@ -68,6 +68,7 @@ impl Token {
 /// Keywords are not reserved: where a name is expected, any word is a name.
 pub const KEYWORDS: &[&str] = &[
     "ALTER",
+    "AND",
     "CAUGHT",
     "CLEAR",
     "CLUSTER",
@@ -86,9 +87,11 @@ pub const KEYWORDS: &[&str] = &[
     "FAILED",
     "FALSE",
     "FOR",
+    "FORCE",
     "HELP",
     "HISTORY",
     "IF",
+    "IN",
     "INCLUDE",
     "JSON",
     "LIKE",
@@ -137,6 +140,7 @@ pub const KEYWORDS: &[&str] = &[
     "VARIABLES",
     "WAIT",
     "WATCH",
+    "WHERE",
     "WITH",
 ];
 

@@ -6,6 +6,7 @@
 //!   [`parse_statement`] for exactly one statement; `ParseError::render` draws the report.
 //! - [`ident`]: what a plain name is, quoting and unquoting, `closest` for did-you-mean.
 //! - [`like::like`]: the `LIKE 'pattern'` match, bounded on any input.
+//! - [`filter`]: `WHERE condition`: the attribute table, the typed condition, its evaluation.
 //! - [`lexer::tokenize`] (never fails) and [`lexer::statement_complete`] for the REPL.
 //! - [`vars::Variables`], [`vars::resolve`], [`vars::parse_define_arg`] for `${name}` and `-d`.
 //! - [`apply_ksql_compat`]: ksqlDB's upper-casing of unquoted names and keys, for statements
@@ -28,6 +29,7 @@
 pub mod ast;
 pub mod error;
 pub mod expect;
+pub mod filter;
 pub mod ident;
 pub mod invariants;
 pub mod lexer;
@@ -59,3 +61,6 @@ mod tests;
 
 #[cfg(test)]
 mod proptests;
+
+#[cfg(test)]
+mod tests_filter;

@@ -22,6 +22,8 @@ use super::ident::{closest, quote_string, unquote};
 use super::lexer::{self, Token, TokenKind, Unterminated};
 use super::statement::*;
 
+mod filter;
+
 /// How to parse.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ParseOptions {
@@ -967,10 +969,15 @@ impl<'a> Parser<'a> {
         Ok(true)
     }
 
-    /// drop_connector := DROP CONNECTOR [IF EXISTS] name
+    /// drop_connector := DROP CONNECTOR [IF EXISTS] name | drop_connectors (parser/filter.rs)
     fn drop_connector(&mut self) -> PResult<Statement> {
         self.bump();
-        self.expect("CONNECTOR", "DROP")?;
+        if self.eat("CONNECTORS") {
+            return self.drop_connectors();
+        }
+        if !self.eat("CONNECTOR") {
+            return Err(self.expected_keywords(&["CONNECTOR", "CONNECTORS"], "DROP"));
+        }
         let if_exists = self.at2("IF", "EXISTS");
         let after = if if_exists {
             self.bump();
@@ -1013,7 +1020,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// show := SHOW|LIST ( [SOURCE|SINK] CONNECTORS [LIKE 'p'] | CONNECTOR PLUGINS
+    /// show := SHOW|LIST ( [SOURCE|SINK] CONNECTORS [LIKE 'p'] [WHERE condition] | CONNECTOR PLUGINS
     ///       | CONNECTOR OFFSETS name | CONNECTOR ERRORS name [LIMIT n] | CREATE CONNECTOR name | PLUGINS | CLUSTER
     ///       | LOGGERS [LIKE 'p'] | PROPERTIES | VARIABLES )
     fn show(&mut self) -> PResult<Statement> {
@@ -1024,13 +1031,20 @@ impl<'a> Parser<'a> {
             let after = format!("{verb} {k}");
             self.expect("CONNECTORS", &after)?;
             let like = self.like(&format!("{after} CONNECTORS"))?;
-            return Ok(Statement::ShowConnectors(ShowConnectors { kind, like }));
+            let filter = self.where_clause(&format!("{after} CONNECTORS"))?;
+            return Ok(Statement::ShowConnectors(ShowConnectors {
+                kind,
+                like,
+                filter,
+            }));
         }
         if self.eat("CONNECTORS") {
             let like = self.like(&format!("{verb} CONNECTORS"))?;
+            let filter = self.where_clause(&format!("{verb} CONNECTORS"))?;
             return Ok(Statement::ShowConnectors(ShowConnectors {
                 kind: None,
                 like,
+                filter,
             }));
         }
         if self.eat("CONNECTOR") {
@@ -1235,7 +1249,7 @@ impl<'a> Parser<'a> {
         }))
     }
 
-    /// target := CONNECTOR name | CONNECTORS [LIKE 'pattern']
+    /// target := CONNECTOR name | CONNECTORS [LIKE 'pattern'] [WHERE condition]
     fn target(&mut self, verb: &str) -> PResult<Target> {
         if self.eat("CONNECTOR") {
             Ok(Target::One(
@@ -1243,7 +1257,8 @@ impl<'a> Parser<'a> {
             ))
         } else if self.eat("CONNECTORS") {
             let like = self.like(&format!("{verb} CONNECTORS"))?;
-            Ok(Target::All { like })
+            let filter = self.where_clause(&format!("{verb} CONNECTORS"))?;
+            Ok(Target::All { like, filter })
         } else {
             Err(self.expected_keywords(&["CONNECTOR", "CONNECTORS"], verb))
         }

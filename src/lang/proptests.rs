@@ -98,10 +98,78 @@ fn like() -> impl Strategy<Value = Option<String>> {
     prop::option::of(any_text())
 }
 
+/// A predicate of a WHERE condition, with values of its attribute's kind (states and types
+/// valid and upper-case, as the parser keeps them).
+fn predicate() -> BoxedStrategy<super::filter::Filter> {
+    use super::filter::{ATTRIBUTES, CompareOp, Filter, Kind, Value, closed_values};
+    let attr = prop::sample::select(ATTRIBUTES.iter().map(|d| d.attr).collect::<Vec<_>>());
+    let op = prop::sample::select(CompareOp::ALL.iter().map(|(o, _)| *o).collect::<Vec<_>>());
+    (
+        attr,
+        op,
+        any_text(),
+        any::<u64>(),
+        1usize..4,
+        any::<prop::sample::Index>(),
+    )
+        .prop_map(|(attr, op, text, n, count, pick)| {
+            let kind = attr.kind();
+            let value = |i: usize| match kind {
+                Kind::Count => Value::Number(n.wrapping_add(i as u64)),
+                Kind::Text => Value::Text(format!("{text}{i}")),
+                Kind::State | Kind::Type => {
+                    let v = closed_values(kind).unwrap();
+                    Value::Text(v[(pick.index(v.len()) + i) % v.len()].to_owned())
+                }
+            };
+            match pick.index(3) {
+                0 if kind != Kind::Count => Filter::Like {
+                    attr,
+                    pattern: text,
+                },
+                1 => Filter::In {
+                    attr,
+                    values: (0..count).map(value).collect(),
+                },
+                _ => {
+                    let op = if matches!(kind, Kind::State | Kind::Type) && op.orders() {
+                        CompareOp::Ne
+                    } else {
+                        op
+                    };
+                    Filter::Compare {
+                        attr,
+                        op,
+                        value: value(0),
+                    }
+                }
+            }
+        })
+        .boxed()
+}
+
+/// A WHERE condition: predicates under AND, OR, NOT, built with the flattening constructors.
+fn condition() -> BoxedStrategy<super::filter::Filter> {
+    use super::filter::Filter;
+    predicate()
+        .prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 2..4).prop_map(Filter::and),
+                prop::collection::vec(inner.clone(), 2..4).prop_map(Filter::or),
+                inner.prop_map(|f| Filter::Not(Box::new(f))),
+            ]
+        })
+        .boxed()
+}
+
+fn filter() -> impl Strategy<Value = Option<super::filter::Filter>> {
+    prop::option::of(condition())
+}
+
 fn target() -> impl Strategy<Value = Target> {
     prop_oneof![
         name().prop_map(Target::One),
-        like().prop_map(|like| Target::All { like }),
+        (like(), filter()).prop_map(|(like, filter)| Target::All { like, filter }),
     ]
 }
 
@@ -140,8 +208,23 @@ fn connector_statement() -> BoxedStrategy<Statement> {
         (name(), any::<bool>()).prop_map(|(name, extended)| Statement::DescribeConnector(
             DescribeConnector { name, extended }
         )),
-        (kind(), like())
-            .prop_map(|(kind, like)| Statement::ShowConnectors(ShowConnectors { kind, like })),
+        (kind(), like(), filter()).prop_map(|(kind, like, filter)| Statement::ShowConnectors(
+            ShowConnectors { kind, like, filter }
+        )),
+        (like(), condition(), any::<bool>(), any::<bool>()).prop_map(
+            |(like, condition, with_like, force)| {
+                // One of LIKE and WHERE at least.
+                let (like, filter) = match (like, with_like) {
+                    (Some(l), true) => (Some(l), None),
+                    (like, _) => (like, Some(condition)),
+                };
+                Statement::DropConnectors(DropConnectors {
+                    like,
+                    filter,
+                    force,
+                })
+            }
+        ),
         Just(Statement::ShowConnectorPlugins(ShowConnectorPlugins)),
         Just(Statement::ShowPlugins(ShowPlugins)),
         (any_text(), prop::option::of(any_text())).prop_map(|(plugin, version)| {
@@ -275,8 +358,9 @@ fn client_statement() -> BoxedStrategy<Statement> {
 /// `WATCH` of the statements it accepts, with and without its clauses.
 fn watch_statement() -> impl Strategy<Value = Statement> {
     let inner = prop_oneof![
-        (kind(), like())
-            .prop_map(|(kind, like)| Statement::ShowConnectors(ShowConnectors { kind, like })),
+        (kind(), like(), filter()).prop_map(|(kind, like, filter)| Statement::ShowConnectors(
+            ShowConnectors { kind, like, filter }
+        )),
         (name(), any::<bool>()).prop_map(|(name, extended)| Statement::DescribeConnector(
             DescribeConnector { name, extended }
         )),

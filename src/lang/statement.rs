@@ -6,8 +6,8 @@
 use std::fmt;
 
 use super::ast::{
-    ClientStatement, ConnectorType, InitialState, Key, Lifecycle, Name, Property, PropertyList,
-    Target, write_like,
+    ClientStatement, ConnectorType, Filter, InitialState, Key, Lifecycle, Name, Property,
+    PropertyList, Target, write_like, write_where,
 };
 use super::ident::quote_string;
 use super::visit::{Node, VisitMut, visit_properties};
@@ -48,7 +48,9 @@ statements! {
     DropConnector(DropConnector),
     /// `DESCRIBE CONNECTOR name [EXTENDED]`
     DescribeConnector(DescribeConnector),
-    /// `SHOW|LIST [SOURCE|SINK] CONNECTORS [LIKE 'pattern']`
+    /// `DROP CONNECTORS [LIKE 'pattern'] [WHERE condition] [FORCE]`
+    DropConnectors(DropConnectors),
+    /// `SHOW|LIST [SOURCE|SINK] CONNECTORS [LIKE 'pattern'] [WHERE condition]`
     ShowConnectors(ShowConnectors),
     /// `SHOW|LIST CONNECTOR PLUGINS`
     ShowConnectorPlugins(ShowConnectorPlugins),
@@ -195,7 +197,19 @@ impl Visitable for Target {
     fn visit(&mut self, v: &mut dyn VisitMut) {
         match self {
             Target::One(name) => v.name(name),
-            Target::All { like } => like.visit(v),
+            Target::All { like, filter } => {
+                like.visit(v);
+                filter.visit(v);
+            }
+        }
+    }
+}
+
+/// A WHERE condition: its texts and patterns.
+impl Visitable for Option<Filter> {
+    fn visit(&mut self, v: &mut dyn VisitMut) {
+        if let Some(filter) = self {
+            filter.texts_mut(&mut |t| v.text(t))
         }
     }
 }
@@ -320,20 +334,44 @@ impl fmt::Display for DescribeConnector {
     }
 }
 
-/// `SHOW|LIST [SOURCE|SINK] CONNECTORS [LIKE 'pattern']`
+/// `DROP CONNECTORS [LIKE 'pattern'] [WHERE condition] [FORCE]` (at least one of LIKE, WHERE).
+/// Without FORCE, the interactive shell asks first and scripts are refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DropConnectors {
+    pub like: Option<String>,
+    pub filter: Option<Filter>,
+    pub force: bool,
+}
+visits!(DropConnectors, like, filter);
+
+impl fmt::Display for DropConnectors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DROP CONNECTORS")?;
+        write_like(f, &self.like)?;
+        write_where(f, &self.filter)?;
+        if self.force {
+            f.write_str(" FORCE")?;
+        }
+        Ok(())
+    }
+}
+
+/// `SHOW|LIST [SOURCE|SINK] CONNECTORS [LIKE 'pattern'] [WHERE condition]`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowConnectors {
     pub kind: Option<ConnectorType>,
     pub like: Option<String>,
+    pub filter: Option<Filter>,
 }
-visits!(ShowConnectors, like);
+visits!(ShowConnectors, like, filter);
 
 impl fmt::Display for ShowConnectors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SHOW ")?;
         write_kind(f, &self.kind)?;
         f.write_str("CONNECTORS")?;
-        write_like(f, &self.like)
+        write_like(f, &self.like)?;
+        write_where(f, &self.filter)
     }
 }
 

@@ -339,7 +339,7 @@ fn drop_connector() {
         "DROP CONECTOR x",
         1,
         6,
-        "expected CONNECTOR after DROP, found 'CONECTOR'"
+        "expected CONNECTOR or CONNECTORS after DROP, found 'CONECTOR'"
     );
     assert_eq!(e.hint.as_deref(), Some("did you mean CONNECTOR?"));
     assert_parse_error!(
@@ -1147,7 +1147,7 @@ fn the_expected_set_names_slots_and_context() {
     assert_eq!(create.slots, vec![Slot::Value("topics".into())]);
     assert_eq!(create.connector_type, Some(ast::ConnectorType::Sink));
     assert_eq!(create.class.as_deref(), Some("Fs"));
-    assert_eq!(e("SHOW CONNECTORS ").keywords, vec!["LIKE"]);
+    assert_eq!(e("SHOW CONNECTORS ").keywords, vec!["LIKE", "WHERE"]);
     assert!(e("SHOW CONNECTORS;").keywords.is_empty());
 }
 

@@ -181,6 +181,7 @@ impl KcshHelper {
                 },
                 Slot::Value(_) => Vec::new(),
                 Slot::PluginClass => self.quoted_plugin_classes(&[]),
+                Slot::Choice(words) => words.clone(),
                 Slot::TopicName => self
                     .source
                     .topic_names()

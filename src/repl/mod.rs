@@ -12,6 +12,7 @@
 //! history still comes back whole, in one buffer.
 
 pub mod catalog;
+mod confirm;
 pub mod helper;
 pub mod history;
 pub mod typeahead;
@@ -202,6 +203,15 @@ fn run_text(shell: &mut Shell, editor: &mut Editor<KcshHelper, DefaultHistory>, 
                 // The script prints its own failures and report.
                 let _ = crate::script::run_file(shell, &path, &mut out, &mut err);
                 Ok(Ok(None))
+            }
+            Ok(Statement::DropConnectors(drop)) => {
+                match confirm::drop_connectors(shell, editor, &drop, &mut out) {
+                    Ok(Some(stmt)) => shell
+                        .run_resolved(&stmt, &mut out)
+                        .map(|r| r.map(|done| Some(done.changed))),
+                    Ok(None) => Ok(Ok(None)),
+                    Err(e) => Ok(Err(e)),
+                }
             }
             Ok(resolved) => {
                 ran.refresh |= matches!(resolved, Statement::Client(ClientStatement::Server(_)));

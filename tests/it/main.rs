@@ -19,6 +19,7 @@ mod exec_lifecycle;
 mod exec_moving;
 mod exec_trust;
 mod faults;
+mod fleet_filters;
 mod fuzz_corpus;
 mod kafka_client;
 mod kafka_print;
