@@ -83,11 +83,13 @@ impl From<crate::kafka::Error> for Error {
         };
         let hint = match &e {
             K::Unreachable { tls: true, .. } => Some(
-                "trust the brokers' CA with --kafka-ca-cert FILE, or present a client                  certificate with --kafka-client-cert/--kafka-client-key"
+                "trust the brokers' CA with --kafka-ca-cert FILE, or present a client \
+                 certificate with --kafka-client-cert/--kafka-client-key"
                     .to_string(),
             ),
             K::Unreachable { auth: true, .. } => Some(
-                "check the SASL login: --kafka-user USER, --kafka-sasl-mechanism, and the                  password in KCSH_KAFKA_PASSWORD or --kafka-password-file"
+                "check the SASL login: --kafka-user USER, --kafka-sasl-mechanism, and the \
+                 password in KCSH_KAFKA_PASSWORD or --kafka-password-file"
                     .to_string(),
             ),
             K::Unreachable { .. } => Some(KAFKA_WHERE.to_string()),
@@ -154,6 +156,20 @@ pub fn cut_for_display(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::connect::error::Unreached;
+
+    /// Advice is prose: a run of spaces inside a line of this file is a line break lost from a
+    /// string literal (a `\` continuation that was joined), which users would see as a gap.
+    #[test]
+    fn no_advice_holds_a_gap_of_spaces() {
+        for (n, line) in include_str!("hints.rs").lines().enumerate() {
+            let text = line.trim_start();
+            assert!(
+                !text.contains(&" ".repeat(3)),
+                "src/hints.rs line {}: a run of spaces inside a line: {text}",
+                n + 1
+            );
+        }
+    }
 
     fn unreachable(tls: bool) -> ApiError {
         ApiError::Unreachable {
