@@ -116,6 +116,9 @@ pub struct Session {
     /// What the statement running now would do outside the REST API (INSTALL PLUGIN's fetch
     /// and restart), recorded instead of done under EXPLAIN, dry run and `--check`.
     effects: Mutex<Vec<String>>,
+    /// Set when the statement running now changed the cluster outside the REST API and that
+    /// change was confirmed (INSTALL PLUGIN: the restarted worker lists the plugin).
+    changed_outside: AtomicBool,
     /// Connectors a plan read, whose next live write must find them unchanged (guard.rs).
     guard: Mutex<std::collections::BTreeMap<String, Basis>>,
     /// The Kafka connection, made on first use ([`Session::kafka`]).
@@ -225,6 +228,7 @@ impl Session {
             cancel: Arc::new(AtomicBool::new(false)),
             concurrency: default_concurrency(opts),
             effects: Mutex::new(Vec::new()),
+            changed_outside: AtomicBool::new(false),
             guard: Mutex::default(),
             kafka: kafka_link::KafkaLink::new(settings.kafka.clone()),
         })
@@ -247,6 +251,7 @@ impl Session {
             cancel: Arc::new(AtomicBool::new(false)),
             concurrency: self.concurrency,
             effects: Mutex::new(Vec::new()),
+            changed_outside: AtomicBool::new(false),
             guard: Mutex::default(),
             kafka: self.kafka.unconnected(),
         }
@@ -282,12 +287,15 @@ impl Session {
     }
 
     /// Whether the last statement changed the cluster: some write of it was sent and Connect
-    /// confirmed it. False for reads, dry runs, EXPLAIN, `--check` and refused writes. (A
-    /// write whose answer was lost is an error of kind `MaybeApplied` instead.)
+    /// confirmed it, or a change outside the REST API was confirmed (INSTALL PLUGIN's worker
+    /// restart). False for reads, dry runs, EXPLAIN, `--check` and refused writes. (A write
+    /// whose answer was lost is an error of kind `MaybeApplied` instead.)
     pub fn changed_state(&self) -> bool {
-        self.last
-            .iter()
-            .any(|e| e.request.changes_state() && e.fate == Fate::Sent { ok: true })
+        self.changed_outside.load(Ordering::SeqCst)
+            || self
+                .last
+                .iter()
+                .any(|e| e.request.changes_state() && e.fate == Fate::Sent { ok: true })
     }
 
     /// The requests of the last statement and what became of each.
@@ -511,6 +519,7 @@ impl Session {
         self.take_log();
         self.kafka.take();
         self.effects.lock().unwrap().clear();
+        self.changed_outside.store(false, Ordering::SeqCst);
         self.mode = mode;
         let result = self.dispatch(stmt, sink);
         self.last = self.take_log();

@@ -138,6 +138,9 @@ impl Session {
             Ok(took) => took,
             Err(e) => return Err(self.roll_back(&coords, &installed, &worker, e, &say)),
         };
+        // The worker restarted and lists the plugin: the script report counts it applied.
+        self.changed_outside
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         Ok(Output::message(format!(
             "Installed {coords} into {} ({}; {} in {:.1} s): {}. The worker restarted in {:.1} s",
             installed.dir.display(),

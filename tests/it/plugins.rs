@@ -201,11 +201,17 @@ fn install_plugin_fetches_restarts_the_worker_and_is_reused() {
     assert_eq!(code, Some(0), "{stderr}");
     let pid = worker_pid(&cluster);
 
+    // A statement failing after it: the script report must count the install (a restart the
+    // worker confirmed by listing the plugin) as applied, so the script exits 1, not 2.
     let (code, stdout, stderr) = run(
         &mut cluster.kcsh(),
-        &format!("INSTALL PLUGIN '{SMALL_PLUGIN}';"),
+        &format!("INSTALL PLUGIN '{SMALL_PLUGIN}'; DROP CONNECTOR ${{undefined_name}};"),
     );
-    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("1 applied, 1 failed, 0 not run"),
+        "{stdout}{stderr}"
+    );
     assert!(
         stdout.contains(&format!("Installed {SMALL_PLUGIN}"))
             && stdout.contains("jars the worker provides left out")
