@@ -19,7 +19,7 @@ use crate::output::{Block, Output};
 const FETCH_WAIT: Duration = Duration::from_millis(500);
 /// Bytes asked per fetch round, shared by the partitions (each gets at least `MIN_PER_PARTITION`;
 /// Kafka returns a larger record whole anyway).
-const FETCH_BYTES: i32 = 4 * 1024 * 1024;
+const FETCH_BYTES: i32 = 256 * 1024;
 const MIN_PER_PARTITION: i32 = 64 * 1024;
 
 /// What ksqlDB says of a key format before any non-null key was seen.

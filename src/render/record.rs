@@ -19,14 +19,14 @@ pub fn write_line(p: &Printed, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w, "Key format: {key}")?;
         writeln!(w, "Value format: {value}")?;
     }
-    writeln!(
-        w,
-        "rowtime: {}, key: {}, value: {}, partition: {}",
-        rowtime(p.timestamp),
-        shown(&p.key),
-        shown(&p.value),
-        p.partition
-    )
+    // Written piece by piece, without a String per field: PRINT writes this for every record.
+    w.write_all(b"rowtime: ")?;
+    write_rowtime(p.timestamp, w)?;
+    w.write_all(b", key: ")?;
+    write_shown(&p.key, w)?;
+    w.write_all(b", value: ")?;
+    write_shown(&p.value, w)?;
+    writeln!(w, ", partition: {}", p.partition)
 }
 
 /// The JSON form of one record (`"type": "record"` added by the JSON renderer).
@@ -49,13 +49,18 @@ pub fn to_json(p: &Printed, doc: &mut Map<String, Value>) {
 }
 
 /// A key or value for the table: cut, then escaped (a record must not drive the terminal).
-fn shown(d: &Decoded) -> String {
+fn write_shown(d: &Decoded, w: &mut dyn Write) -> io::Result<()> {
+    // At most MAX_SHOWN bytes is at most MAX_SHOWN characters: no count needed.
+    if d.text.len() <= MAX_SHOWN {
+        return w.write_all(escape_control(&d.text).as_bytes());
+    }
     let total = d.text.chars().count();
     if total <= MAX_SHOWN {
-        return escape_control(&d.text).into_owned();
+        return w.write_all(escape_control(&d.text).as_bytes());
     }
     let head: String = d.text.chars().take(MAX_SHOWN).collect();
-    format!(
+    write!(
+        w,
         "{} ... ({} more characters; --output json shows it whole)",
         escape_control(&head),
         total - MAX_SHOWN
@@ -64,13 +69,21 @@ fn shown(d: &Decoded) -> String {
 
 /// `2026/12/01 10:00:00.000 Z` (UTC), or `N/A` for a record without a timestamp.
 pub fn rowtime(ms: i64) -> String {
+    let mut out = Vec::with_capacity(25);
+    write_rowtime(ms, &mut out).expect("writing to a Vec never fails");
+    String::from_utf8(out).expect("the rowtime is ASCII")
+}
+
+/// [`rowtime`] written straight to `w`.
+fn write_rowtime(ms: i64, w: &mut dyn Write) -> io::Result<()> {
     if ms < 0 {
-        return "N/A".into();
+        return w.write_all(b"N/A");
     }
     let (days, ms_of_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
     let (y, m, d) = civil_from_days(days);
     let secs = ms_of_day / 1000;
-    format!(
+    write!(
+        w,
         "{y:04}/{m:02}/{d:02} {:02}:{:02}:{:02}.{:03} Z",
         secs / 3600,
         secs / 60 % 60,

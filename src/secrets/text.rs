@@ -37,7 +37,10 @@ fn is_unsafe(c: char) -> bool {
 
 /// `text` with control characters (ESC, CR, BEL, ...) shown as `\u{1b}`; newlines and tabs stay.
 pub fn escape_control(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    // Fast path (PRINT runs this on every key and value): printable ASCII, newline and tab are
+    // all safe, so only text with other bytes needs the per-character check.
+    let plain = |b: &u8| matches!(b, b' '..=b'~' | b'\n' | b'\t');
+    if text.as_bytes().iter().all(plain) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
