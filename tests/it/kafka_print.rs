@@ -294,3 +294,84 @@ fn regex_escape(s: &str) -> String {
         })
         .collect()
 }
+
+/// A broker that goes away while PRINT follows a topic: PRINT ends by itself within a bound
+/// (rskafka's retries end at the connect deadline), prints what it had, and fails naming
+/// Kafka. A throwaway cluster of its own (the shared one stays up); a real broker, killed.
+#[test]
+fn a_broker_that_goes_away_mid_print_ends_it_with_the_cause() {
+    require_cluster!();
+    let tmp = tempfile::tempdir().unwrap();
+    let detached = harness::kcsh_without_cluster()
+        .args(["--embedded", "--detach"])
+        .env("TMPDIR", tmp.path())
+        .output()
+        .unwrap();
+    assert!(detached.status.success(), "{}", stderr(&detached));
+    let text = stdout(&detached);
+    let value = |key: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .unwrap_or_else(|| panic!("no {key}= in {text}"))
+            .to_string()
+    };
+    let (url, bootstrap, run_dir) = (value("url"), value("bootstrap"), value("run_dir"));
+    struct Stop(String);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = harness::kcsh_without_cluster()
+                .args(["--stop", &self.0])
+                .output();
+        }
+    }
+    let _stop = Stop(run_dir.clone());
+
+    let out_file = tmp.path().join("print.out");
+    let err_file = tmp.path().join("print.err");
+    let mut child = harness::kcsh_without_cluster()
+        .args(["--url", &url, "--bootstrap", &bootstrap])
+        .args(["-e", "PRINT 'kcsh-configs' FROM BEGINNING"])
+        .stdout(std::fs::File::create(&out_file).unwrap())
+        .stderr(std::fs::File::create(&err_file).unwrap())
+        .spawn()
+        .unwrap();
+    harness::wait_until(
+        "PRINT to show the first record",
+        Duration::from_secs(60),
+        || {
+            std::fs::read_to_string(&out_file)
+                .ok()
+                .filter(|t| t.contains("rowtime:"))
+        },
+    );
+    let state =
+        std::fs::read_to_string(format!("{run_dir}/{}", kcsh::embedded::STATE_FILE)).unwrap();
+    let broker = state
+        .lines()
+        .find_map(|l| l.strip_prefix("broker_pid="))
+        .expect("broker_pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-9", broker])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(40) {
+            let _ = child.kill();
+            panic!("PRINT still running 40 s after its broker died");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let err = std::fs::read_to_string(&err_file).unwrap();
+    assert!(!status.success(), "{err}");
+    assert!(err.contains("Kafka"), "{err}");
+    assert!(
+        std::fs::read_to_string(&out_file)
+            .unwrap()
+            .contains("rowtime:")
+    );
+}
