@@ -20,6 +20,7 @@ pub mod repl;
 pub mod script;
 pub mod secrets;
 pub mod shell;
+pub mod utc;
 pub mod vocab;
 pub mod watch;
 
