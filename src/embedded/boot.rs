@@ -457,10 +457,7 @@ impl Boot<'_> {
         // Only a readiness probe of a worker we just started: a self-signed https listener is
         // fine here, and nothing secret is sent.
         crate::connect::client::install_crypto_provider();
-        let client = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .danger_accept_invalid_certs(true)
-            .build()
+        let client = health_client()
             .map_err(|e| Error::unreachable(format!("cannot create an HTTP client: {e}")))?;
         let health = format!("{url}/health");
         let started = Instant::now();
@@ -473,15 +470,8 @@ impl Boot<'_> {
                     mode,
                 ));
             }
-            if let Ok(resp) = client.get(&health).send() {
-                let code = resp.status().as_u16();
-                // 401/403: a worker with a REST auth extension is serving; we cannot ask more.
-                if code == 401 || code == 403 {
-                    return Ok(());
-                }
-                if code == 200 && resp.text().unwrap_or_default().contains("healthy") {
-                    return Ok(());
-                }
+            if reports_healthy(&client, &health) {
+                return Ok(());
             }
             let waited = started.elapsed();
             if waited > timeout {
@@ -522,4 +512,27 @@ fn any_broker_answers(bootstrap: &str) -> bool {
             })
             .unwrap_or(false)
     })
+}
+
+/// The client that polls a starting worker's `/health`: 5 s per try, and the worker's own
+/// self-signed certificate accepted (it is kcsh's worker on loopback). Start and restart
+/// (own.rs) both use it.
+pub(super) fn health_client() -> reqwest::Result<reqwest::blocking::Client> {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .danger_accept_invalid_certs(true)
+        .build()
+}
+
+/// Whether the worker's `/health` says it serves: 200 with "healthy", or 401/403 (a worker
+/// with a REST auth extension is serving; we cannot ask more).
+pub(super) fn reports_healthy(client: &reqwest::blocking::Client, health: &str) -> bool {
+    let Ok(resp) = client.get(health).send() else {
+        return false;
+    };
+    match resp.status().as_u16() {
+        401 | 403 => true,
+        200 => resp.text().unwrap_or_default().contains("healthy"),
+        _ => false,
+    }
 }

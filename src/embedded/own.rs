@@ -215,10 +215,7 @@ impl OwnWorker {
             .map(Duration::from_secs)
             .unwrap_or(RESTART_TIMEOUT);
         crate::connect::client::install_crypto_provider();
-        let client = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .danger_accept_invalid_certs(true)
-            .build()
+        let client = super::boot::health_client()
             .map_err(|e| self.failed(&format!("cannot create an HTTP client: {e}")))?;
         let health = format!("{}/health", self.url.trim_end_matches('/'));
         let started = Instant::now();
@@ -232,14 +229,8 @@ impl OwnWorker {
                     super::diagnosis::indent(&super::diagnosis::tail_file(&log, 15))
                 )));
             }
-            if let Ok(resp) = client.get(&health).send() {
-                let code = resp.status().as_u16();
-                if code == 401 || code == 403 {
-                    return Ok(());
-                }
-                if code == 200 && resp.text().unwrap_or_default().contains("healthy") {
-                    return Ok(());
-                }
+            if super::boot::reports_healthy(&client, &health) {
+                return Ok(());
             }
             let waited = started.elapsed();
             if waited > timeout {
